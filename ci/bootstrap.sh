@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs to build, test and benchmark.
+# Idempotent and quiet when everything is already there. Run as root (or with sudo available).
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build ccache pkg-config git ca-certificates
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libsqlite3-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Peers and tools the tests and benchmarks run for real: curl, sqlite3, wrk, nginx, gcovr, Node.js.
+tool_packages=(curl sqlite3 wrk nginx-light gcovr)
+
+missing=()
+for pkg in "${build_packages[@]}" "${tool_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# Node.js may come from elsewhere than Debian (a runner image); only install it when absent.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || { echo "bootstrap: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The nginx package starts a system-wide server where an init system runs; the benchmarks start
+# their own on loopback, so keep the system one out of the way.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+  $sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+fi

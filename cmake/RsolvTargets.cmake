@@ -1,0 +1,58 @@
+# Helpers that give every target of the project the same flags and layout.
+#   rsolv_library(NAME SOURCES ... DEPS ...)      -> static library rsolv_NAME, include dir ./include
+#   rsolv_executable(NAME SOURCES ... DEPS ...)   -> build/bin/NAME
+#   rsolv_test(NAME LABEL L SOURCES ... DEPS ...) -> GoogleTest binary, each TEST is one ctest test
+#   rsolv_bench(NAME SOURCES ... DEPS ...)        -> Google Benchmark binary in build/bin
+
+add_library(rsolv_flags INTERFACE)
+target_compile_options(rsolv_flags INTERFACE -Wall -Wextra -Wpedantic)
+if(RSOLV_WERROR)
+  target_compile_options(rsolv_flags INTERFACE -Werror)
+endif()
+if(RSOLV_SANITIZE)
+  target_compile_options(rsolv_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                               -fno-sanitize-recover=undefined)
+  target_link_options(rsolv_flags INTERFACE -fsanitize=address,undefined)
+endif()
+if(RSOLV_COVERAGE)
+  target_compile_options(rsolv_flags INTERFACE --coverage -O0 -g)
+  target_link_options(rsolv_flags INTERFACE --coverage)
+endif()
+
+function(rsolv_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(rsolv_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(rsolv_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(rsolv_${name} PUBLIC rsolv_flags ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+function(rsolv_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE rsolv_flags ${ARG_DEPS})
+  target_compile_definitions(${name} PRIVATE RSOLV_VERSION="${PROJECT_VERSION}")
+endfunction()
+
+function(rsolv_test name)
+  if(NOT RSOLV_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE rsolv_flags ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  # Tests find the tools and the source tree through these, never through the working directory.
+  target_compile_definitions(${name} PRIVATE
+    RSOLV_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}"
+    RSOLV_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABEL}" TIMEOUT 300)
+endfunction()
+
+function(rsolv_bench name)
+  if(NOT RSOLV_BUILD_BENCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE rsolv_flags ${ARG_DEPS} benchmark::benchmark)
+endfunction()
