@@ -10,8 +10,8 @@ build_packages=(
   libsqlite3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Peers and tools the tests and benchmarks run for real: curl, sqlite3, wrk, nginx, gcovr, Node.js.
-tool_packages=(curl sqlite3 wrk nginx-light gcovr)
+# Peers and tools the tests and benchmarks run for real: curl, jq, sqlite3, wrk, nginx, gcovr, Node.js.
+tool_packages=(curl jq sqlite3 wrk nginx-light gcovr)
 
 missing=()
 for pkg in "${build_packages[@]}" "${tool_packages[@]}"; do

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The README's demo command: installs what is missing, builds, starts a local rsolv-sandbox on a free
+# loopback port and drives every tool against it: the action's check and report, a Stripe lifecycle
+# from the webhook simulator, a short load test and the security suites. Everything stays on 127.0.0.1
+# and stops by itself; the sandbox is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/bootstrap.sh
+ci/build.sh default >/dev/null
+
+bin="$PWD/build/bin"
+work="$(mktemp -d)"
+secret="whsec_demo_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+sandbox_pid=""
+cleanup() {
+  if [[ -n "$sandbox_pid" ]] && kill -0 "$sandbox_pid" 2>/dev/null; then
+    kill -TERM "$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "rsolv-sandbox: seed nine customer states, serve on a free loopback port"
+"$bin/rsolv-sandbox" seed --db "$work/sandbox.db" --out "$work/keys.json"
+RSOLV_WEBHOOK_SECRET="$secret" "$bin/rsolv-sandbox" serve --listen 127.0.0.1:0 --db "$work/sandbox.db" \
+  --rate-limit-api 100000/3600 --rate-limit-onboard 100000/3600 --access-log "$work/access.log" \
+  >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  [[ -s "$work/sandbox.out" ]] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
+  sleep 0.05
+done
+url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/sandbox.out" | head -1)"
+echo "sandbox at $url"
+key_of() { jq -r --arg s "$1" '.customers[] | select(.state == $s) | .api_key' "$work/keys.json"; }
+
+if [[ -x "$bin/rsolv-action" ]]; then
+  step "rsolv-action check and report, as a GitHub runner would run them"
+  export GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_REPOSITORY="acme/webapp"
+  INPUT_API_KEY_VALUE="$(key_of trial_with_billing)"
+  env "INPUT_API-KEY=$INPUT_API_KEY_VALUE" "INPUT_API-URL=$url" INPUT_COMMAND=check "$bin/rsolv-action" check
+  env "INPUT_API-KEY=$INPUT_API_KEY_VALUE" "INPUT_API-URL=$url" INPUT_COMMAND=report "INPUT_PR-NUMBER=42" \
+    "INPUT_COMMIT-SHA=0123456789abcdef0123456789abcdef01234567" "$bin/rsolv-action" report
+  echo "-- the same report again bills nothing:"
+  env "INPUT_API-KEY=$INPUT_API_KEY_VALUE" "INPUT_API-URL=$url" INPUT_COMMAND=report "INPUT_PR-NUMBER=42" \
+    "INPUT_COMMIT-SHA=0123456789abcdef0123456789abcdef01234567" "$bin/rsolv-action" report
+  echo "-- GITHUB_OUTPUT:"; cat "$GITHUB_OUTPUT"
+  unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_REPOSITORY INPUT_API_KEY_VALUE
+fi
+
+if [[ -x "$bin/rsolv-webhook-sim" ]]; then
+  step "rsolv-webhook-sim: a Pro sign-up lifecycle, signed for real, with duplicate deliveries"
+  key="$(key_of payg)"
+  cus="$(curl -s -H "x-api-key: $key" "$url/api/v1/customers/me" | jq -r .stripe_customer_id)"
+  STRIPE_WEBHOOK_SECRET="$secret" "$bin/rsolv-webhook-sim" flow pro-signup --forward-to "$url/api/webhooks/stripe" \
+    --customer "$cus" --duplicate 2 --expect 2xx
+  echo "-- the customer after the flow:"
+  curl -s -H "x-api-key: $key" "$url/api/v1/customers/me"; echo
+fi
+
+if [[ -x "$bin/rsolv-loadgen" ]]; then
+  step "rsolv-loadgen: the signup scenario, shortened"
+  RSOLV_TARGET="$url" RSOLV_DURATION=5s "$bin/rsolv-loadgen" run examples/signup.yaml --out "$work/summary.json" || true
+fi
+
+if [[ -x "$bin/rsolv-security" ]]; then
+  step "rsolv-security: every suite against the sandbox"
+  RSOLV_TARGET="$url" RSOLV_API_KEY="$(key_of pro_active)" RSOLV_WEBHOOK_SECRET="$secret" \
+    "$bin/rsolv-security" run --target examples/targets/sandbox.yaml --sarif "$work/security.sarif"
+fi
+
+step "sandbox metrics (excerpt)"
+curl -s "$url/metrics" | grep -E '^rsolv_sandbox_(webhooks|credits|charges)' | head -20
+echo
+echo "demo done."
