@@ -1,0 +1,20 @@
+#pragma once
+// `${env.NAME}` and `${env.NAME:-default}` expansion in configuration strings. Other `${...}`
+// forms are left untouched (the load generator's templates use them); `$${` is a literal `${`.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rsolv::config {
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+// Reads the process environment.
+EnvLookup process_env();
+
+// Throws rsolv::UsageError for an unset variable without default ("environment variable X is not
+// set (export it or write ${env.X:-default})") or an unterminated `${env.`.
+std::string expand_env(std::string_view text, const EnvLookup& lookup);
+
+}  // namespace rsolv::config

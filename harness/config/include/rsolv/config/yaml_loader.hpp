@@ -1,0 +1,59 @@
+#pragma once
+// YAML (and JSON, a YAML 1.2 subset) loading where every error names file:line:col, and typed
+// getters that fail at the offending node. Used by loadgen scenarios, security targets and flows.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rsolv/common/error.hpp"
+
+namespace rsolv::config {
+
+// "FILE:LINE:COL: what is wrong (what to do)"; line and column are 1-based.
+class ConfigError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
+struct Document {
+  std::string file;  // the label used in messages (the path as the user gave it)
+  YAML::Node root;
+};
+
+Document load_yaml_file(const std::string& path);
+Document load_yaml_string(std::string_view text, std::string file_label);
+
+// "file:line:col" of a node (the document's file alone when the node has no mark).
+std::string location(const Document& doc, const YAML::Node& node);
+[[noreturn]] void fail_at(const Document& doc, const YAML::Node& node, const std::string& what);
+
+// Getters: a missing required key fails at the mapping, a wrong type fails at the value.
+std::string get_string(const Document& doc, const YAML::Node& map, std::string_view key);
+std::optional<std::string> get_optional_string(const Document& doc, const YAML::Node& map, std::string_view key);
+std::int64_t get_int(const Document& doc, const YAML::Node& map, std::string_view key);
+std::optional<std::int64_t> get_optional_int(const Document& doc, const YAML::Node& map, std::string_view key);
+double get_double(const Document& doc, const YAML::Node& map, std::string_view key);
+std::optional<double> get_optional_double(const Document& doc, const YAML::Node& map, std::string_view key);
+bool get_bool(const Document& doc, const YAML::Node& map, std::string_view key);
+std::optional<bool> get_optional_bool(const Document& doc, const YAML::Node& map, std::string_view key);
+
+// Scalar conversions of a node already in hand.
+std::string as_string(const Document& doc, const YAML::Node& node, std::string_view what);
+std::int64_t as_int(const Document& doc, const YAML::Node& node, std::string_view what);
+double as_double(const Document& doc, const YAML::Node& node, std::string_view what);
+bool as_bool(const Document& doc, const YAML::Node& node, std::string_view what);
+
+// Requires `node` to be a mapping whose keys are all in `allowed`; an unknown key fails at that key
+// and suggests the closest allowed one ("did you mean 'duration'?").
+void check_keys(const Document& doc, const YAML::Node& node, std::initializer_list<std::string_view> allowed);
+void require_map(const Document& doc, const YAML::Node& node, std::string_view what);
+void require_sequence(const Document& doc, const YAML::Node& node, std::string_view what);
+
+// Damerau-free Levenshtein distance, used for suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace rsolv::config

@@ -1,0 +1,67 @@
+#include "rsolv/config/env_expand.hpp"
+
+#include <cstdlib>
+
+#include "rsolv/common/error.hpp"
+
+namespace rsolv::config {
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+namespace {
+bool valid_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return !std::isdigit(static_cast<unsigned char>(name.front()));
+}
+}  // namespace
+
+std::string expand_env(std::string_view text, const EnvLookup& lookup) {
+  static constexpr std::string_view kOpen = "${env.";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "$${") == 0) {  // escaped: literal "${"
+      out += "${";
+      i += 3;
+      continue;
+    }
+    if (text.compare(i, kOpen.size(), kOpen) != 0) {
+      out += text[i++];
+      continue;
+    }
+    const auto close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      throw UsageError("unterminated '${env.' in \"" + std::string(text) + "\" (close it with '}')");
+    }
+    const auto inner = text.substr(i + kOpen.size(), close - i - kOpen.size());
+    const auto default_mark = inner.find(":-");
+    const auto name = inner.substr(0, default_mark);
+    if (!valid_name(name)) {
+      throw UsageError("invalid environment variable name '" + std::string(name) + "' in ${env." + std::string(inner) +
+                       "} (use letters, digits and '_')");
+    }
+    auto value = lookup(name);
+    if (!value) {
+      if (default_mark == std::string_view::npos) {
+        throw UsageError("environment variable " + std::string(name) + " is not set (export it or write ${env." +
+                         std::string(name) + ":-default})");
+      }
+      value = std::string(inner.substr(default_mark + 2));
+    }
+    out += *value;
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace rsolv::config

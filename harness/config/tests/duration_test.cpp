@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/config/duration.hpp"
+
+namespace rsolv::config {
+namespace {
+
+using std::chrono::microseconds;
+using namespace std::chrono_literals;
+
+TEST(Duration, ParsesEveryUnitAndCombination) {
+  EXPECT_EQ(parse_duration("30s"), microseconds(30s));
+  EXPECT_EQ(parse_duration("1m30s"), microseconds(90s));
+  EXPECT_EQ(parse_duration("250ms"), microseconds(250ms));
+  EXPECT_EQ(parse_duration("500us"), microseconds(500));
+  EXPECT_EQ(parse_duration("1h"), microseconds(1h));
+  EXPECT_EQ(parse_duration("2.5s"), microseconds(2500ms));
+  EXPECT_EQ(parse_duration("1h2m3s4ms"), microseconds(1h + 2min + 3s + 4ms));
+  EXPECT_EQ(parse_duration("0s"), microseconds(0));
+}
+
+class MalformedDuration : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(MalformedDuration, IsRejectedWithTheReason) {
+  const auto& [text, reason] = GetParam();
+  try {
+    parse_duration(text);
+    FAIL() << "accepted '" << text << "'";
+  } catch (const UsageError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("invalid duration '" + text + "'"), std::string::npos) << message;
+    EXPECT_NE(message.find(reason), std::string::npos) << message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Config, MalformedDuration,
+    ::testing::Values(std::pair{std::string(""), std::string("empty")}, std::pair{std::string("10"), std::string("no unit")},
+                      std::pair{std::string("-1s"), std::string("negative")},
+                      std::pair{std::string("1x"), std::string("unknown unit 'x'")},
+                      std::pair{std::string("s"), std::string("expected a number")},
+                      std::pair{std::string("1m30"), std::string("'30' has no unit")},
+                      std::pair{std::string("1.5.2s"), std::string("not a number")},
+                      std::pair{std::string("99999999999999h"), std::string("too long")},
+                      std::pair{std::string("1 s"), std::string("unknown unit")}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
+
+TEST(Duration, FormatsReadably) {
+  EXPECT_EQ(format_duration(microseconds(90s)), "1m30s");
+  EXPECT_EQ(format_duration(microseconds(250ms)), "250ms");
+  EXPECT_EQ(format_duration(microseconds(1h)), "1h");
+  EXPECT_EQ(format_duration(microseconds(2500ms)), "2.5s");
+  EXPECT_EQ(format_duration(microseconds(0)), "0s");
+  EXPECT_EQ(format_duration(microseconds(42)), "42us");
+}
+
+TEST(Duration, FormatRoundTripsThroughParse) {
+  for (auto us : {microseconds(1), microseconds(1500), microseconds(61s), microseconds(3725s), microseconds(1250ms)}) {
+    EXPECT_EQ(parse_duration(format_duration(us)), us) << format_duration(us);
+  }
+}
+
+TEST(Rate, ParsesCountPerPeriod) {
+  EXPECT_DOUBLE_EQ(parse_rate("50/s").per_second(), 50);
+  EXPECT_DOUBLE_EQ(parse_rate("1000/1m").per_second(), 1000.0 / 60);
+  EXPECT_DOUBLE_EQ(parse_rate("10/3600s").per_second(), 10.0 / 3600);
+  EXPECT_DOUBLE_EQ(parse_rate("100/1h").per_second(), 100.0 / 3600);
+  EXPECT_DOUBLE_EQ(parse_rate("500/m").per_second(), 500.0 / 60);
+  EXPECT_EQ(parse_rate("1000/1m").period, microseconds(60s));
+}
+
+class MalformedRate : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(MalformedRate, IsRejectedWithTheReason) {
+  const auto& [text, reason] = GetParam();
+  try {
+    parse_rate(text);
+    FAIL() << "accepted '" << text << "'";
+  } catch (const UsageError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find(reason), std::string::npos) << message;
+    EXPECT_NE(message.find("examples"), std::string::npos) << message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Config, MalformedRate,
+    ::testing::Values(std::pair{std::string("50"), std::string("COUNT/PERIOD")},
+                      std::pair{std::string("/s"), std::string("count is missing")},
+                      std::pair{std::string("0/s"), std::string("must be positive")},
+                      std::pair{std::string("-5/s"), std::string("must be positive")},
+                      std::pair{std::string("10/0s"), std::string("longer than zero")},
+                      std::pair{std::string("abc/s"), std::string("not a number")},
+                      std::pair{std::string("10/"), std::string("period is missing")},
+                      std::pair{std::string("10/fortnight"), std::string("not a period")}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace rsolv::config

@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/config/env_expand.hpp"
+
+namespace rsolv::config {
+namespace {
+
+EnvLookup fake_env(std::map<std::string, std::string, std::less<>> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(EnvExpand, SubstitutesSetVariables) {
+  EXPECT_EQ(expand_env("${env.HOST}:${env.PORT}/api", fake_env({{"HOST", "127.0.0.1"}, {"PORT", "4000"}})),
+            "127.0.0.1:4000/api");
+}
+
+TEST(EnvExpand, DefaultAppliesOnlyWhenUnset) {
+  const auto env = fake_env({{"SET", "value"}});
+  EXPECT_EQ(expand_env("${env.UNSET:-fallback}", env), "fallback");
+  EXPECT_EQ(expand_env("${env.SET:-fallback}", env), "value");
+  EXPECT_EQ(expand_env("${env.UNSET:-}", env), "");
+  EXPECT_EQ(expand_env("${env.UNSET:-http://x:1/y}", env), "http://x:1/y");
+}
+
+TEST(EnvExpand, SetButEmptyStaysEmpty) { EXPECT_EQ(expand_env("[${env.E:-d}]", fake_env({{"E", ""}})), "[]"); }
+
+TEST(EnvExpand, UnsetWithoutDefaultIsAnErrorThatSaysWhatToDo) {
+  try {
+    expand_env("${env.RSOLV_API_KEY}", fake_env({}));
+    FAIL() << "expected an error";
+  } catch (const UsageError& error) {
+    EXPECT_STREQ(error.what(),
+                 "environment variable RSOLV_API_KEY is not set (export it or write ${env.RSOLV_API_KEY:-default})");
+  }
+}
+
+TEST(EnvExpand, OtherTemplatesAreLeftForTheLoadGenerator) {
+  EXPECT_EQ(expand_env("/users/${vu}/${iter}?t=${now}", fake_env({})), "/users/${vu}/${iter}?t=${now}");
+}
+
+TEST(EnvExpand, DoubleDollarEscapes) { EXPECT_EQ(expand_env("$${env.X}", fake_env({{"X", "no"}})), "${env.X}"); }
+
+TEST(EnvExpand, UnterminatedIsAnError) { EXPECT_THROW(expand_env("abc ${env.X", fake_env({{"X", "1"}})), UsageError); }
+
+TEST(EnvExpand, InvalidNameIsAnError) {
+  EXPECT_THROW(expand_env("${env.}", fake_env({})), UsageError);
+  EXPECT_THROW(expand_env("${env.1ABC}", fake_env({})), UsageError);
+  EXPECT_THROW(expand_env("${env.A-B}", fake_env({})), UsageError);
+}
+
+TEST(EnvExpand, ProcessEnvironmentIsRead) {
+  ::setenv("RSOLV_CONFIG_TEST_VAR", "from-process", 1);
+  EXPECT_EQ(expand_env("${env.RSOLV_CONFIG_TEST_VAR}", process_env()), "from-process");
+  ::unsetenv("RSOLV_CONFIG_TEST_VAR");
+}
+
+}  // namespace
+}  // namespace rsolv::config
