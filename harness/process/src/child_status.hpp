@@ -1,0 +1,17 @@
+#pragma once
+// waitpid helpers shared by ServerProcess and run().
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+
+namespace rsolv::process::detail {
+
+// Exit code of a reaped status: the code itself, or 128 + signal when killed.
+int exit_code_of(int status);
+// Reaps the child if it has exited; returns its exit code.
+std::optional<int> try_reap(pid_t pid);
+// Polls until the child exits or the timeout passes.
+std::optional<int> reap_within(pid_t pid, std::chrono::milliseconds timeout);
+
+}  // namespace rsolv::process::detail

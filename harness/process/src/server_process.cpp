@@ -1,0 +1,259 @@
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "child_status.hpp"
+#include "net_probe.hpp"
+#include "rsolv/process/server.hpp"
+
+namespace bp = boost::process;
+
+namespace rsolv::process {
+
+namespace detail {
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::optional<int> try_reap(pid_t pid) {
+  int status = 0;
+  const auto reaped = ::waitpid(pid, &status, WNOHANG);
+  if (reaped == pid) return exit_code_of(status);
+  return std::nullopt;
+}
+
+std::optional<int> reap_within(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (auto code = try_reap(pid)) return code;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string resolve_executable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const auto found = bp::search_path(name);
+  if (found.empty()) throw Error("cannot start '" + name + "': not found on PATH");
+  return found.string();
+}
+
+std::string tail_of_file(const std::string& path, std::size_t max_bytes = 2000) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto content = text.str();
+  if (content.size() > max_bytes) content = "..." + content.substr(content.size() - max_bytes);
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+  return content;
+}
+
+// "listening on http://127.0.0.1:4312" -> 4312
+std::optional<int> port_in_line(const std::string& line) {
+  static const std::regex address(R"((?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5}))");
+  std::smatch match;
+  if (!std::regex_search(line, match, address)) return std::nullopt;
+  return std::stoi(match[1]);
+}
+
+}  // namespace
+
+struct ServerProcess::Impl {
+  pid_t pid = -1;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int stdout_fd = -1;
+  std::string stderr_path;
+  bool owns_stderr_file = false;
+  std::optional<int> exit_code;
+  std::thread drain;  // keeps reading stdout so the child never blocks on a full pipe
+
+  bool alive() {
+    if (exit_code) return false;
+    exit_code = detail::try_reap(pid);
+    return !exit_code;
+  }
+
+  ~Impl() {
+    if (pid > 0 && !exit_code) {
+      ::kill(pid, SIGKILL);
+      exit_code = detail::reap_within(pid, std::chrono::milliseconds(5000));
+    }
+    if (drain.joinable()) drain.join();  // the pipe reaches EOF once the child is gone
+    if (stdout_fd >= 0) ::close(stdout_fd);
+    if (owns_stderr_file) ::unlink(stderr_path.c_str());
+  }
+};
+
+ServerProcess::ServerProcess(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ServerProcess::ServerProcess(ServerProcess&&) noexcept = default;
+ServerProcess& ServerProcess::operator=(ServerProcess&&) noexcept = default;
+ServerProcess::~ServerProcess() {
+  if (impl_) stop(std::chrono::milliseconds(2000));
+}
+
+ServerProcess ServerProcess::start(const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  const auto executable = resolve_executable(options.executable);
+  if (options.stderr_file.empty()) {
+    char path[] = "/tmp/rsolv-server-stderr-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) throw Error("cannot create a temporary file for the server's stderr");
+    ::close(fd);
+    impl->stderr_path = path;
+    impl->owns_stderr_file = true;
+  } else {
+    impl->stderr_path = options.stderr_file;
+  }
+
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [name, value] : options.env) env[name] = value;
+  bp::pipe out;
+  std::error_code spawn_error;
+  bp::child child(executable, bp::args(options.args), bp::std_out > out,
+                  bp::std_err > boost::filesystem::path(impl->stderr_path), bp::std_in < bp::null, env,
+                  // The child dies with this process, so a crashed test leaves no server behind.
+                  bp::extend::on_exec_setup([](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); }), spawn_error);
+  if (spawn_error) throw Error("cannot start " + executable + ": " + spawn_error.message());
+  impl->pid = child.id();
+  child.detach();  // this class reaps the child itself
+  impl->stdout_fd = ::dup(out.native_source());
+  out.close();
+  const auto name = executable.substr(executable.rfind('/') + 1);
+  const auto describe_death = [&](int code) {
+    return name + " exited with status " + std::to_string(code) +
+           " before it was ready; stderr: " + tail_of_file(impl->stderr_path);
+  };
+
+  const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
+  const auto remaining_ms = [&] {
+    return static_cast<int>(std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
+  };
+  const auto timed_out = [&](const std::string& waiting_for) {
+    const auto message = name + " did not become ready within " + std::to_string(options.start_timeout.count()) +
+                         " ms (" + waiting_for + "); stderr: " + tail_of_file(impl->stderr_path);
+    return Error(message);
+  };
+
+  // Drains the child's stdout from then on, so a chatty server never blocks on a full pipe while
+  // this waits for it to listen or to answer its health check.
+  const auto start_drain = [&] {
+    impl->drain = std::thread([fd = impl->stdout_fd, path = options.stdout_file] {
+      std::ofstream sink;
+      if (!path.empty()) sink.open(path, std::ios::app | std::ios::binary);
+      char buffer[4096];
+      while (true) {
+        const auto n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        if (sink) sink.write(buffer, n).flush();
+      }
+    });
+  };
+
+  std::string first_line;
+  if (options.ready_by == ReadyBy::first_stdout_line) {
+    char c = 0;
+    while (true) {
+      pollfd poller{impl->stdout_fd, POLLIN, 0};
+      const int ready = ::poll(&poller, 1, std::min(remaining_ms(), 50));
+      if (ready > 0) {
+        const auto n = ::read(impl->stdout_fd, &c, 1);
+        if (n == 1) {
+          if (c == '\n') break;
+          first_line += c;
+          continue;
+        }
+        // EOF: the child closed stdout, most likely by exiting.
+        if (auto code = detail::reap_within(impl->pid, std::chrono::milliseconds(2000))) {
+          impl->exit_code = code;
+          throw Error(describe_death(*code));
+        }
+        throw timed_out("stdout closed without printing an address");
+      }
+      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
+      if (remaining_ms() == 0) throw timed_out("no address on stdout");
+    }
+    const auto port = port_in_line(first_line);
+    if (!port) throw Error(name + " printed no loopback address on its first line: \"" + first_line + "\"");
+    impl->port = *port;
+    start_drain();
+  } else {
+    start_drain();
+    impl->port = options.port;
+    while (!detail::tcp_connects(impl->host, impl->port)) {
+      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
+      if (remaining_ms() == 0) throw timed_out("port " + std::to_string(impl->port) + " refuses connections");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  if (options.health_path) {
+    while (detail::http_get_status(impl->host, impl->port, *options.health_path, std::chrono::milliseconds(1000)) !=
+           200) {
+      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
+      if (remaining_ms() == 0) throw timed_out("GET " + *options.health_path + " did not answer 200");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  return ServerProcess(std::move(impl));
+}
+
+const std::string& ServerProcess::host() const {
+  return impl_->host;
+}
+int ServerProcess::port() const {
+  return impl_->port;
+}
+std::string ServerProcess::base_url() const {
+  return "http://" + impl_->host + ":" + std::to_string(impl_->port);
+}
+int ServerProcess::pid() const {
+  return impl_->pid;
+}
+bool ServerProcess::running() {
+  return impl_ && impl_->alive();
+}
+
+int ServerProcess::stop(std::chrono::milliseconds grace) {
+  if (!impl_) return -1;
+  if (impl_->alive()) {
+    ::kill(impl_->pid, SIGTERM);
+    impl_->exit_code = detail::reap_within(impl_->pid, grace);
+    if (!impl_->exit_code) {
+      ::kill(impl_->pid, SIGKILL);
+      impl_->exit_code = detail::reap_within(impl_->pid, std::chrono::milliseconds(5000));
+    }
+  }
+  return impl_->exit_code.value_or(-1);
+}
+
+void ServerProcess::kill() {
+  if (impl_ && impl_->alive()) {
+    ::kill(impl_->pid, SIGKILL);
+    impl_->exit_code = detail::reap_within(impl_->pid, std::chrono::milliseconds(5000));
+  }
+}
+
+void ServerProcess::signal(int signo) {
+  if (impl_ && impl_->alive()) ::kill(impl_->pid, signo);
+}
+
+}  // namespace rsolv::process
