@@ -21,10 +21,15 @@ namespace rsolv::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+bool iequals(std::string_view a, std::string_view b);
 // Case-insensitive header lookup; returns the first match.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
 struct Request {
+  Request() = default;
+  Request(std::string method_, std::string url_, Headers headers_ = {}, std::string body_ = {})
+      : method(std::move(method_)), url(std::move(url_)), headers(std::move(headers_)), body(std::move(body_)) {}
+
   std::string method = "GET";
   std::string url;
   Headers headers;
@@ -63,6 +68,8 @@ struct ClientOptions {
   // Receives one line per attempt ("POST http://... -> 503 in 12 ms, retrying in 400 ms").
   std::function<void(std::string_view)> log;
   bool verify_tls = true;
+  // Extra CA bundle (PEM) for self-signed test servers; empty uses the system store.
+  std::string ca_file;
 };
 
 // Raised when no HTTP response was obtained (DNS, refused, reset, timeout) after all retries.
@@ -82,6 +89,7 @@ struct CallOptions {
   bool auto_idempotency_key = false;
 };
 
+// Not thread-safe: one Client per thread. It keeps its connection alive between calls.
 class Client {
  public:
   explicit Client(ClientOptions options = {}, Clock& clock = SystemClock::instance());

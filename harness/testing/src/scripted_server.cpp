@@ -1,0 +1,164 @@
+#include "rsolv/testing/scripted_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "http_wire.hpp"
+
+namespace rsolv::testing {
+
+Action Action::respond(int status, std::string body, Headers headers) {
+  Action action;
+  action.status = status;
+  action.body = std::move(body);
+  action.headers = std::move(headers);
+  return action;
+}
+
+Action Action::close_connection() {
+  Action action;
+  action.kind = Kind::close_connection;
+  return action;
+}
+
+Action Action::too_many_requests(int retry_after_seconds, std::string retry_after_value) {
+  if (retry_after_value.empty()) retry_after_value = std::to_string(retry_after_seconds);
+  return respond(429,
+                 R"({"error":"rate_limited","message":"Too many requests. Try again in )" +
+                     std::to_string(retry_after_seconds) + R"( seconds.","retry_after":)" +
+                     std::to_string(retry_after_seconds) + "}",
+                 {{"Retry-After", retry_after_value}});
+}
+
+Action Action::forward_to(std::string upstream_base_url) {
+  Action action;
+  action.kind = Kind::forward;
+  action.upstream = std::move(upstream_base_url);
+  return action;
+}
+
+Action Action::after(std::chrono::milliseconds delay) const {
+  Action copy = *this;
+  copy.stall = delay;
+  return copy;
+}
+
+std::optional<std::string> RecordedRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (std::equal(key.begin(), key.end(), name.begin(), name.end(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+ScriptedServer::ScriptedServer() : default_action_(Action::respond(200, "{}")) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener_, 128) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error("ScriptedServer: cannot listen on 127.0.0.1");
+  }
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+ScriptedServer::~ScriptedServer() {
+  stopping_ = true;
+  stop_signal_.notify_all();
+  ::shutdown(listener_, SHUT_RDWR);
+  ::close(listener_);
+  if (acceptor_.joinable()) acceptor_.join();
+  {
+    std::lock_guard lock(mutex_);
+    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+void ScriptedServer::enqueue(Action action) {
+  std::lock_guard lock(mutex_);
+  queue_.push_back(std::move(action));
+}
+
+void ScriptedServer::set_default(Action action) {
+  std::lock_guard lock(mutex_);
+  default_action_ = std::move(action);
+}
+
+std::string ScriptedServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+std::vector<RecordedRequest> ScriptedServer::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::size_t ScriptedServer::request_count() const {
+  std::lock_guard lock(mutex_);
+  return requests_.size();
+}
+
+Action ScriptedServer::next_action() {
+  std::lock_guard lock(mutex_);
+  if (queue_.empty()) return default_action_;
+  auto action = std::move(queue_.front());
+  queue_.pop_front();
+  return action;
+}
+
+bool ScriptedServer::wait_or_stop(std::chrono::milliseconds delay) {
+  std::unique_lock lock(mutex_);
+  return !stop_signal_.wait_for(lock, delay, [this] { return stopping_.load(); });
+}
+
+void ScriptedServer::accept_loop() {
+  while (!stopping_) {
+    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (stopping_) return;
+      continue;
+    }
+    std::lock_guard lock(mutex_);
+    open_fds_.push_back(fd);
+    workers_.emplace_back([this, fd] { serve(fd); });
+  }
+}
+
+void ScriptedServer::serve(int fd) {
+  std::string pending;
+  while (!stopping_) {
+    auto request = wire::read_request(fd, pending);
+    if (!request) break;
+    {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(request->parsed);
+    }
+    const auto action = next_action();
+    if (action.stall.count() > 0 && !wait_or_stop(action.stall)) break;
+    if (action.kind == Action::Kind::close_connection) break;
+    if (action.kind == Action::Kind::forward) {
+      const auto response = wire::forward(action.upstream, *request);
+      if (response.empty() || !wire::send_all(fd, response)) break;
+      break;  // the upstream's response carries Connection: close
+    }
+    if (!wire::send_all(fd, wire::render_response(action.status, action.headers, action.body, request->keep_alive))) break;
+    if (!request->keep_alive) break;
+  }
+  ::shutdown(fd, SHUT_RDWR);
+  std::lock_guard lock(mutex_);
+  open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
+  ::close(fd);
+}
+
+}  // namespace rsolv::testing
