@@ -1,0 +1,122 @@
+#pragma once
+// A thin RAII layer over SQLite: prepared statements only (values are always bound, never spliced
+// into SQL), WAL mode, busy timeout, and BEGIN IMMEDIATE transactions that roll back unless committed.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rsolv/common/error.hpp"
+
+namespace rsolv::sandbox {
+
+class DatabaseError : public Error {
+ public:
+  DatabaseError(const std::string& message, int code) : Error(message), code_(code) {}
+  int code() const { return code_; }
+  // SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY: the schema refused a duplicate.
+  bool is_unique_violation() const;
+  bool is_check_violation() const;
+
+ private:
+  int code_;
+};
+
+class Connection;
+
+class Statement {
+ public:
+  Statement(Connection& connection, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<std::string>& value);
+
+  // true while a row is available.
+  bool step();
+  // Runs to completion (INSERT/UPDATE/DELETE).
+  void run();
+
+  std::int64_t int64(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  Connection& connection_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+class Connection {
+ public:
+  explicit Connection(const std::string& path);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void exec(std::string_view sql);
+  std::int64_t last_insert_id() const;
+  std::int64_t changes() const;
+  sqlite3* handle() { return db_; }
+  [[noreturn]] void fail(std::string_view what);
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on an upgrade;
+// the destructor rolls back unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+// A fixed set of connections shared by the server's worker threads.
+class ConnectionPool {
+ public:
+  ConnectionPool(const std::string& path, std::size_t size);
+
+  class Lease {
+   public:
+    Lease(ConnectionPool& pool, std::unique_ptr<Connection> connection);
+    ~Lease();
+    Lease(Lease&&) noexcept = default;
+    Connection& operator*() { return *connection_; }
+    Connection* operator->() { return connection_.get(); }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  Lease acquire();
+
+ private:
+  friend class Lease;
+  void release(std::unique_ptr<Connection> connection);
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace rsolv::sandbox

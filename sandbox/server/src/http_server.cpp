@@ -1,0 +1,377 @@
+#include "rsolv/sandbox/server/http_server.hpp"
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/common/random.hpp"
+
+namespace rsolv::sandbox::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+struct Worker {
+  // Declared before the io_context: sessions whose handlers die with the io_context still
+  // unregister themselves from a live set.
+  std::unordered_set<Session*> sessions;
+  net::io_context ioc{1};
+  net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
+  std::optional<net::steady_timer> grace;
+  bool stopping = false;
+  std::uint64_t requests = 0;
+  std::string id_prefix;
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+const beast::error_category& http_category() { return http::make_error_code(http::error::bad_target).category(); }
+
+struct Shared {
+  const ServerOptions& options;
+  App& app;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Worker& worker, Shared shared)
+      : stream_(std::move(socket)), worker_(worker), shared_(shared) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ip_ = remote.address().to_string();
+  }
+
+  ~Session() {
+    worker_.sessions.erase(this);
+    if (worker_.stopping && worker_.sessions.empty() && worker_.grace) worker_.grace->cancel();
+  }
+
+  void start() {
+    worker_.sessions.insert(this);
+    wait_for_request();
+  }
+
+  // Shutdown: idle connections close now; a request being read, handled or written finishes
+  // and its connection closes after the response.
+  void on_stop() {
+    if (state_ == State::idle) stream_.cancel();
+  }
+
+  void force_close() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+ private:
+  enum class State { idle, busy, draining, closed };
+
+  void wait_for_request() {
+    state_ = State::idle;
+    if (worker_.stopping) return close();
+    parser_.emplace();
+    parser_->body_limit(shared_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    // Wait for the first byte separately, so shutdown can tell idle connections from busy ones.
+    stream_.expires_after(shared_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->buffer_.commit(n);
+      if (ec) return self->close();
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    state_ = State::busy;
+    stream_.expires_after(shared_.options.request_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    started_ = std::chrono::steady_clock::now();
+    if (ec) return on_read_error(ec);
+    const auto& request = parser_->get();
+    version_ = request.version();
+    if (!parser_->is_done() && iequals(request[http::field::expect], "100-continue")) {
+      continue_ = http::response<http::empty_body>(http::status::continue_, version_);
+      http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+        if (write_ec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    if (parser_->is_done()) return handle();
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->handle();
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return reject(413, "payload_too_large",
+                    "Request bodies are limited to " + std::to_string(shared_.options.body_limit) + " bytes.");
+    }
+    if (ec == http::error::header_limit) {
+      return reject(431, "headers_too_large", "Request headers are too large.");
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec.category() != http_category()) {
+      return close();  // the peer went away or timed out: nobody to answer
+    }
+    reject(400, "bad_request", "Malformed HTTP/1.1 request.");
+  }
+
+  // Answers a request that could not be read whole, then drains what the client still sends
+  // so it sees the response instead of a connection reset.
+  void reject(int status, std::string_view code, const std::string& message) {
+    std::string method;
+    std::string target;
+    if (parser_ && parser_->is_header_done()) {
+      method = std::string(parser_->get().method_string());
+      target = std::string(parser_->get().target());
+      version_ = parser_->get().version();
+    }
+    HttpResponse response = shared_.app.reject(method, target, status, code, message);
+    method_ = std::move(method);
+    request_id_ = next_request_id();
+    write(std::move(response), false, true);
+  }
+
+  void handle() {
+    auto message = parser_->release();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.headers.reserve(8);
+    for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
+    request.body = std::move(message.body());
+    request.client_ip = client_ip_;
+    request.request_id = next_request_id();
+    HttpResponse response = shared_.app.handle(request);
+    method_ = std::move(request.method);
+    request_id_ = std::move(request.request_id);
+    write(std::move(response), message.keep_alive() && !worker_.stopping, false);
+  }
+
+  void write(HttpResponse response, bool keep_alive, bool linger) {
+    route_ = response.route;
+    status_ = response.status;
+    bytes_ = response.body.size();
+    response_ = {};
+    response_.version(version_);
+    response_.result(static_cast<unsigned>(response.status));
+    response_.set(http::field::content_type, response.content_type);
+    response_.set("X-Request-Id", request_id_);
+    for (const auto& [name, value] : response.headers) response_.insert(name, value);
+    response_.body() = std::move(response.body);
+    response_.keep_alive(keep_alive);
+    response_.prepare_payload();
+    stream_.expires_after(shared_.options.request_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive, linger](beast::error_code ec, std::size_t) {
+                        self->on_write(ec, keep_alive, linger);
+                      });
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive, bool linger) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    shared_.app.observe(Observation{method_, route_, status_, bytes_, elapsed, client_ip_, request_id_});
+    if (ec) return close();
+    if (linger) return drain_then_close();
+    if (!keep_alive) return close();
+    wait_for_request();
+  }
+
+  void drain_then_close() {
+    state_ = State::draining;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(buffer_.prepare(16384), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      self->buffer_.consume(self->buffer_.size());
+      if (ec || self->drained_ > 8 * 1024 * 1024) return self->close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    state_ = State::closed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  std::string next_request_id() { return worker_.id_prefix + std::to_string(++worker_.requests); }
+
+  beast::tcp_stream stream_;
+  Worker& worker_;
+  Shared shared_;
+  std::string client_ip_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::empty_body> continue_;
+  http::response<http::string_body> response_;
+  State state_ = State::idle;
+  unsigned version_ = 11;
+  std::chrono::steady_clock::time_point started_;
+  std::string method_;
+  std::string request_id_;
+  std::size_t route_ = 0;
+  int status_ = 0;
+  std::size_t bytes_ = 0;
+  std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  App& app;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::signal_set> signals;
+  std::optional<net::steady_timer> accept_retry;
+  std::size_t next_worker = 0;
+  std::atomic<bool> stop_requested{false};
+
+  Impl(ServerOptions opts, App& a) : options(std::move(opts)), app(a) {}
+
+  void accept() {
+    Worker& worker = *workers[next_worker];
+    next_worker = (next_worker + 1) % workers.size();
+    acceptor->async_accept(worker.ioc, [this, &worker](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+      if (ec) {
+        // Out of descriptors or similar: back off a little instead of spinning.
+        accept_retry->expires_after(std::chrono::milliseconds(20));
+        accept_retry->async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && acceptor->is_open()) accept();
+        });
+        return;
+      }
+      beast::error_code option_ec;
+      socket.set_option(tcp::no_delay(true), option_ec);
+      auto session = std::make_shared<Session>(std::move(socket), worker, Shared{options, app});
+      net::post(worker.ioc, [session] { session->start(); });
+      accept();
+    });
+  }
+
+  // Runs on worker 0.
+  void begin_shutdown() {
+    beast::error_code ec;
+    acceptor->close(ec);
+    if (signals) signals->cancel(ec);
+    accept_retry->cancel();
+    for (auto& worker : workers) {
+      net::post(worker->ioc, [this, w = worker.get()] { shutdown_worker(*w); });
+    }
+  }
+
+  // Runs on the worker's own thread.
+  void shutdown_worker(Worker& worker) {
+    worker.stopping = true;
+    worker.guard.reset();
+    const std::vector<Session*> sessions(worker.sessions.begin(), worker.sessions.end());
+    for (Session* session : sessions) session->on_stop();
+    if (worker.sessions.empty()) return;
+    worker.grace.emplace(worker.ioc);
+    worker.grace->expires_after(options.shutdown_grace);
+    worker.grace->async_wait([&worker](beast::error_code ec) {
+      if (ec) return;
+      const std::vector<Session*> stuck(worker.sessions.begin(), worker.sessions.end());
+      for (Session* session : stuck) session->force_close();
+    });
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, App& app) : impl_(std::make_unique<Impl>(std::move(options), app)) {
+  auto& impl = *impl_;
+  std::size_t threads = impl.options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const std::string prefix = "req_" + base64url_encode(secure_random_bytes(6)) + "-";
+  for (std::size_t i = 0; i < threads; ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->id_prefix = prefix + std::to_string(i) + "-";
+    impl.workers.push_back(std::move(worker));
+  }
+  auto& ioc = impl.workers.front()->ioc;
+  impl.acceptor.emplace(ioc);
+  impl.accept_retry.emplace(ioc);
+  const std::string where = impl.options.listen.host + ":" + std::to_string(impl.options.listen.port);
+  try {
+    const tcp::endpoint endpoint(net::ip::make_address(impl.options.listen.host), impl.options.listen.port);
+    impl.acceptor->open(endpoint.protocol());
+    impl.acceptor->set_option(tcp::acceptor::reuse_address(true));
+    impl.acceptor->bind(endpoint);
+    impl.acceptor->listen(net::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& error) {
+    throw Error("cannot listen on " + where + ": " + error.code().message() +
+                " (choose another --listen port, or port 0 for a free one)");
+  }
+  if (impl.options.handle_signals) {
+    impl.signals.emplace(ioc, SIGTERM, SIGINT);
+    impl.signals->async_wait([&impl](beast::error_code ec, int) {
+      if (ec) return;
+      if (!impl.stop_requested.exchange(true)) impl.begin_shutdown();
+    });
+  }
+  impl.accept();
+}
+
+HttpServer::~HttpServer() = default;
+
+ListenAddress HttpServer::bound() const {
+  const auto endpoint = impl_->acceptor->local_endpoint();
+  return ListenAddress{endpoint.address().to_string(), endpoint.port()};
+}
+
+std::size_t HttpServer::threads() const { return impl_->workers.size(); }
+
+void HttpServer::run() {
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+    threads.emplace_back([worker = impl_->workers[i].get()] { worker->ioc.run(); });
+  }
+  impl_->workers.front()->ioc.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void HttpServer::stop() {
+  if (impl_->stop_requested.exchange(true)) return;
+  net::post(impl_->workers.front()->ioc, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+}  // namespace rsolv::sandbox::server

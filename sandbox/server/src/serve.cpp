@@ -1,0 +1,132 @@
+#include "rsolv/sandbox/server/serve.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "rsolv/common/clock.hpp"
+#include "rsolv/common/error.hpp"
+#include "rsolv/sandbox/platform.hpp"
+#include "rsolv/sandbox/server/app.hpp"
+#include "rsolv/sandbox/server/http_server.hpp"
+#include "rsolv/sandbox/server/listen_address.hpp"
+
+namespace rsolv::sandbox::server {
+
+std::vector<Secret> webhook_secrets_or_env(std::vector<Secret> from_flags) {
+  if (!from_flags.empty()) return from_flags;
+  if (const char* env = std::getenv("RSOLV_WEBHOOK_SECRET"); env != nullptr && *env != '\0') {
+    from_flags.emplace_back(env);
+  }
+  return from_flags;
+}
+
+void serve(const ServeOptions& options, std::ostream& out) {
+  const ListenAddress listen = parse_listen_address(options.listen);
+  if (!listen.is_loopback() && !options.allow_remote) {
+    throw UsageError("refusing to listen on " + listen.host +
+                     ": the sandbox serves test keys without TLS; use a loopback address or pass --allow-remote");
+  }
+  if (options.webhook_secrets.empty()) {
+    throw UsageError("no webhook secret: pass --webhook-secret whsec_... or set RSOLV_WEBHOOK_SECRET");
+  }
+  for (const auto& secret : options.webhook_secrets) {
+    if (secret.empty()) throw UsageError("an empty --webhook-secret was given: pass the endpoint's whsec_... secret");
+  }
+  if (options.db.empty()) throw UsageError("--db is required: the SQLite file to serve from");
+
+  ServerOptions server_options;
+  server_options.listen = listen;
+  server_options.threads = options.threads;
+
+  PlatformConfig config;
+  config.db_path = options.db;
+  config.webhook_secrets = options.webhook_secrets;
+  config.pro_price_id = options.pro_price_id;
+  // One connection per worker: a worker holds at most one while it handles a request.
+  config.connections = std::max<std::size_t>(2, options.threads == 0 ? std::thread::hardware_concurrency() : options.threads);
+
+  // Destruction order is the shutdown order: server (threads joined) -> app -> platform (DB closed).
+  Platform platform(std::move(config), SystemClock::instance());
+  App app(platform, AppOptions{options.onboard, options.api, options.access_log}, SystemClock::instance());
+  HttpServer server(server_options, app);
+  out << "listening on " << server.bound().url() << std::endl;  // the first stdout line; flushed
+  server.run();
+}
+
+void write_private_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string temp = (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  const auto fail = [&](const std::string& what, int error) {
+    throw Error("cannot write " + path.string() + ": " + what + ": " + std::strerror(error));
+  };
+  const int fd = ::mkstemp(temp.data());  // mode 0600
+  if (fd < 0) fail("cannot create a temporary file in " + directory.string(), errno);
+  const auto abandon = [&](const std::string& what) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    fail(what, error);
+  };
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const auto n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      abandon("write failed");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fchmod(fd, 0600) != 0) abandon("chmod failed");
+  if (::fsync(fd) != 0) abandon("fsync failed");
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    fail("close failed", error);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    fail("rename failed", error);
+  }
+  const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+void seed(const std::string& db, const std::filesystem::path& out_file, std::ostream& summary) {
+  if (db.empty()) throw UsageError("--db is required: the SQLite file to seed");
+  PlatformConfig config;
+  config.db_path = db;
+  config.connections = 1;
+  Platform platform(std::move(config), SystemClock::instance());
+  const auto customers = platform.seed();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& customer : customers) {
+    list.push_back({
+        {"state", customer.state},
+        {"api_key", customer.api_key},
+        {"customer_id", customer.customer_id},
+        {"email", customer.email},
+        {"stripe_customer_id",
+         customer.stripe_customer_id ? nlohmann::json(*customer.stripe_customer_id) : nlohmann::json(nullptr)},
+        {"credit_balance", customer.credit_balance},
+    });
+  }
+  write_private_file_atomic(out_file, nlohmann::json{{"customers", list}}.dump(2) + "\n");
+  for (const auto& customer : customers) {
+    summary << "seeded " << customer.state << ": customer " << customer.customer_id << ", " << customer.credit_balance
+            << " credits\n";
+  }
+  summary << "keys written to " << out_file.string() << " (mode 0600)" << std::endl;
+}
+
+}  // namespace rsolv::sandbox::server

@@ -1,0 +1,169 @@
+// Platform construction, authentication, and the customer-facing read endpoints.
+#include "rsolv/sandbox/platform.hpp"
+
+#include <regex>
+
+#include "operations.hpp"
+#include "schema.hpp"
+
+namespace rsolv::sandbox {
+
+using namespace ops;
+
+Platform::Platform(PlatformConfig config, Clock& clock)
+    : config_(std::move(config)), clock_(clock) {
+  {
+    Connection migrator(config_.db_path);
+    migrate(migrator);
+  }
+  pool_ = std::make_unique<ConnectionPool>(config_.db_path, config_.connections);
+}
+
+Platform::~Platform() = default;
+
+std::optional<CustomerId> Platform::authenticate(std::string_view raw_api_key) {
+  if (raw_api_key.empty()) return std::nullopt;
+  auto db = pool_->acquire();
+  Statement query(*db, "SELECT id FROM customers WHERE api_key_sha256 = ?1 AND api_key_revoked = 0");
+  query.bind(1, sha256_hex(raw_api_key));
+  if (!query.step()) return std::nullopt;
+  return CustomerId{query.int64(0)};
+}
+
+bool Platform::revoke_api_key(CustomerId customer) {
+  auto db = pool_->acquire();
+  Statement update(*db, "UPDATE customers SET api_key_revoked = 1 WHERE id = ?1");
+  update.bind(1, customer.value).run();
+  return db->changes() == 1;
+}
+
+namespace {
+bool valid_email(const std::string& email) {
+  static const std::regex pattern(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+)");
+  return email.size() <= 254 && std::regex_match(email, pattern);
+}
+}  // namespace
+
+ApiResult Platform::onboard(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  const auto& request = std::get<nlohmann::json>(parsed);
+  if (!request.contains("name") || !request["name"].is_string() || request["name"].get<std::string>().empty() ||
+      request["name"].get<std::string>().size() > 200) {
+    return error_result(422, "invalid_name", "name is required: a non-empty string of at most 200 characters.");
+  }
+  if (!request.contains("email") || !request["email"].is_string() || !valid_email(request["email"])) {
+    return error_result(422, "invalid_email", "email is required and must be a valid address.");
+  }
+  const auto api_key = new_api_key();
+  CounterDelta delta;
+  auto db = pool_->acquire();
+  Env env{*db, config_, clock_, delta};
+  std::int64_t id = 0;
+  try {
+    Transaction transaction(*db);
+    id = insert_customer(env, request["name"], request["email"], sha256_hex(api_key));
+    append_ledger(env, id, kSignupCredits, "trial_signup");
+    transaction.commit();
+  } catch (const DatabaseError& error) {
+    if (error.is_unique_violation()) return error_result(409, "email_taken", "A customer with this email already exists.");
+    throw;
+  }
+  add_counters(delta.counts);
+  return json_result(201, {{"customer", customer_json(*load_customer(*db, id))}, {"api_key", api_key}});
+}
+
+ApiResult Platform::me(CustomerId customer) {
+  auto db = pool_->acquire();
+  const auto row = load_customer(*db, customer.value);
+  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  return json_result(200, customer_json(*row));
+}
+
+ApiResult Platform::entitlement(CustomerId customer) {
+  auto db = pool_->acquire();
+  const auto row = load_customer(*db, customer.value);
+  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  const auto result = entitlement_of(*row);
+  return json_result(200, {{"entitled", result.entitled},
+                           {"reason", result.reason},
+                           {"credit_balance", row->credit_balance},
+                           {"subscription_type", row->subscription_type},
+                           {"subscription_state", row->subscription_state ? nlohmann::json(*row->subscription_state)
+                                                                          : nlohmann::json(nullptr)},
+                           {"charge_per_fix_cents", result.charge_per_fix_cents}});
+}
+
+ApiResult Platform::exchange_credentials(CustomerId customer, std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  const auto& request = std::get<nlohmann::json>(parsed);
+  if (!request.contains("providers") || !request["providers"].is_array() || request["providers"].empty()) {
+    return error_result(400, "invalid_providers", "providers must be a non-empty list of provider names.");
+  }
+  for (const auto& provider : request["providers"]) {
+    if (!provider.is_string() || provider.get<std::string>().empty() || provider.get<std::string>().size() > 64) {
+      return error_result(400, "invalid_providers", "every provider must be a non-empty name.");
+    }
+  }
+  std::int64_t ttl = 60;
+  if (request.contains("ttl_minutes")) {
+    if (!request["ttl_minutes"].is_number_integer() || request["ttl_minutes"] < 1 || request["ttl_minutes"] > 240) {
+      return error_result(400, "invalid_ttl", "ttl_minutes must be an integer between 1 and 240.");
+    }
+    ttl = request["ttl_minutes"];
+  }
+  auto db = pool_->acquire();
+  const auto row = load_customer(*db, customer.value);
+  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  const auto rights = entitlement_of(*row);
+  if (!rights.entitled) {
+    return error_result(403, "usage_limit_exceeded",
+                        rights.reason == "payment_past_due" ? "Payment is past due; update the payment method."
+                                                            : "No credits left and no billing on file.");
+  }
+  nlohmann::json credentials = nlohmann::json::object();
+  const auto expires_at = clock_.unix_seconds() + ttl * 60;
+  for (const auto& provider : request["providers"]) {
+    // Placeholders: the sandbox vends nothing usable, only the shape the action expects.
+    credentials[provider.get<std::string>()] = {{"api_key", random_id("sandbox_placeholder_")}, {"expires_at", expires_at}};
+  }
+  return json_result(200, {{"credentials", credentials},
+                           {"expires_at", expires_at},
+                           {"usage", {{"remaining_fixes", row->credit_balance}, {"reason", rights.reason}}}});
+}
+
+ApiResult Platform::transactions(CustomerId customer) {
+  auto db = pool_->acquire();
+  const auto row = load_customer(*db, customer.value);
+  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  Statement query(*db,
+                  "SELECT id, amount, balance_after, source, metadata, created_at FROM credit_ledger "
+                  "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1000");
+  query.bind(1, customer.value);
+  nlohmann::json rows = nlohmann::json::array();
+  while (query.step()) {
+    rows.push_back({{"id", query.int64(0)},
+                    {"amount", query.int64(1)},
+                    {"balance_after", query.int64(2)},
+                    {"source", query.text(3)},
+                    {"metadata", nlohmann::json::parse(query.text(4), nullptr, false)},
+                    {"created_at", query.int64(5)}});
+  }
+  return json_result(200, {{"balance", row->credit_balance}, {"transactions", rows}});
+}
+
+void Platform::add_counters(const PlatformCounters& delta) {
+  std::lock_guard lock(counters_mutex_);
+  for (const auto& [key, n] : delta.webhooks) counters_.webhooks[key] += n;
+  for (const auto& [source, n] : delta.credits_granted) counters_.credits_granted[source] += n;
+  counters_.credits_consumed += delta.credits_consumed;
+  for (const auto& [outcome, n] : delta.charges) counters_.charges[outcome] += n;
+}
+
+PlatformCounters Platform::counters() const {
+  std::lock_guard lock(counters_mutex_);
+  return counters_;
+}
+
+}  // namespace rsolv::sandbox

@@ -1,0 +1,166 @@
+// POST /api/webhooks/stripe: verified, applied at most once per event id, in one transaction.
+#include <set>
+
+#include "operations.hpp"
+#include "rsolv/sandbox/platform.hpp"
+#include "rsolv/stripe/signature.hpp"
+
+namespace rsolv::sandbox {
+
+using namespace ops;
+
+namespace {
+
+const std::set<std::string>& handled_types() {
+  static const std::set<std::string> types = {
+      "invoice.payment_succeeded",       "invoice.payment_failed",        "customer.subscription.created",
+      "customer.subscription.updated",   "customer.subscription.deleted", "payment_method.attached",
+      "payment_method.detached"};
+  return types;
+}
+
+std::optional<std::string> stripe_customer_of(const std::string& type, const nlohmann::json& object) {
+  if (object.contains("customer") && object["customer"].is_string()) return object["customer"].get<std::string>();
+  if (type.starts_with("customer.") && !type.starts_with("customer.subscription") && object.contains("id") &&
+      object["id"].is_string()) {
+    return object["id"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+// Reads the price of every line item from pricing.price_details.price (API 2025-03-31 and later).
+// The legacy plan.id / price.id fields are deliberately not read: the platform once lost Pro credits
+// by reading them after Stripe moved the field.
+bool has_pro_line(const nlohmann::json& invoice, const std::string& pro_price_id) {
+  const auto lines = invoice.value("/lines/data"_json_pointer, nlohmann::json::array());
+  if (!lines.is_array()) return false;
+  for (const auto& line : lines) {
+    const auto price = line.value("/pricing/price_details/price"_json_pointer, nlohmann::json());
+    if (price.is_string() && price.get<std::string>() == pro_price_id) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> subscription_state(const nlohmann::json& subscription) {
+  static const std::set<std::string> known = {"active", "past_due", "canceled", "incomplete", "trialing"};
+  const auto status = subscription.value("status", std::string());
+  if (known.contains(status)) return status;
+  if (status == "unpaid") return std::string("past_due");
+  if (status == "incomplete_expired") return std::string("canceled");
+  return std::nullopt;
+}
+
+// Applies one event to one customer; returns false when the event needed no change (ignored).
+bool apply(Env& env, const std::string& type, const nlohmann::json& object, const Customer& customer) {
+  if (type == "invoice.payment_succeeded") {
+    if (!has_pro_line(object, env.config.pro_price_id)) return false;
+    append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
+                  {{"invoice", object.value("id", "")}, {"billing_reason", object.value("billing_reason", "")}});
+    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end,
+                        customer.stripe_subscription_id);
+    return true;
+  }
+  if (type == "invoice.payment_failed") {
+    update_subscription(env.db, customer.id, customer.subscription_type, std::string("past_due"),
+                        customer.cancel_at_period_end, customer.stripe_subscription_id);
+    return true;
+  }
+  if (type == "customer.subscription.created") {
+    update_subscription(env.db, customer.id, "pro", subscription_state(object), object.value("cancel_at_period_end", false),
+                        object.value("id", ""));
+    return true;
+  }
+  if (type == "customer.subscription.updated") {
+    update_subscription(env.db, customer.id, "pro", subscription_state(object), object.value("cancel_at_period_end", false),
+                        object.contains("id") ? std::optional<std::string>(object.value("id", ""))
+                                              : customer.stripe_subscription_id);
+    return true;
+  }
+  if (type == "customer.subscription.deleted") {
+    // Back to pay-as-you-go; credits already granted are kept.
+    update_subscription(env.db, customer.id, "pay_as_you_go", std::nullopt, false, std::nullopt);
+    return true;
+  }
+  if (type == "payment_method.attached") {
+    attach_billing(env, customer, object.value("id", "pm_unknown"));
+    return true;
+  }
+  if (type == "payment_method.detached") {
+    Statement update(env.db, "UPDATE customers SET has_billing = 0, payment_method = NULL WHERE id = ?1");
+    update.bind(1, customer.id).run();
+    return true;
+  }
+  return false;
+}
+
+ApiResult received(const std::string& status) { return json_result(200, {{"received", true}, {"status", status}}); }
+
+}  // namespace
+
+ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view signature_header) {
+  const auto verdict = stripe::verify(signature_header, raw_body, config_.webhook_secrets, clock_.unix_seconds(),
+                                      config_.webhook_tolerance_seconds);
+  if (!verdict.ok()) {
+    PlatformCounters refused;
+    refused.webhooks[{"unknown", "invalid_signature"}] = 1;
+    add_counters(refused);
+    return error_result(401, "invalid_signature", "Invalid Stripe signature: " + verdict.reason);
+  }
+  auto parsed = parse_object(raw_body);
+  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  const auto& event = std::get<nlohmann::json>(parsed);
+  if (!event.contains("id") || !event["id"].is_string() || !event.contains("type") || !event["type"].is_string() ||
+      !event.contains("data") || !event["data"].is_object() || !event["data"].contains("object") ||
+      !event["data"]["object"].is_object()) {
+    return error_result(400, "invalid_event", "A Stripe event needs id, type and data.object.");
+  }
+  const auto event_id = event["id"].get<std::string>();
+  const auto type = event["type"].get<std::string>();
+  const auto& object = event["data"]["object"];
+
+  CounterDelta delta;
+  auto db = pool_->acquire();
+  Env env{*db, config_, clock_, delta};
+  Transaction transaction(*db);
+  std::optional<Customer> customer;
+  const bool handled = handled_types().contains(type);
+  if (handled) {
+    const auto stripe_customer = stripe_customer_of(type, object);
+    if (stripe_customer) customer = find_by_stripe_id(*db, *stripe_customer);
+    if (!customer) {
+      // Not recorded, so Stripe's retry succeeds once the customer exists.
+      delta.counts.webhooks[{type, "unknown_customer"}] += 1;
+      add_counters(delta.counts);
+      return error_result(422, "unknown_customer", "No customer with this Stripe customer id (yet).");
+    }
+  }
+  // Recording the id first makes a concurrent duplicate fail on the primary key before any effect.
+  try {
+    Statement record(*db,
+                     "INSERT INTO webhook_events (id, type, customer_id, outcome, received_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    record.bind(1, event_id).bind(2, type);
+    if (customer) {
+      record.bind(3, customer->id);
+    } else {
+      record.bind_null(3);
+    }
+    record.bind(4, "processed").bind(5, env.now()).run();
+  } catch (const DatabaseError& error) {
+    if (!error.is_unique_violation()) throw;
+    delta.counts.webhooks[{type, "duplicate"}] += 1;
+    add_counters(delta.counts);
+    return received("duplicate");
+  }
+  const bool changed = handled && apply(env, type, object, *customer);
+  if (!changed) {
+    Statement mark(*db, "UPDATE webhook_events SET outcome = 'ignored' WHERE id = ?1");
+    mark.bind(1, event_id).run();
+  }
+  transaction.commit();
+  const std::string outcome = changed ? "processed" : "ignored";
+  delta.counts.webhooks[{type, outcome}] += 1;
+  add_counters(delta.counts);
+  return received(outcome);
+}
+
+}  // namespace rsolv::sandbox
