@@ -196,6 +196,18 @@ TEST_F(HttpClient, LogLinesNeverContainSecretHeaderValues) {
   EXPECT_EQ(server_.requests()[0].header("x-api-key"), key) << "the server still receives the real key";
 }
 
+TEST_F(HttpClient, ConnectsFromTheGivenLoopbackSourceAddress) {
+  auto o = options();
+  o.source_address = "127.0.0.2";
+  Client client(o, clock_, Random(1));
+  // The scripted server listens on 127.0.0.1 only; loopback routes 127.0.0.2 to it.
+  EXPECT_EQ(client.send({"GET", server_.base_url() + "/from"}).status, 200);
+  EXPECT_EQ(server_.requests().at(0).client_ip, "127.0.0.2");
+  Client plain(options(), clock_, Random(1));
+  plain.send({"GET", server_.base_url() + "/from"});
+  EXPECT_EQ(server_.requests().at(1).client_ip, "127.0.0.1");
+}
+
 TEST_F(HttpClient, KeepsTheConnectionAliveBetweenCalls) {
   Client client(options(), clock_, Random(1));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.send({"GET", server_.base_url() + "/ping"}).status, 200);

@@ -124,22 +124,27 @@ bool ScriptedServer::wait_or_stop(std::chrono::milliseconds delay) {
 
 void ScriptedServer::accept_loop() {
   while (!stopping_) {
-    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    sockaddr_in peer{};
+    socklen_t peer_length = sizeof peer;
+    const int fd = ::accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
     if (fd < 0) {
       if (stopping_) return;
       continue;
     }
     std::lock_guard lock(mutex_);
     open_fds_.push_back(fd);
-    workers_.emplace_back([this, fd] { serve(fd); });
+    char address[INET_ADDRSTRLEN] = "";
+    ::inet_ntop(AF_INET, &peer.sin_addr, address, sizeof address);
+    workers_.emplace_back([this, fd, ip = std::string(address)] { serve(fd, ip); });
   }
 }
 
-void ScriptedServer::serve(int fd) {
+void ScriptedServer::serve(int fd, std::string client_ip) {
   std::string pending;
   while (!stopping_) {
     auto request = wire::read_request(fd, pending);
     if (!request) break;
+    request->parsed.client_ip = client_ip;
     {
       std::lock_guard lock(mutex_);
       requests_.push_back(request->parsed);

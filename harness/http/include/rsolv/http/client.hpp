@@ -70,6 +70,8 @@ struct ClientOptions {
   bool verify_tls = true;
   // Extra CA bundle (PEM) for self-signed test servers; empty uses the system store.
   std::string ca_file;
+  // Local source address to connect from (e.g. 127.0.0.2), so per-IP limits can be probed on loopback.
+  std::string source_address;
 };
 
 // Raised when no HTTP response was obtained (DNS, refused, reset, timeout) after all retries.

@@ -49,6 +49,7 @@ struct RecordedRequest {
   std::string target;  // path and query as sent
   Headers headers;
   std::string body;
+  std::string client_ip;  // the peer address, e.g. "127.0.0.2"
   std::optional<std::string> header(std::string_view name) const;  // case-insensitive
 };
 
@@ -71,7 +72,7 @@ class ScriptedServer {
 
  private:
   void accept_loop();
-  void serve(int fd);
+  void serve(int fd, std::string client_ip);
   Action next_action();
   bool wait_or_stop(std::chrono::milliseconds delay);
 

@@ -1,0 +1,38 @@
+#pragma once
+// A security finding as every report format needs it: a stable rule id, what was seen (request and
+// response excerpts with secrets redacted), where (the endpoint URL), and how to fix it.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rsolv::security {
+
+enum class Severity { info, low, medium, high, critical };
+
+std::string_view to_string(Severity severity);
+// Throws rsolv::UsageError for an unknown name ("low", "medium", ...).
+Severity parse_severity(std::string_view name);
+// SARIF result level: error for high/critical, warning for medium, note below.
+std::string_view sarif_level(Severity severity);
+
+struct Finding {
+  std::string rule_id;   // e.g. "RSOLV-PCI-001"
+  std::string suite;     // pci, sqli, webhooks, rate-limit, auth
+  std::string title;     // one line
+  Severity severity = Severity::medium;
+  std::string location;  // METHOD URL of the endpoint
+  std::string evidence;  // request/response excerpt, secrets and card numbers redacted
+  std::string remediation;
+};
+
+// A check that ran, whatever its result: reports list passes too (JUnit test cases).
+struct CheckResult {
+  std::string suite;
+  std::string name;
+  bool passed = true;
+  double seconds = 0;
+  std::vector<Finding> findings;  // empty when passed
+  std::string detail;             // what was checked, for passes
+};
+
+}  // namespace rsolv::security

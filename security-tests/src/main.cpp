@@ -1,0 +1,72 @@
+// rsolv-security: black-box security suites against a deployment of the RSOLV platform.
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or run errors.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/security/runner.hpp"
+
+using namespace rsolv;
+using namespace rsolv::security;
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsolv-security: PCI, SQL injection, webhook-signature, rate-limit and auth suites against the RSOLV API"};
+  app.set_version_flag("--version", std::string("rsolv-security ") + RSOLV_VERSION);
+  app.require_subcommand(1);
+  auto* run_cmd = app.add_subcommand("run", "Run suites against a target and write reports");
+  std::string target_file, sarif, junit, json, fail_on = "medium";
+  std::vector<std::string> suites, allow_hosts;
+  bool quiet = false;
+  run_cmd->add_option("--target", target_file, "TARGET.yaml describing the deployment")->required();
+  run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): pci, sqli, webhooks, rate-limit, auth");
+  run_cmd->add_option("--allow-host", allow_hosts, "allow probing this non-loopback host (repeatable)");
+  run_cmd->add_option("--fail-on", fail_on, "lowest severity that fails the run: info, low, medium, high, critical")
+      ->capture_default_str();
+  run_cmd->add_option("--sarif", sarif, "write SARIF 2.1.0 here (GitHub code scanning)");
+  run_cmd->add_option("--junit", junit, "write JUnit XML here (one test case per check)");
+  run_cmd->add_option("--json", json, "write the full results as JSON here");
+  run_cmd->add_flag("--quiet,-q", quiet, "print only the summary line");
+  auto* list_cmd = app.add_subcommand("list", "List the suites and the rules they report");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+  try {
+    if (*list_cmd) {
+      for (const auto& name : suite_names()) std::printf("%s\n", name.c_str());
+      return 0;
+    }
+    RunOptions options;
+    options.suites = suites;
+    options.allow_hosts = allow_hosts;
+    options.fail_on = parse_severity(fail_on);
+    if (!sarif.empty()) options.sarif_file = sarif;
+    if (!junit.empty()) options.junit_file = junit;
+    if (!json.empty()) options.json_file = json;
+    options.tool_version = RSOLV_VERSION;
+    const bool tty = ::isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    if (tty && !quiet) {
+      options.progress = [](std::string_view line) { std::fprintf(stderr, "\r\033[K%.*s", static_cast<int>(line.size()), line.data()); };
+    }
+    const auto target = load_target(target_file);
+    const auto outcome = run_security(target, options);
+    if (tty && !quiet) std::fprintf(stderr, "\r\033[K");
+    const auto text = render_console(outcome.summary, ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
+    if (quiet) {
+      std::printf("%s", text.substr(text.rfind('\n', text.size() - 2) + 1).c_str());
+    } else {
+      std::printf("%s", text.c_str());
+    }
+    return outcome.exit_code;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "rsolv-security: error: %s\n", error.what());
+    return 2;
+  }
+}

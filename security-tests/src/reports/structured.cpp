@@ -1,0 +1,150 @@
+// JSON, JUnit and SARIF renderings of a run.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <map>
+
+#include "rsolv/report/junit.hpp"
+#include "rsolv/security/reports.hpp"
+#include "rsolv/security/rules.hpp"
+
+namespace rsolv::security {
+
+namespace {
+
+nlohmann::json finding_json(const Finding& finding) {
+  return {{"rule_id", finding.rule_id},   {"suite", finding.suite},       {"title", finding.title},
+          {"severity", to_string(finding.severity)}, {"location", finding.location}, {"evidence", finding.evidence},
+          {"remediation", finding.remediation}};
+}
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+// GitHub ranks alerts by this CVSS-like score.
+const char* security_severity(Severity severity) {
+  switch (severity) {
+    case Severity::critical: return "9.5";
+    case Severity::high: return "8.0";
+    case Severity::medium: return "5.5";
+    case Severity::low: return "3.0";
+    case Severity::info: return "0.0";
+  }
+  return "0.0";
+}
+
+}  // namespace
+
+std::string location_path(const std::string& location) {
+  auto url = location;
+  const auto space = url.find(' ');
+  if (space != std::string::npos && url.find("://") != std::string::npos && space < url.find("://")) url = url.substr(space + 1);
+  const auto scheme = url.find("://");
+  if (scheme != std::string::npos) url = url.substr(scheme + 3);
+  url = url.substr(0, url.find('?'));
+  for (auto& c : url) {
+    if (c == ':') c = '_';
+  }
+  while (url.starts_with("/")) url.erase(0, 1);
+  return url.empty() ? "target" : url;
+}
+
+nlohmann::json render_json(const RunSummary& run) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& check : run.checks) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& finding : check.findings) findings.push_back(finding_json(finding));
+    checks.push_back({{"suite", check.suite},
+                      {"name", check.name},
+                      {"passed", check.passed},
+                      {"seconds", check.seconds},
+                      {"detail", check.detail},
+                      {"findings", findings}});
+  }
+  const auto findings = run.findings();
+  return {{"target", run.target_url},
+          {"seconds", run.seconds},
+          {"checks", checks},
+          {"summary", {{"checks", run.checks.size()}, {"findings", findings.size()}}}};
+}
+
+std::string render_junit_report(const RunSummary& run) {
+  std::vector<report::JUnitSuite> suites;
+  for (const auto& check : run.checks) {
+    auto it = std::find_if(suites.begin(), suites.end(), [&](const auto& s) { return s.name == "rsolv-security." + check.suite; });
+    if (it == suites.end()) {
+      suites.push_back({"rsolv-security." + check.suite, {}, 0, "", {{"target", run.target_url}}});
+      it = std::prev(suites.end());
+    }
+    report::JUnitCase test_case;
+    test_case.name = check.name;
+    test_case.classname = "rsolv-security." + check.suite;
+    test_case.time_seconds = check.seconds;
+    test_case.system_out = check.detail;
+    if (!check.passed) {
+      test_case.failure_message = check.findings.front().rule_id + ": " + check.findings.front().title;
+      for (const auto& finding : check.findings) {
+        test_case.failure_text += "[" + std::string(to_string(finding.severity)) + "] " + finding.rule_id + " " +
+                                  finding.title + "\nat " + finding.location + "\n" + finding.evidence + "\nfix: " +
+                                  finding.remediation + "\n\n";
+      }
+    }
+    it->time_seconds += check.seconds;
+    it->cases.push_back(std::move(test_case));
+  }
+  return report::render_junit(suites);
+}
+
+nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_version) {
+  nlohmann::json rules_json = nlohmann::json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const auto& entry : rules()) {
+    rule_index[std::string(entry.id)] = rules_json.size();
+    rules_json.push_back({{"id", entry.id},
+                          {"name", entry.name},
+                          {"shortDescription", {{"text", entry.short_description}}},
+                          {"fullDescription", {{"text", entry.short_description}}},
+                          {"help", {{"text", entry.help}, {"markdown", entry.help}}},
+                          {"defaultConfiguration", {{"level", sarif_level(entry.default_severity)}}},
+                          {"properties",
+                           {{"tags", {"security", std::string(entry.suite)}},
+                            {"security-severity", security_severity(entry.default_severity)},
+                            {"precision", "high"}}}});
+  }
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& finding : run.findings()) {
+    const auto path = location_path(finding.location);
+    results.push_back(
+        {{"ruleId", finding.rule_id},
+         {"ruleIndex", rule_index.at(finding.rule_id)},
+         {"level", sarif_level(finding.severity)},
+         {"message", {{"text", finding.title + ". " + finding.remediation}}},
+         {"locations",
+          {{{"physicalLocation", {{"artifactLocation", {{"uri", path}}}, {"region", {{"startLine", 1}}}}},
+            {"logicalLocations", {{{"name", finding.location}, {"kind", "resource"}}}}}}},
+         {"partialFingerprints", {{"rsolvFinding/v1", sha256_hex(finding.rule_id + "|" + finding.location + "|" + finding.title)}}},
+         {"properties", {{"endpoint", finding.location}, {"evidence", finding.evidence}, {"severity", to_string(finding.severity)}}}});
+  }
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+          {"version", "2.1.0"},
+          {"runs",
+           {{{"tool",
+              {{"driver",
+                {{"name", "rsolv-security"},
+                 {"semanticVersion", tool_version},
+                 {"rules", rules_json}}}}},
+             {"automationDetails", {{"id", "rsolv-security/" + location_path(run.target_url) + "/"}}},
+             {"results", results}}}}};
+}
+
+}  // namespace rsolv::security

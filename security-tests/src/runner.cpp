@@ -1,0 +1,51 @@
+#include "rsolv/security/runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/report/atomic_file.hpp"
+#include "rsolv/report/json_report.hpp"
+#include "rsolv/security/suite.hpp"
+
+namespace rsolv::security {
+
+std::vector<std::string> suite_names() {
+  std::vector<std::string> names;
+  for (const auto& suite : all_suites()) names.emplace_back(suite->name());
+  return names;
+}
+
+RunOutcome run_security(const Target& target, const RunOptions& options) {
+  check_host_allowed(target, options.allow_hosts);
+  const auto known = suite_names();
+  for (const auto& name : options.suites) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw UsageError("unknown suite '" + name + "' (available: " + list + ")");
+    }
+  }
+  Probe probe(target);
+  SuiteContext context{probe, target, options.progress};
+  RunOutcome outcome;
+  outcome.summary.target_url = target.base_url;
+  const auto started = std::chrono::steady_clock::now();
+  for (auto& suite : all_suites()) {
+    const bool selected = options.suites.empty() ||
+                          std::find(options.suites.begin(), options.suites.end(), suite->name()) != options.suites.end();
+    if (!selected) continue;
+    auto results = suite->run(context);
+    outcome.summary.checks.insert(outcome.summary.checks.end(), results.begin(), results.end());
+  }
+  outcome.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& finding : outcome.summary.findings()) {
+    if (finding.severity >= options.fail_on) outcome.exit_code = 1;
+  }
+  if (options.json_file) report::write_json_file(*options.json_file, render_json(outcome.summary));
+  if (options.junit_file) report::write_file_atomic(*options.junit_file, render_junit_report(outcome.summary));
+  if (options.sarif_file) report::write_json_file(*options.sarif_file, render_sarif(outcome.summary, options.tool_version));
+  return outcome;
+}
+
+}  // namespace rsolv::security

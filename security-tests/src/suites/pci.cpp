@@ -1,0 +1,161 @@
+// PCI DSS data exposure: card numbers must never come back, reach logs, or be accepted raw;
+// account data must not be cacheable; HTTPS must send HSTS.
+#include <fstream>
+#include <sstream>
+
+#include "rsolv/security/suite.hpp"
+
+namespace rsolv::security {
+
+namespace {
+
+// Stripe's test cards (Luhn-valid, never real accounts) in the forms people type them.
+const std::vector<std::string>& probe_cards() {
+  static const std::vector<std::string> cards = {"4242424242424242", "4000056655665556", "5555555555554444",
+                                                 "378282246310005"};
+  return cards;
+}
+
+std::string digits_of(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
+// True when any probe card appears in text, also formatted with spaces or dashes.
+std::optional<std::string> card_in(const std::string& text) {
+  for (const auto& card : probe_cards()) {
+    if (text.find(card) != std::string::npos) return card;
+  }
+  // Formatted forms: compare digit runs.
+  const auto digits = digits_of(text);
+  for (const auto& card : probe_cards()) {
+    if (digits.find(card) != std::string::npos && text.find(card.substr(0, 4)) != std::string::npos) return card;
+  }
+  return std::nullopt;
+}
+
+std::string with_query(const Endpoint& endpoint, const std::string& name = {}, const std::string& value = {}) {
+  std::string query;
+  for (const auto& [key, original] : endpoint.query) {
+    query += (query.empty() ? "?" : "&") + key + "=" + (key == name ? value : original);
+  }
+  return endpoint.path + query;
+}
+
+class PciSuite final : public Suite {
+ public:
+  std::string_view name() const override { return "pci"; }
+  std::string_view description() const override {
+    return "card data never echoed, logged or accepted raw; account data not cacheable; HSTS on HTTPS";
+  }
+
+  std::vector<CheckResult> run(SuiteContext& context) override {
+    std::vector<CheckResult> results;
+    auto& probe = context.probe;
+    const auto& target = context.target;
+    for (const auto& endpoint : target.endpoints) {
+      const Secret* key = endpoint.auth ? &target.api_key : nullptr;
+      if (!endpoint.inputs.body.empty() || !endpoint.inputs.query.empty()) {
+        results.push_back(run_check(context, name(), "card numbers are not echoed by " + endpoint.name, [&](std::string& detail) {
+          std::vector<Finding> findings;
+          int sent = 0;
+          for (const auto& field : endpoint.inputs.body) {
+            auto body = endpoint.body;
+            body[field] = probe_cards()[static_cast<std::size_t>(sent++) % probe_cards().size()];
+            const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), body, key);
+            if (card_in(exchange.response.body)) {
+              findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
+                                              probe.evidence(exchange), "Card number sent in '" + field + "' was echoed"));
+            }
+          }
+          for (const auto& param : endpoint.inputs.query) {
+            const auto card = probe_cards()[static_cast<std::size_t>(sent++) % probe_cards().size()];
+            const auto exchange = probe.send_json(endpoint.method, with_query(endpoint, param, card), endpoint.body, key);
+            if (card_in(exchange.response.body)) {
+              findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
+                                              probe.evidence(exchange), "Card number sent in '" + param + "' was echoed"));
+            }
+          }
+          detail = std::to_string(sent) + " inputs carried test card numbers; none came back";
+          return findings;
+        }));
+      }
+      if (endpoint.card_fields) {
+        results.push_back(run_check(context, name(), "raw card fields are refused by " + endpoint.name, [&](std::string& detail) {
+          std::vector<Finding> findings;
+          auto body = endpoint.body.is_object() ? endpoint.body : nlohmann::json::object();
+          body["card_number"] = "4242 4242 4242 4242";
+          body["cvc"] = "737";
+          body["exp_month"] = 12;
+          body["exp_year"] = 2034;
+          const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), body, key);
+          if (exchange.response.status >= 200 && exchange.response.status < 300) {
+            findings.push_back(make_finding("RSOLV-PCI-003", probe.location(endpoint.method, endpoint.path),
+                                            probe.evidence(exchange)));
+          }
+          if (card_in(exchange.response.body) || exchange.response.body.find("737") != std::string::npos) {
+            findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
+                                            probe.evidence(exchange), "Raw card data was echoed"));
+          }
+          detail = "card_number/cvc/exp fields answered " + std::to_string(exchange.response.status);
+          return findings;
+        }));
+      }
+      if (endpoint.account_data) {
+        results.push_back(run_check(context, name(), endpoint.name + " is not cacheable", [&](std::string& detail) {
+          std::vector<Finding> findings;
+          const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), endpoint.body, key);
+          const auto cache = exchange.response.header("Cache-Control").value_or("");
+          if (exchange.response.status >= 200 && exchange.response.status < 300 &&
+              cache.find("no-store") == std::string::npos) {
+            findings.push_back(make_finding("RSOLV-PCI-004", probe.location(endpoint.method, endpoint.path),
+                                            probe.evidence(exchange) + "\nCache-Control: " + (cache.empty() ? "(absent)" : cache)));
+          }
+          detail = "Cache-Control: " + (cache.empty() ? std::string("(absent)") : cache);
+          if (target.base_url.starts_with("https://") && !exchange.response.header("Strict-Transport-Security")) {
+            findings.push_back(make_finding("RSOLV-PCI-005", probe.location(endpoint.method, endpoint.path),
+                                            probe.evidence(exchange)));
+          }
+          return findings;
+        }));
+      }
+    }
+    if (!target.logs.empty()) {
+      results.push_back(run_check(context, name(), "no card data in the target's logs", [&](std::string& detail) {
+        std::vector<Finding> findings;
+        for (const auto& path : target.logs) {
+          std::ifstream in(path);
+          if (!in) {
+            detail += path + " unreadable; ";
+            continue;
+          }
+          std::string line;
+          int number = 0;
+          while (std::getline(in, line)) {
+            ++number;
+            const bool cvv = line.find("\"cvc\":\"737\"") != std::string::npos || line.find("cvc=737") != std::string::npos;
+            if (card_in(line) || cvv) {
+              auto finding = make_finding("RSOLV-PCI-002", path + ":" + std::to_string(number),
+                                          "log line " + std::to_string(number) + ": " + probe.redact(line.substr(0, 300)));
+              finding.title = "Card data sent by the probes was written to " + path;
+              findings.push_back(std::move(finding));
+              break;  // one finding per file is enough to act on
+            }
+          }
+        }
+        detail += std::to_string(target.logs.size()) + " log file(s) scanned";
+        return findings;
+      }));
+    }
+    return results;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Suite> make_pci_suite() { return std::make_unique<PciSuite>(); }
+
+}  // namespace rsolv::security

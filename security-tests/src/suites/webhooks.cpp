@@ -1,0 +1,197 @@
+// Stripe webhook endpoint: anything not signed right must be refused, a replay must not apply twice,
+// and oversized bodies must be refused. A correctly signed probe is sent first as a control, so a
+// target that refuses everything is reported as misconfigured instead of passing.
+#include <chrono>
+
+#include "rsolv/common/random.hpp"
+#include "rsolv/security/suite.hpp"
+#include "rsolv/stripe/signature.hpp"
+
+namespace rsolv::security {
+
+namespace {
+
+bool accepted(const Exchange& exchange) { return exchange.response.status >= 200 && exchange.response.status < 300; }
+
+std::int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+nlohmann::json probe_event(Random& random, const std::string& type = "rsolv.security_probe") {
+  return {{"id", "evt_" + random.base62(24)},
+          {"object", "event"},
+          {"api_version", "2025-10-29.clover"},
+          {"created", now_unix()},
+          {"livemode", false},
+          {"pending_webhooks", 1},
+          {"request", {{"id", nullptr}, {"idempotency_key", nullptr}}},
+          {"type", type},
+          {"data", {{"object", {{"id", "obj_" + random.base62(24)}, {"object", "probe"}}}}}};
+}
+
+class WebhooksSuite final : public Suite {
+ public:
+  std::string_view name() const override { return "webhooks"; }
+  std::string_view description() const override {
+    return "unsigned, forged, tampered, stale, future, v0-only and oversized deliveries refused; replays not applied";
+  }
+
+  std::vector<CheckResult> run(SuiteContext& context) override {
+    std::vector<CheckResult> results;
+    if (!context.target.webhook) return results;
+    auto& probe = context.probe;
+    const auto& hook = *context.target.webhook;
+    const auto& secret = context.target.webhook_secret;
+    const auto location = probe.location("POST", hook.path);
+    Random random;
+    const auto deliver = [&](const std::string& payload, const std::optional<std::string>& signature) {
+      http::Headers headers = {{"Content-Type", "application/json"}};
+      if (signature) headers.emplace_back("Stripe-Signature", *signature);
+      return probe.send("POST", hook.path, headers, payload);
+    };
+
+    bool control_ok = false;
+    results.push_back(run_check(context, name(), "a correctly signed event is accepted (control)", [&](std::string& detail) {
+      const auto payload = probe_event(random).dump();
+      const auto exchange = deliver(payload, stripe::sign(secret, now_unix(), payload));
+      control_ok = accepted(exchange);
+      detail = "signed probe answered " + std::to_string(exchange.response.status);
+      std::vector<Finding> none;
+      if (!control_ok) {
+        // Not a vulnerability, but every refusal below would prove nothing: report it loudly.
+        auto finding = make_finding("RSOLV-WH-001", location, probe.evidence(exchange),
+                                    "Control failed: a correctly signed event was not accepted (check webhook_secret)");
+        finding.severity = Severity::info;
+        none.push_back(std::move(finding));
+      }
+      return none;
+    }));
+
+    struct Forgery {
+      std::string check;
+      const char* rule;
+      std::function<std::optional<std::string>(const std::string& payload, std::string& body)> sign;
+    };
+    const auto t = now_unix();
+    const std::vector<Forgery> forgeries = {
+        {"missing signature is refused", "RSOLV-WH-001", [](const std::string&, std::string&) { return std::nullopt; }},
+        {"malformed signature is refused", "RSOLV-WH-001",
+         [](const std::string&, std::string&) { return std::optional<std::string>("t=abc,v1=zz"); }},
+        {"signature with a wrong secret is refused", "RSOLV-WH-001",
+         [t](const std::string& payload, std::string&) {
+           return stripe::sign(Secret("whsec_rsolv_security_wrong_secret"), t, payload);
+         }},
+        {"tampered body is refused", "RSOLV-WH-001",
+         [&secret, t](const std::string& payload, std::string& body) {
+           const auto header = stripe::sign(secret, t, payload);
+           body = payload;
+           body.replace(body.find("probe"), 5, "admin");
+           return header;
+         }},
+        {"clear-text 't.payload' pseudo-signature is refused", "RSOLV-WH-001",
+         [t](const std::string& payload, std::string&) {
+           return "t=" + std::to_string(t) + ",v1=" + std::to_string(t) + "." + payload.substr(0, 20);
+         }},
+        {"stale timestamp (10 minutes old) is refused", "RSOLV-WH-002",
+         [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t - 600, payload); }},
+        {"future timestamp (10 minutes ahead) is refused", "RSOLV-WH-002",
+         [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t + 600, payload); }},
+        {"v0-only signature is refused", "RSOLV-WH-003",
+         [&secret, t](const std::string& payload, std::string&) {
+           return "t=" + std::to_string(t) + ",v0=" + stripe::compute_v1(secret, t, payload);
+         }},
+    };
+    for (const auto& forgery : forgeries) {
+      results.push_back(run_check(context, name(), forgery.check, [&](std::string& detail) {
+        std::vector<Finding> findings;
+        const auto payload = probe_event(random).dump();
+        std::string body = payload;
+        const auto signature = forgery.sign(payload, body);
+        const auto exchange = deliver(body, signature);
+        if (accepted(exchange)) findings.push_back(make_finding(forgery.rule, location, probe.evidence(exchange)));
+        detail = "answered " + std::to_string(exchange.response.status);
+        return findings;
+      }));
+    }
+
+    results.push_back(run_check(context, name(), "oversized body is refused", [&](std::string& detail) {
+      std::vector<Finding> findings;
+      auto event = probe_event(random);
+      event["data"]["object"]["padding"] = std::string(static_cast<std::size_t>(hook.max_body_bytes) + 1024, 'x');
+      const auto payload = event.dump();
+      const auto exchange = deliver(payload, stripe::sign(secret, now_unix(), payload));
+      if (accepted(exchange)) findings.push_back(make_finding("RSOLV-WH-005", location, probe.evidence(exchange)));
+      detail = std::to_string(payload.size()) + " bytes answered " + std::to_string(exchange.response.status);
+      return findings;
+    }));
+
+    if (hook.replay_probe) {
+      results.push_back(run_check(context, name(), "a replayed event is not applied twice", [&](std::string& detail) {
+        return replay(context, hook, secret, random, detail);
+      }));
+    }
+    return results;
+  }
+
+ private:
+  // Grants credits with a real Pro invoice event, then replays it: the balance must move once.
+  std::vector<Finding> replay(SuiteContext& context, const WebhookTarget& hook, const Secret& secret, Random& random,
+                              std::string& detail) {
+    std::vector<Finding> findings;
+    auto& probe = context.probe;
+    const auto balance = [&]() -> std::optional<nlohmann::json> {
+      const auto exchange = probe.send_json("GET", hook.balance_path, nullptr, &context.target.api_key);
+      auto json = nlohmann::json::parse(exchange.response.body, nullptr, false);
+      if (json.is_discarded() || !json.contains("credit_balance")) return std::nullopt;
+      return json;
+    };
+    const auto before = balance();
+    if (!before || !(*before)["stripe_customer_id"].is_string()) {
+      detail = "skipped: the api_key's customer has no stripe_customer_id (add billing to observe replays)";
+      return findings;
+    }
+    auto event = probe_event(random, "invoice.payment_succeeded");
+    event["data"]["object"] = {
+        {"id", "in_" + random.base62(24)},
+        {"object", "invoice"},
+        {"customer", (*before)["stripe_customer_id"]},
+        {"billing_reason", "subscription_cycle"},
+        {"status", "paid"},
+        {"lines",
+         {{"object", "list"},
+          {"data", nlohmann::json::array({{{"object", "line_item"},
+                                           {"amount", 59900},
+                                           {"pricing", {{"type", "price_details"},
+                                                        {"price_details", {{"price", hook.pro_price_id}}}}}}})}}}};
+    const auto payload = event.dump();
+    const auto first = probe.send("POST", hook.path,
+                                  {{"Content-Type", "application/json"}, {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}},
+                                  payload);
+    const auto after_first = balance();
+    // Stripe retries with a fresh signature over the same bytes.
+    const auto second = probe.send("POST", hook.path,
+                                   {{"Content-Type", "application/json"}, {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}},
+                                   payload);
+    const auto after_second = balance();
+    if (!after_first || !after_second) {
+      detail = "could not read the balance";
+      return findings;
+    }
+    const auto b0 = (*before)["credit_balance"].get<std::int64_t>();
+    const auto b1 = (*after_first)["credit_balance"].get<std::int64_t>();
+    const auto b2 = (*after_second)["credit_balance"].get<std::int64_t>();
+    detail = "balance " + std::to_string(b0) + " -> " + std::to_string(b1) + " (first) -> " + std::to_string(b2) + " (replay)";
+    if (b2 != b1 && b1 != b0) {
+      findings.push_back(make_finding("RSOLV-WH-004", probe.location("POST", hook.path),
+                                      detail + "\n" + probe.evidence(second)));
+    }
+    (void)first;
+    return findings;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Suite> make_webhooks_suite() { return std::make_unique<WebhooksSuite>(); }
+
+}  // namespace rsolv::security

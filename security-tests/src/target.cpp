@@ -1,0 +1,188 @@
+#include "rsolv/security/target.hpp"
+
+#include <algorithm>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/config/env_expand.hpp"
+#include "rsolv/config/yaml_loader.hpp"
+
+namespace rsolv::security {
+
+namespace {
+
+using config::Document;
+
+// YAML -> JSON for request bodies, expanding ${env.X} in strings.
+nlohmann::json to_json(const Document& doc, const YAML::Node& node) {
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& entry : node) out[entry.first.Scalar()] = to_json(doc, entry.second);
+    return out;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) out.push_back(to_json(doc, item));
+    return out;
+  }
+  if (node.IsNull() || !node.IsDefined()) return nullptr;
+  const auto text = node.Scalar();
+  if (node.Tag() == "!") return config::expand_env(text, config::process_env());  // quoted: a string
+  if (text == "true" || text == "false") return text == "true";
+  try {
+    std::size_t used = 0;
+    const auto integer = std::stoll(text, &used);
+    if (used == text.size()) return integer;
+  } catch (...) {
+  }
+  return config::expand_env(text, config::process_env());
+}
+
+std::string expanded(const Document& doc, const YAML::Node& map, const char* key, std::string fallback = {}) {
+  const auto value = config::get_optional_string(doc, map, key);
+  if (!value) return fallback;
+  try {
+    return config::expand_env(*value, config::process_env());
+  } catch (const UsageError& error) {
+    config::fail_at(doc, map[key], error.what());
+  }
+}
+
+std::vector<std::string> string_list(const Document& doc, const YAML::Node& map, const char* key) {
+  std::vector<std::string> out;
+  const auto node = map[key];
+  if (!node) return out;
+  config::require_sequence(doc, node, key);
+  for (const auto& item : node) out.push_back(config::as_string(doc, item, key));
+  return out;
+}
+
+Endpoint parse_endpoint(const Document& doc, const YAML::Node& node) {
+  config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "query", "inputs", "account_data", "card_fields"});
+  Endpoint endpoint;
+  endpoint.path = config::get_string(doc, node, "path");
+  endpoint.name = config::get_optional_string(doc, node, "name").value_or(endpoint.path);
+  endpoint.method = config::get_optional_string(doc, node, "method").value_or("GET");
+  endpoint.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
+  endpoint.account_data = config::get_optional_bool(doc, node, "account_data").value_or(false);
+  endpoint.card_fields = config::get_optional_bool(doc, node, "card_fields").value_or(false);
+  if (node["body"]) {
+    config::require_map(doc, node["body"], "body");
+    endpoint.body = to_json(doc, node["body"]);
+  }
+  if (node["query"]) {
+    config::require_map(doc, node["query"], "query");
+    for (const auto& entry : node["query"]) endpoint.query[entry.first.Scalar()] = config::as_string(doc, entry.second, "query value");
+  }
+  if (const auto inputs = node["inputs"]) {
+    config::check_keys(doc, inputs, {"body", "query", "headers"});
+    endpoint.inputs.body = string_list(doc, inputs, "body");
+    endpoint.inputs.query = string_list(doc, inputs, "query");
+    endpoint.inputs.headers = string_list(doc, inputs, "headers");
+    for (const auto& field : endpoint.inputs.body) {
+      if (!endpoint.body.is_object() || !endpoint.body.contains(field)) {
+        config::fail_at(doc, inputs["body"], "input '" + field + "' is not a field of this endpoint's body");
+      }
+    }
+    for (const auto& param : endpoint.inputs.query) {
+      if (!endpoint.query.contains(param)) {
+        config::fail_at(doc, inputs["query"], "input '" + param + "' is not one of this endpoint's query parameters");
+      }
+    }
+  }
+  return endpoint;
+}
+
+LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
+  config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "requests", "window_seconds", "per"});
+  LimitTarget limit;
+  limit.path = config::get_string(doc, node, "path");
+  limit.name = config::get_optional_string(doc, node, "name").value_or(limit.path);
+  limit.method = config::get_optional_string(doc, node, "method").value_or("GET");
+  limit.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
+  if (node["body"]) limit.body = to_json(doc, node["body"]);
+  limit.requests = config::get_int(doc, node, "requests");
+  limit.window_seconds = config::get_int(doc, node, "window_seconds");
+  if (limit.requests < 1 || limit.requests > 100000) config::fail_at(doc, node["requests"], "requests must be 1..100000");
+  if (limit.window_seconds < 1) config::fail_at(doc, node["window_seconds"], "window_seconds must be positive");
+  limit.per = config::get_optional_string(doc, node, "per").value_or("api_key");
+  if (limit.per != "api_key" && limit.per != "ip") config::fail_at(doc, node["per"], "per must be api_key or ip");
+  return limit;
+}
+
+Target parse_document(const Document& doc) {
+  config::check_keys(doc, doc.root, {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs"});
+  Target target;
+  target.file = doc.file;
+  target.base_url = expanded(doc, doc.root, "base_url");
+  if (target.base_url.empty()) config::fail_at(doc, doc.root, "missing required key 'base_url'");
+  if (!target.base_url.starts_with("http://") && !target.base_url.starts_with("https://")) {
+    config::fail_at(doc, doc.root["base_url"], "base_url must start with http:// or https://");
+  }
+  while (target.base_url.ends_with("/")) target.base_url.pop_back();
+  target.allow_hosts = string_list(doc, doc.root, "allow_hosts");
+  if (const auto credentials = doc.root["credentials"]) {
+    config::check_keys(doc, credentials, {"api_key", "second_api_key", "revoked_api_key", "webhook_secret"});
+    target.api_key = Secret(expanded(doc, credentials, "api_key"));
+    target.second_api_key = Secret(expanded(doc, credentials, "second_api_key"));
+    target.revoked_api_key = Secret(expanded(doc, credentials, "revoked_api_key"));
+    target.webhook_secret = Secret(expanded(doc, credentials, "webhook_secret"));
+  }
+  if (const auto endpoints = doc.root["endpoints"]) {
+    config::require_sequence(doc, endpoints, "endpoints");
+    for (const auto& node : endpoints) target.endpoints.push_back(parse_endpoint(doc, node));
+  }
+  if (const auto webhook = doc.root["webhook"]) {
+    config::check_keys(doc, webhook, {"path", "pro_price_id", "replay_probe", "balance_path", "max_body_bytes"});
+    WebhookTarget w;
+    w.path = config::get_optional_string(doc, webhook, "path").value_or(w.path);
+    w.pro_price_id = config::get_optional_string(doc, webhook, "pro_price_id").value_or(w.pro_price_id);
+    w.replay_probe = config::get_optional_bool(doc, webhook, "replay_probe").value_or(false);
+    w.balance_path = config::get_optional_string(doc, webhook, "balance_path").value_or(w.balance_path);
+    w.max_body_bytes = config::get_optional_int(doc, webhook, "max_body_bytes").value_or(w.max_body_bytes);
+    target.webhook = w;
+  }
+  if (const auto limits = doc.root["limits"]) {
+    config::require_sequence(doc, limits, "limits");
+    for (const auto& node : limits) target.limits.push_back(parse_limit(doc, node));
+  }
+  target.logs = string_list(doc, doc.root, "logs");
+  return target;
+}
+
+}  // namespace
+
+std::vector<Secret> Target::secrets() const {
+  std::vector<Secret> out;
+  for (const auto* secret : {&api_key, &second_api_key, &revoked_api_key, &webhook_secret}) {
+    if (!secret->empty()) out.push_back(*secret);
+  }
+  return out;
+}
+
+std::string Target::host() const {
+  auto rest = base_url.substr(base_url.find("://") + 3);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.starts_with("[")) return rest.substr(1, rest.find(']') - 1);
+  return rest.substr(0, rest.find(':'));
+}
+
+Target load_target(const std::string& path) { return parse_document(config::load_yaml_file(path)); }
+
+Target parse_target(const std::string& text, const std::string& label) {
+  return parse_document(config::load_yaml_string(text, label));
+}
+
+void check_host_allowed(const Target& target, const std::vector<std::string>& extra_allowed) {
+  const auto host = target.host();
+  const bool loopback = host == "localhost" || host.starts_with("127.") || host == "::1";
+  if (loopback) return;
+  const auto listed = [&](const std::vector<std::string>& hosts) {
+    return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
+  };
+  // allow_hosts in the file declares intent; --allow-host on the command line confirms it.
+  if (listed(extra_allowed)) return;
+  throw UsageError("refusing to probe " + host + ": only loopback targets are probed unless --allow-host " + host +
+                   " is given" + (listed(target.allow_hosts) ? "" : " (and the target's allow_hosts lists it)"));
+}
+
+}  // namespace rsolv::security
