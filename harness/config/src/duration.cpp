@@ -71,13 +71,13 @@ std::string format_duration(std::chrono::microseconds duration) {
   const auto hours = us / 3600000000;
   const auto minutes = us / 60000000 % 60;
   const auto seconds = us / 1000000 % 60;
-  const auto rest_ms = us % 1000000 / 1000;
+  const auto rest_us = us % 1000000;  // kept to the microsecond so format -> parse is exact
   if (hours) out += std::to_string(hours) + "h";
   if (minutes) out += std::to_string(minutes) + "m";
-  if (seconds || rest_ms) {
+  if (seconds || rest_us) {
     out += std::to_string(seconds);
-    if (rest_ms) {
-      auto fraction = std::to_string(1000 + rest_ms).substr(1);
+    if (rest_us) {
+      auto fraction = std::to_string(1000000 + rest_us).substr(1);
       while (fraction.back() == '0') fraction.pop_back();
       out += "." + fraction;
     }

@@ -50,6 +50,11 @@ std::string expand_env(std::string_view text, const EnvLookup& lookup) {
       throw UsageError("invalid environment variable name '" + std::string(name) + "' in ${env." + std::string(inner) +
                        "} (use letters, digits and '_')");
     }
+    // The first '}' closes the reference, so "${env.A:-${env.B}}" would leave a stray "}" behind.
+    if (default_mark != std::string_view::npos && inner.find("${", default_mark) != std::string_view::npos) {
+      throw UsageError("nested '${' in the default of ${env." + std::string(name) +
+                       ":-...} is not supported (write a literal default)");
+    }
     auto value = lookup(name);
     if (!value) {
       if (default_mark == std::string_view::npos) {

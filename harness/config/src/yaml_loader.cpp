@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace rsolv::config {
@@ -23,12 +27,53 @@ std::string parser_message(const YAML::Exception& error) {
   return message;
 }
 
+// yaml-cpp keeps the first of two equal keys and drops the second without a word; a user who
+// writes `vus: 10` twice would never learn which one counts. Walk every mapping once (aliases
+// share their anchor's mark, so visiting each mark once also bounds alias fan-out) and refuse.
+void reject_duplicate_keys(const std::string& file, const YAML::Node& root) {
+  std::set<std::pair<int, int>> visited;
+  std::vector<YAML::Node> pending{root};
+  while (!pending.empty()) {
+    const YAML::Node node = pending.back();
+    pending.pop_back();
+    if (!node.IsMap() && !node.IsSequence()) continue;
+    if (!visited.insert({node.Mark().line, node.Mark().column}).second) continue;
+    if (node.IsSequence()) {
+      for (const auto& item : node) pending.push_back(item);
+      continue;
+    }
+    std::map<std::string, YAML::Mark, std::less<>> seen;
+    for (const auto& entry : node) {
+      if (entry.first.IsScalar()) {
+        const auto [first, inserted] = seen.emplace(entry.first.Scalar(), entry.first.Mark());
+        if (!inserted) {
+          throw ConfigError(at(file, entry.first.Mark()) + ": duplicate key '" + entry.first.Scalar() +
+                            "' (first set at line " + std::to_string(first->second.line + 1) + "; keep one)");
+        }
+      }
+      pending.push_back(entry.second);
+    }
+  }
+}
+
 Document parse(std::string_view text, std::string file_label) {
+  std::vector<YAML::Node> documents;
   try {
-    return Document{file_label, YAML::Load(std::string(text))};
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& error) {
     throw ConfigError(at(file_label, error.mark) + ": " + parser_message(error) + " (fix the YAML syntax)");
   }
+  // A second document ("---") would otherwise be ignored silently; a trailing empty one is harmless.
+  for (std::size_t i = 1; i < documents.size(); ++i) {
+    if (!documents[i].IsNull()) {
+      throw ConfigError(at(file_label, documents[i].Mark()) +
+                        ": a second YAML document starts here (a configuration file holds one; remove the '---' "
+                        "or check the indentation)");
+    }
+  }
+  Document doc{std::move(file_label), documents.empty() ? YAML::Node() : documents.front()};
+  reject_duplicate_keys(doc.file, doc.root);
+  return doc;
 }
 
 YAML::Node child(const Document& doc, const YAML::Node& map, std::string_view key) {
@@ -54,6 +99,9 @@ const char* kind(const YAML::Node& node) {
 }  // namespace
 
 Document load_yaml_file(const std::string& path) {
+  // An ifstream opens a directory without complaint and reads nothing: say what happened instead.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) throw ConfigError(path + ": is a directory (give a YAML or JSON file)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open file (check the path and permissions)");
   std::ostringstream text;

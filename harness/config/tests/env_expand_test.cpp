@@ -47,9 +47,45 @@ TEST(EnvExpand, OtherTemplatesAreLeftForTheLoadGenerator) {
 
 TEST(EnvExpand, DoubleDollarEscapes) { EXPECT_EQ(expand_env("$${env.X}", fake_env({{"X", "no"}})), "${env.X}"); }
 
-TEST(EnvExpand, UnterminatedIsAnError) { EXPECT_THROW(expand_env("abc ${env.X", fake_env({{"X", "1"}})), UsageError); }
+std::string error_of(std::string_view text, const EnvLookup& env) {
+  try {
+    return "(no error) " + expand_env(text, env);
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+}
+
+TEST(EnvExpand, UnterminatedIsAnErrorThatSaysHowToClose) {
+  EXPECT_EQ(error_of("abc ${env.X", fake_env({{"X", "1"}})), "unterminated '${env.' in \"abc ${env.X\" (close it with '}')");
+  EXPECT_NE(error_of("${env.X:-default", fake_env({})).find("unterminated"), std::string::npos);
+}
+
+TEST(EnvExpand, SeveralReferencesAndLiteralTextAroundThem) {
+  EXPECT_EQ(expand_env("a${env.A}b${env.B:-x}c${env.A}", fake_env({{"A", "1"}})), "a1bxc1");
+  EXPECT_EQ(expand_env("no references at all: $HOME {env.X} $", fake_env({})), "no references at all: $HOME {env.X} $");
+}
+
+TEST(EnvExpand, ValuesAreNotExpandedAgain) {
+  // A value that itself looks like a reference stays literal: no second pass, no recursion.
+  EXPECT_EQ(expand_env("${env.A}", fake_env({{"A", "${env.B}"}, {"B", "leak"}})), "${env.B}");
+}
+
+TEST(EnvExpand, EscapeNextToARealReference) {
+  EXPECT_EQ(expand_env("$${env.A}=${env.A}", fake_env({{"A", "1"}})), "${env.A}=1");
+}
+
+TEST(EnvExpand, NestedReferenceInADefaultIsRefused) {
+  EXPECT_EQ(error_of("${env.A:-${env.B}}", fake_env({{"B", "b"}})),
+            "nested '${' in the default of ${env.A:-...} is not supported (write a literal default)");
+}
+
+TEST(EnvExpand, DefaultMayHoldColonsDashesAndSpaces) {
+  EXPECT_EQ(expand_env("${env.U:-a:-b c-d}", fake_env({})), "a:-b c-d");
+}
 
 TEST(EnvExpand, InvalidNameIsAnError) {
+  EXPECT_EQ(error_of("${env.A B}", fake_env({})),
+            "invalid environment variable name 'A B' in ${env.A B} (use letters, digits and '_')");
   EXPECT_THROW(expand_env("${env.}", fake_env({})), UsageError);
   EXPECT_THROW(expand_env("${env.1ABC}", fake_env({})), UsageError);
   EXPECT_THROW(expand_env("${env.A-B}", fake_env({})), UsageError);

@@ -109,6 +109,111 @@ TEST(YamlLoader, SectionThatMustBeAMapping) {
             "s.yaml:1:12: scenarios must be a mapping (key: value), not a scalar");
 }
 
+TEST(YamlLoader, SyntaxErrorsPointAtTheExactPlace) {
+  // Positions as a user counts them (1-based), checked against the text by hand.
+  EXPECT_EQ(error_of([] { load_yaml_string("name: a\nkey: value: other\n", "s.yaml"); }),
+            "s.yaml:2:11: illegal map value (fix the YAML syntax)");
+  EXPECT_EQ(error_of([] { load_yaml_string("a: 1\nb: *nope\n", "s.yaml"); }),
+            "s.yaml:2:4: the referenced anchor is not defined (fix the YAML syntax)");
+  EXPECT_EQ(error_of([] { load_yaml_string("a: [1, 2]]\n", "s.yaml"); }),
+            "s.yaml:1:10: illegal flow end (fix the YAML syntax)");
+}
+
+TEST(YamlLoader, UnclosedJsonObjectNamesTheFile) {
+  const auto message = error_of([] { load_yaml_string("{\"target\": \"x\",\n \"vus\": 1\n", "t.json"); });
+  EXPECT_EQ(message.rfind("t.json:3:1: ", 0), 0u) << message;
+  EXPECT_NE(message.find("end of map flow not found"), std::string::npos) << message;
+}
+
+TEST(YamlLoader, DuplicateKeyIsRefusedAtTheSecondOccurrence) {
+  const auto message = error_of([] { load_yaml_string("vus: 10\nduration: 30s\nvus: 20\n", "s.yaml"); });
+  EXPECT_EQ(message, "s.yaml:3:1: duplicate key 'vus' (first set at line 1; keep one)");
+}
+
+TEST(YamlLoader, DuplicateKeyIsFoundInNestedAndFlowMappings) {
+  EXPECT_EQ(error_of([] { load_yaml_string("scenarios:\n  - name: a\n    exec: x\n    name: b\n", "s.yaml"); }),
+            "s.yaml:4:5: duplicate key 'name' (first set at line 2; keep one)");
+  EXPECT_EQ(error_of([] { load_yaml_string("limits: {api: 1, api: 2}\n", "s.yaml"); }),
+            "s.yaml:1:18: duplicate key 'api' (first set at line 1; keep one)");
+  EXPECT_EQ(error_of([] { load_yaml_string(R"({"a": {"b": 1, "b": 2}})", "t.json"); }),
+            "t.json:1:16: duplicate key 'b' (first set at line 1; keep one)");
+}
+
+TEST(YamlLoader, SameKeyInSiblingMappingsIsFine) {
+  const auto doc = load_yaml_string("a: {name: x}\nb: {name: y}\nl: [{name: 1}, {name: 2}]\n", "s.yaml");
+  EXPECT_EQ(get_string(doc, doc.root["b"], "name"), "y");
+}
+
+TEST(YamlLoader, AliasesAreNotMistakenForDuplicates) {
+  const auto doc = load_yaml_string("base: &b {vus: 1}\none: *b\ntwo: *b\n", "s.yaml");
+  EXPECT_EQ(get_int(doc, doc.root["two"], "vus"), 1);
+}
+
+TEST(YamlLoader, SecondDocumentIsRefusedNotIgnored) {
+  EXPECT_EQ(error_of([] { load_yaml_string("vus: 1\n---\nvus: 2\n", "s.yaml"); }).rfind("s.yaml:3:1: a second YAML document", 0),
+            0u);
+  // yaml-cpp reads a mapping line after a top-level list as a new document: the error says where.
+  EXPECT_EQ(error_of([] { load_yaml_string("- a\nb: 1\n", "s.yaml"); }).rfind("s.yaml:2:1: ", 0), 0u);
+}
+
+TEST(YamlLoader, LeadingAndTrailingDocumentMarkersAreFine) {
+  const auto doc = load_yaml_string("---\nvus: 3\n---\n", "s.yaml");
+  EXPECT_EQ(get_int(doc, doc.root, "vus"), 3);
+  const auto ended = load_yaml_string("vus: 4\n...\n", "s.yaml");
+  EXPECT_EQ(get_int(ended, ended.root, "vus"), 4);
+}
+
+TEST(YamlLoader, DirectoryInsteadOfFileIsNamed) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto message = error_of([&] { load_yaml_file(dir.string()); });
+  EXPECT_EQ(message, dir.string() + ": is a directory (give a YAML or JSON file)");
+}
+
+TEST(YamlLoader, EmptyDocumentFailsNamingTheFileWhenAKeyIsNeeded) {
+  const auto doc = load_yaml_string("# nothing but a comment\n", "empty.yaml");
+  EXPECT_TRUE(doc.root.IsNull());
+  EXPECT_EQ(error_of([&] { get_string(doc, doc.root, "target"); }),
+            "empty.yaml: this section must be a mapping (key: value), not empty");
+}
+
+TEST(YamlLoader, IntegerGetterRefusesFractionsHexAndBooleans) {
+  const auto doc = load_yaml_string("a: 1.5\nb: 0x10\nc: true\nd: -7\n", "s.yaml");
+  EXPECT_EQ(error_of([&] { get_int(doc, doc.root, "a"); }), "s.yaml:1:4: a must be an integer, got '1.5'");
+  EXPECT_EQ(error_of([&] { get_int(doc, doc.root, "b"); }), "s.yaml:2:4: b must be an integer, got '0x10'");
+  EXPECT_EQ(error_of([&] { get_int(doc, doc.root, "c"); }), "s.yaml:3:4: c must be an integer, got 'true'");
+  EXPECT_EQ(get_int(doc, doc.root, "d"), -7);
+}
+
+TEST(YamlLoader, MappingWhereANumberIsExpected) {
+  const auto doc = load_yaml_string("thresholds:\n  p95: {max: 1}\n", "s.yaml");
+  EXPECT_EQ(error_of([&] { get_double(doc, doc.root["thresholds"], "p95"); }),
+            "s.yaml:2:8: p95 must be a string, not a mapping");
+}
+
+TEST(YamlLoader, OptionalGettersReturnEmptyForNullAndAbsent) {
+  const auto doc = load_yaml_string("a: ~\nb:\nc: 5\n", "s.yaml");
+  EXPECT_FALSE(get_optional_int(doc, doc.root, "a"));
+  EXPECT_FALSE(get_optional_int(doc, doc.root, "b"));
+  EXPECT_FALSE(get_optional_bool(doc, doc.root, "zzz"));
+  EXPECT_EQ(get_optional_int(doc, doc.root, "c"), 5);
+  // Required getters treat an explicit null like a missing key.
+  EXPECT_EQ(error_of([&] { get_string(doc, doc.root, "a"); }), "s.yaml:1:1: missing required key 'a'");
+}
+
+TEST(YamlLoader, GetterOnAScalarSectionFailsAtThatScalar) {
+  const auto doc = load_yaml_string("scenario: fast\n", "s.yaml");
+  EXPECT_EQ(error_of([&] { get_int(doc, doc.root["scenario"], "vus"); }),
+            "s.yaml:1:11: this section must be a mapping (key: value), not a scalar");
+}
+
+TEST(YamlLoader, UnknownKeyInsideASequenceItemPointsAtIt) {
+  const auto doc = load_yaml_string("endpoints:\n  - path: /a\n  - path: /b\n    methd: GET\n", "t.yaml");
+  const auto message = error_of([&] {
+    for (const auto& item : doc.root["endpoints"]) check_keys(doc, item, {"path", "method"});
+  });
+  EXPECT_EQ(message, "t.yaml:4:5: unknown key 'methd' (did you mean 'method'?)");
+}
+
 TEST(YamlLoader, EditDistance) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("", "abc"), 3u);

@@ -214,5 +214,179 @@ TEST_F(HttpClient, KeepsTheConnectionAliveBetweenCalls) {
   EXPECT_EQ(server_.request_count(), 3u);
 }
 
+TEST_F(HttpClient, Honours503RetryAfter) {
+  server_.enqueue(Action::respond(503, R"({"error":"maintenance"})", {{"Retry-After", "2"}}));
+  Client client(options(), clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/maintenance"});
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(clock_.total_slept(), 2s);
+}
+
+TEST_F(HttpClient, RetryAfterAboveTheClientsCeilingReturnsAtOnceEvenWithinBudget) {
+  server_.enqueue(Action::too_many_requests(30));
+  auto o = options();
+  o.retry.max_retry_after = 10s;  // the budget (60 s) would allow it; the policy does not
+  Client client(o, clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/limited"});
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(server_.request_count(), 1u);
+  EXPECT_EQ(clock_.total_slept(), 0ms);
+}
+
+TEST_F(HttpClient, UnparseableRetryAfterFallsBackToJitteredBackoff) {
+  server_.enqueue(Action::too_many_requests(5, "soon-ish"));
+  Client client(options(), clock_, Random(1));
+  EXPECT_EQ(client.send({"GET", server_.base_url() + "/limited"}).status, 200);
+  EXPECT_LE(clock_.total_slept(), 100ms) << "the base delay, not 5 s";
+}
+
+TEST_F(HttpClient, BackoffSleepsNeverPassTheTotalBudget) {
+  server_.set_default(Action::respond(500));
+  auto o = options(20);
+  o.retry.base_delay = 1000ms;
+  o.retry.max_delay = 1000ms;
+  o.total_timeout = 3000ms;
+  Client client(o, clock_, Random(7));
+  const auto response = client.send({"GET", server_.base_url() + "/x"});
+  EXPECT_EQ(response.status, 500);
+  EXPECT_LT(clock_.total_slept(), 3000ms);
+  EXPECT_GT(response.attempts, 1);
+  EXPECT_LT(response.attempts, 21);
+  EXPECT_EQ(server_.request_count(), static_cast<std::size_t>(response.attempts));
+  EXPECT_NE(log_.back().find("would pass the 3000 ms budget"), std::string::npos) << log_.back();
+}
+
+TEST_F(HttpClient, ZeroRetriesMeansOneAttempt) {
+  server_.set_default(Action::respond(503));
+  Client client(options(0), clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/x"});
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.attempts, 1);
+  EXPECT_EQ(server_.request_count(), 1u);
+  EXPECT_EQ(clock_.total_slept(), 0ms);
+}
+
+TEST_F(HttpClient, RetryOn5xxCanBeTurnedOff) {
+  server_.set_default(Action::respond(500));
+  auto o = options();
+  o.retry.retry_on_5xx = false;
+  Client client(o, clock_, Random(1));
+  EXPECT_EQ(client.send({"GET", server_.base_url() + "/x"}).status, 500);
+  EXPECT_EQ(server_.request_count(), 1u);
+}
+
+TEST_F(HttpClient, TruncatedResponseIsRetried) {
+  server_.enqueue(Action::respond(200, R"({"balance":100})").truncated(5));
+  server_.enqueue(Action::respond(200, R"({"balance":99})"));
+  Client client(options(), clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/credits"});
+  EXPECT_EQ(response.attempts, 2);
+  EXPECT_EQ(response.body, R"({"balance":99})") << "no bytes of the cut-off attempt";
+}
+
+TEST_F(HttpClient, ResetConnectionIsRetried) {
+  server_.enqueue(Action::reset_connection());
+  server_.enqueue(Action::respond(200, "{}"));
+  Client client(options(), clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/flaky"});
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.attempts, 2);
+}
+
+TEST_F(HttpClient, FinalResponseCarriesOnlyTheLastAttemptsHeadersAndBody) {
+  server_.enqueue(Action::respond(502, "first body", {{"X-Attempt", "1"}, {"X-Only-First", "yes"}}));
+  server_.enqueue(Action::respond(200, "second body", {{"X-Attempt", "2"}}));
+  Client client(options(), clock_, Random(1));
+  const auto response = client.send({"GET", server_.base_url() + "/x"});
+  EXPECT_EQ(response.body, "second body");
+  EXPECT_EQ(response.header("x-attempt"), "2");
+  EXPECT_FALSE(response.header("X-Only-First"));
+}
+
+TEST_F(HttpClient, CallersOwnIdempotencyKeyHeaderIsKeptAndNotDuplicated) {
+  server_.enqueue(Action::respond(500));
+  Client client(options(), clock_, Random(1));
+  CallOptions call;
+  call.auto_idempotency_key = true;
+  client.send({"POST", server_.base_url() + "/x", {{"idempotency-key", "caller-key-1"}}, "{}"}, call);
+  const auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& request : requests) {
+    int count = 0;
+    for (const auto& [name, value] : request.headers) count += iequals(name, "Idempotency-Key") ? 1 : 0;
+    EXPECT_EQ(count, 1);
+    EXPECT_EQ(request.header("Idempotency-Key"), "caller-key-1");
+  }
+}
+
+TEST_F(HttpClient, LargeBodyArrivesIntact) {
+  std::string body(512 * 1024, 'a');
+  for (std::size_t i = 0; i < body.size(); i += 997) body[i] = static_cast<char>('a' + (i / 997) % 26);
+  Client client(options(), clock_, Random(1));
+  EXPECT_EQ(client.send({"PUT", server_.base_url() + "/blob", {{"Content-Type", "application/octet-stream"}}, body}).status, 200);
+  const auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "PUT");
+  EXPECT_TRUE(requests[0].body == body) << "received " << requests[0].body.size() << " bytes";
+}
+
+TEST_F(HttpClient, HeadRequestGetsHeadersWithoutBodyAndTheConnectionStaysUsable) {
+  server_.set_default(Action::respond(200, "0123456789"));
+  Client client(options(), clock_, Random(1));
+  const auto head = client.send({"HEAD", server_.base_url() + "/x"});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.header("Content-Length"), "10");
+  EXPECT_EQ(client.send({"GET", server_.base_url() + "/x"}).body, "0123456789");
+  EXPECT_EQ(server_.requests().at(0).method, "HEAD");
+}
+
+TEST_F(HttpClient, OneLogLinePerAttemptSayingWhatHappensNext) {
+  server_.enqueue(Action::close_connection());  // first, on a fresh connection (see below)
+  server_.enqueue(Action::respond(500));
+  Client client(options(), clock_, Random(1));
+  client.send({"GET", server_.base_url() + "/x"});
+  ASSERT_EQ(log_.size(), 3u);
+  EXPECT_NE(log_[0].find("failed"), std::string::npos) << log_[0];
+  EXPECT_NE(log_[0].find("retry 1/3"), std::string::npos) << log_[0];
+  EXPECT_NE(log_[1].find("-> 500"), std::string::npos) << log_[1];
+  EXPECT_NE(log_[1].find("retry 2/3"), std::string::npos) << log_[1];
+  EXPECT_NE(log_[2].find("-> 200"), std::string::npos) << log_[2];
+}
+
+TEST_F(HttpClient, DropOnAReusedConnectionIsResentOnceByLibcurlWithTheSameKey) {
+  // libcurl resends a request by itself when a kept-alive connection closes before any byte of
+  // the answer (it cannot tell a stale connection from a crash): one attempt here, two requests
+  // upstream. Fault tests that want the client's own retry must drop a fresh connection.
+  Client client(options(), clock_, Random(1));
+  EXPECT_EQ(client.send({"GET", server_.base_url() + "/warm-up"}).status, 200);
+  server_.enqueue(Action::close_connection());
+  CallOptions call;
+  call.idempotency_key = "key-1";
+  const auto response = client.send({"POST", server_.base_url() + "/fix-deployments", {}, "{}"}, call);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.attempts, 1);
+  const auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[1].header("Idempotency-Key"), "key-1");
+  EXPECT_EQ(requests[2].header("Idempotency-Key"), "key-1");
+}
+
+TEST_F(HttpClient, TransportErrorNamesTheUrlButNotTheKey) {
+  const int port = process::find_free_port();
+  Client client(options(0), clock_, Random(1));
+  const std::string key = "rsolv_TOPSECRETKEYVALUE";
+  try {
+    client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/api/v1/entitlement", {{"X-Api-Key", key}}});
+    FAIL() << "expected TransportError";
+  } catch (const TransportError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("/api/v1/entitlement"), std::string::npos) << message;
+    EXPECT_EQ(message.find("TOPSECRET"), std::string::npos) << message;
+    EXPECT_EQ(error.attempts(), 1);
+  }
+  for (const auto& line : log_) EXPECT_EQ(line.find("TOPSECRET"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace rsolv::http

@@ -1,18 +1,49 @@
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <boost/process.hpp>
 #include <csignal>
+#include <ctime>
 
+#include "child_setup.hpp"
 #include "child_status.hpp"
 #include "rsolv/process/server.hpp"
 
 namespace bp = boost::process;
 
 namespace rsolv::process {
+
+namespace {
+
+// Writing stdin to a child that exited without reading it raises SIGPIPE, whose default action
+// would kill this whole process. Block it on this thread for the call and swallow what was raised:
+// the write then just fails with EPIPE. (A process-wide SIG_IGN would be global state.)
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlock() {
+    if (sigismember(&old_, SIGPIPE)) return;
+    const timespec zero{0, 0};
+    while (::sigtimedwait(&pipe_, nullptr, &zero) > 0) {
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_{}, old_{};
+};
+
+int dup_cloexec(int fd) { return ::fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+
+}  // namespace
 
 RunResult run(const std::string& executable, const std::vector<std::string>& args,
               const std::vector<std::pair<std::string, std::string>>& env, std::chrono::milliseconds timeout,
@@ -29,13 +60,14 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
   bp::pipe out, err, in;
   std::error_code spawn_error;
   bp::child child(path, bp::args(args), bp::std_out > out, bp::std_err > err, bp::std_in < in, environment,
-                  bp::extend::on_exec_setup([](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); }), spawn_error);
+                  detail::child_setup(), spawn_error);
   if (spawn_error) throw Error("cannot run " + path + ": " + spawn_error.message());
   const pid_t pid = child.id();
   child.detach();
 
   RunResult result;
-  int out_fd = ::dup(out.native_source()), err_fd = ::dup(err.native_source()), in_fd = ::dup(in.native_sink());
+  int out_fd = dup_cloexec(out.native_source()), err_fd = dup_cloexec(err.native_source()),
+      in_fd = dup_cloexec(in.native_sink());
   out.close();
   err.close();
   in.close();
@@ -45,6 +77,7 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
     ::close(in_fd);
     in_fd = -1;
   }
+  const SigpipeBlock no_sigpipe;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[8192];
   while (out_fd >= 0 || err_fd >= 0) {
@@ -79,7 +112,7 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
     if (fd >= 0) ::close(fd);
   }
   if (result.timed_out) {
-    ::kill(pid, SIGKILL);
+    detail::signal_group(pid, SIGKILL);
     detail::reap_within(pid, std::chrono::milliseconds(5000));
     result.exit_code = -1;
     return result;
@@ -87,7 +120,7 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   auto code = detail::reap_within(pid, std::max(left, std::chrono::milliseconds(100)));
   if (!code) {
-    ::kill(pid, SIGKILL);
+    detail::signal_group(pid, SIGKILL);
     detail::reap_within(pid, std::chrono::milliseconds(5000));
     result.timed_out = true;
     result.exit_code = -1;

@@ -1,16 +1,17 @@
+#include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "child_setup.hpp"
 #include "child_status.hpp"
 #include "net_probe.hpp"
 #include "rsolv/process/server.hpp"
@@ -18,32 +19,6 @@
 namespace bp = boost::process;
 
 namespace rsolv::process {
-
-namespace detail {
-
-int exit_code_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
-std::optional<int> try_reap(pid_t pid) {
-  int status = 0;
-  const auto reaped = ::waitpid(pid, &status, WNOHANG);
-  if (reaped == pid) return exit_code_of(status);
-  return std::nullopt;
-}
-
-std::optional<int> reap_within(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (auto code = try_reap(pid)) return code;
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -64,12 +39,14 @@ std::string tail_of_file(const std::string& path, std::size_t max_bytes = 2000) 
   return content;
 }
 
-// "listening on http://127.0.0.1:4312" -> 4312
+// "listening on http://127.0.0.1:4312" -> 4312. Only addresses the IPv4 probes can reach.
 std::optional<int> port_in_line(const std::string& line) {
-  static const std::regex address(R"((?:127\.0\.0\.1|localhost|\[::1\]):(\d{1,5}))");
+  static const std::regex address(R"((?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d{1,5})(?!\d))");
   std::smatch match;
   if (!std::regex_search(line, match, address)) return std::nullopt;
-  return std::stoi(match[1]);
+  const int port = std::stoi(match[1]);
+  if (port < 1 || port > 65535) return std::nullopt;
+  return port;
 }
 
 }  // namespace
@@ -83,6 +60,7 @@ struct ServerProcess::Impl {
   bool owns_stderr_file = false;
   std::optional<int> exit_code;
   std::thread drain;  // keeps reading stdout so the child never blocks on a full pipe
+  std::atomic<bool> stop_drain{false};
 
   bool alive() {
     if (exit_code) return false;
@@ -92,10 +70,13 @@ struct ServerProcess::Impl {
 
   ~Impl() {
     if (pid > 0 && !exit_code) {
-      ::kill(pid, SIGKILL);
+      detail::signal_group(pid, SIGKILL);
       exit_code = detail::reap_within(pid, std::chrono::milliseconds(5000));
     }
-    if (drain.joinable()) drain.join();  // the pipe reaches EOF once the child is gone
+    // Normally the pipe reaches EOF once the group is gone; the flag covers a descendant that
+    // left the group (setsid) and still holds stdout.
+    stop_drain = true;
+    if (drain.joinable()) drain.join();
     if (stdout_fd >= 0) ::close(stdout_fd);
     if (owns_stderr_file) ::unlink(stderr_path.c_str());
   }
@@ -129,11 +110,12 @@ ServerProcess ServerProcess::start(const ServerOptions& options) {
   bp::child child(executable, bp::args(options.args), bp::std_out > out,
                   bp::std_err > boost::filesystem::path(impl->stderr_path), bp::std_in < bp::null, env,
                   // The child dies with this process, so a crashed test leaves no server behind.
-                  bp::extend::on_exec_setup([](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); }), spawn_error);
+                  detail::child_setup(), spawn_error);
   if (spawn_error) throw Error("cannot start " + executable + ": " + spawn_error.message());
   impl->pid = child.id();
   child.detach();  // this class reaps the child itself
-  impl->stdout_fd = ::dup(out.native_source());
+  // Close-on-exec, so children started later (by any thread) do not inherit it.
+  impl->stdout_fd = ::fcntl(out.native_source(), F_DUPFD_CLOEXEC, 0);
   out.close();
   const auto name = executable.substr(executable.rfind('/') + 1);
   const auto describe_death = [&](int code) {
@@ -155,11 +137,18 @@ ServerProcess ServerProcess::start(const ServerOptions& options) {
   // Drains the child's stdout from then on, so a chatty server never blocks on a full pipe while
   // this waits for it to listen or to answer its health check.
   const auto start_drain = [&] {
-    impl->drain = std::thread([fd = impl->stdout_fd, path = options.stdout_file] {
+    impl->drain = std::thread([fd = impl->stdout_fd, path = options.stdout_file, stop = &impl->stop_drain] {
       std::ofstream sink;
       if (!path.empty()) sink.open(path, std::ios::app | std::ios::binary);
       char buffer[4096];
       while (true) {
+        pollfd poller{fd, POLLIN, 0};
+        const int ready = ::poll(&poller, 1, 100);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) {
+          if (*stop) break;  // idle and told to stop: nothing more is coming we must keep
+          continue;
+        }
         const auto n = ::read(fd, buffer, sizeof buffer);
         if (n <= 0) break;
         if (sink) sink.write(buffer, n).flush();
@@ -205,8 +194,8 @@ ServerProcess ServerProcess::start(const ServerOptions& options) {
   }
 
   if (options.health_path) {
-    while (detail::http_get_status(impl->host, impl->port, *options.health_path, std::chrono::milliseconds(1000)) !=
-           200) {
+    const auto probe_timeout = [&] { return std::chrono::milliseconds(std::clamp(remaining_ms(), 1, 1000)); };
+    while (detail::http_get_status(impl->host, impl->port, *options.health_path, probe_timeout()) != 200) {
       if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
       if (remaining_ms() == 0) throw timed_out("GET " + *options.health_path + " did not answer 200");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -235,10 +224,11 @@ bool ServerProcess::running() {
 int ServerProcess::stop(std::chrono::milliseconds grace) {
   if (!impl_) return -1;
   if (impl_->alive()) {
-    ::kill(impl_->pid, SIGTERM);
+    // The whole group: a server's worker processes get the same chance to shut down cleanly.
+    detail::signal_group(impl_->pid, SIGTERM);
     impl_->exit_code = detail::reap_within(impl_->pid, grace);
     if (!impl_->exit_code) {
-      ::kill(impl_->pid, SIGKILL);
+      detail::signal_group(impl_->pid, SIGKILL);
       impl_->exit_code = detail::reap_within(impl_->pid, std::chrono::milliseconds(5000));
     }
   }
@@ -247,7 +237,7 @@ int ServerProcess::stop(std::chrono::milliseconds grace) {
 
 void ServerProcess::kill() {
   if (impl_ && impl_->alive()) {
-    ::kill(impl_->pid, SIGKILL);
+    detail::signal_group(impl_->pid, SIGKILL);
     impl_->exit_code = detail::reap_within(impl_->pid, std::chrono::milliseconds(5000));
   }
 }

@@ -1,6 +1,11 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "rsolv/process/server.hpp"
 
@@ -47,6 +52,56 @@ TEST(Run, ClearEnvStartsEmpty) {
   const auto result = run("/usr/bin/env", {}, {{"ONLY", "this"}}, 5000ms, "", true);
   EXPECT_EQ(result.out, "ONLY=this\n");
   ::unsetenv("RSOLV_SHOULD_NOT_LEAK");
+}
+
+TEST(Run, StdinForAChildThatNeverReadsItDoesNotKillTheCaller) {
+  // 1 MiB cannot fit the pipe; `true` exits unread, so the write hits a closed pipe (SIGPIPE).
+  const auto result = run("true", {}, {}, 5000ms, std::string(1 << 20, 'x'));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_FALSE(result.timed_out);
+}
+
+TEST(Run, MissingExecutableIsAClearError) {
+  try {
+    run("rsolv-no-such-command-anywhere", {});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("rsolv-no-such-command-anywhere"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(run("/nonexistent/dir/tool", {}), Error);
+}
+
+TEST(Run, DescriptorsOfTheCallerDoNotLeakIntoTheChild) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);  // deliberately without O_CLOEXEC
+  const auto probe = "test -e /proc/self/fd/" + std::to_string(fds[0]) + " && echo leaked || echo clean";
+  const auto result = run("sh", {"-c", probe});
+  EXPECT_EQ(result.out, "clean\n");
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(Run, TimeoutAlsoKillsWhatTheCommandStarted) {
+  const auto pid_file = std::filesystem::temp_directory_path() / ("rsolv_run_" + std::to_string(::getpid()) + ".pid");
+  const auto result = run("sh", {"-c", "sleep 30 & echo $! > " + pid_file.string() + "; wait"}, {}, 500ms);
+  EXPECT_TRUE(result.timed_out);
+  std::ifstream in(pid_file);
+  int sleeper = 0;
+  ASSERT_TRUE(in >> sleeper);
+  // Reparented to init once sh died; give init a moment to reap it.
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (std::filesystem::exists("/proc/" + std::to_string(sleeper)) && std::chrono::steady_clock::now() < deadline) {
+    std::ifstream stat("/proc/" + std::to_string(sleeper) + "/stat");
+    std::string content;
+    std::getline(stat, content);
+    if (content.find(") Z") != std::string::npos) break;  // killed, awaiting its reaper
+    std::this_thread::sleep_for(10ms);
+  }
+  std::ifstream stat("/proc/" + std::to_string(sleeper) + "/stat");
+  std::string content;
+  std::getline(stat, content);
+  EXPECT_TRUE(content.empty() || content.find(") Z") != std::string::npos) << "still running: " << content;
+  std::filesystem::remove(pid_file);
 }
 
 TEST(Run, ReportsDeathBySignal) {

@@ -7,6 +7,19 @@ namespace {
 
 const std::string kHex(64, 'a');
 
+TEST(SignatureHeaderParse, UppercaseHexIsNormalisedAndUnknownSchemesDropped) {
+  const auto result = parse_signature_header("v2=anything,t=7,v1=" + std::string(64, 'F') + ",x=");
+  ASSERT_TRUE(result.header) << result.error;
+  EXPECT_EQ(result.header->timestamp, 7);
+  ASSERT_EQ(result.header->v1.size(), 1u);
+  EXPECT_EQ(result.header->v1[0], std::string(64, 'f'));
+}
+
+TEST(SignatureHeaderParse, ZeroAndLargestTimestampsAreAccepted) {
+  EXPECT_EQ(parse_signature_header("t=0,v1=" + kHex).header->timestamp, 0);
+  EXPECT_EQ(parse_signature_header("t=9223372036854775807,v1=" + kHex).header->timestamp, INT64_MAX);
+}
+
 TEST(SignatureHeaderParse, ParsesTimestampAndEverySignature) {
   const auto result = parse_signature_header("t=12,v1=" + kHex + ",v1=" + std::string(64, 'b') + ",v0=" + kHex);
   ASSERT_TRUE(result.header) << result.error;
@@ -41,7 +54,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"t=1,v1=" + kHex + ",", "stray comma"}, Malformed{",t=1", "stray comma"},
                       Malformed{"t=1,v1=abc", "64 hex"}, Malformed{"t=1,v1=" + std::string(64, 'z'), "non-hex"},
                       Malformed{"t=1,v1=" + kHex + "a", "64 hex"}, Malformed{"t=1, v1=" + kHex, "whitespace"},
-                      Malformed{"t=1,=" + kHex, "empty key"}, Malformed{"t=1,v0=short", "64 hex"}),
+                      Malformed{"t=1,=" + kHex, "empty key"}, Malformed{"t=1,v0=short", "64 hex"},
+                      Malformed{"t=1,v1=\t" + kHex, "whitespace"}, Malformed{"t=1,v1=" + kHex + "\r\n", "whitespace"},
+                      Malformed{"t=1 ,v1=" + kHex, "whitespace"}, Malformed{"t=1,v1=" + kHex + ",v1=", "64 hex"},
+                      Malformed{"t=1;v1=" + kHex, "decimal"}, Malformed{"t=0x10,v1=" + kHex, "decimal"}),
     [](const ::testing::TestParamInfo<Malformed>& info) { return "case" + std::to_string(info.index); });
 
 }  // namespace

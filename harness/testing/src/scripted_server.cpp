@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "http_wire.hpp"
@@ -23,6 +24,12 @@ Action Action::respond(int status, std::string body, Headers headers) {
 Action Action::close_connection() {
   Action action;
   action.kind = Kind::close_connection;
+  return action;
+}
+
+Action Action::reset_connection() {
+  Action action;
+  action.kind = Kind::reset_connection;
   return action;
 }
 
@@ -48,10 +55,16 @@ Action Action::after(std::chrono::milliseconds delay) const {
   return copy;
 }
 
+Action Action::truncated(std::size_t body_bytes) const {
+  Action copy = *this;
+  copy.truncate_body = body_bytes;
+  return copy;
+}
+
 std::optional<std::string> RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (std::equal(key.begin(), key.end(), name.begin(), name.end(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+                   [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); })) {
       return value;
     }
   }
@@ -109,6 +122,16 @@ std::size_t ScriptedServer::request_count() const {
   return requests_.size();
 }
 
+std::size_t ScriptedServer::queued_actions() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+bool ScriptedServer::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return recorded_.wait_for(lock, timeout, [&] { return requests_.size() >= count; });
+}
+
 Action ScriptedServer::next_action() {
   std::lock_guard lock(mutex_);
   if (queue_.empty()) return default_action_;
@@ -141,6 +164,7 @@ void ScriptedServer::accept_loop() {
 
 void ScriptedServer::serve(int fd, std::string client_ip) {
   std::string pending;
+  bool reset = false;
   while (!stopping_) {
     auto request = wire::read_request(fd, pending);
     if (!request) break;
@@ -149,18 +173,33 @@ void ScriptedServer::serve(int fd, std::string client_ip) {
       std::lock_guard lock(mutex_);
       requests_.push_back(request->parsed);
     }
+    recorded_.notify_all();
     const auto action = next_action();
     if (action.stall.count() > 0 && !wait_or_stop(action.stall)) break;
     if (action.kind == Action::Kind::close_connection) break;
+    if (action.kind == Action::Kind::reset_connection) {
+      // Linger 0: close() sends RST instead of FIN.
+      const linger abort{1, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+      reset = true;
+      break;
+    }
     if (action.kind == Action::Kind::forward) {
       const auto response = wire::forward(action.upstream, *request);
-      if (response.empty() || !wire::send_all(fd, response)) break;
+      if (!response.empty()) wire::send_all(fd, response);
       break;  // the upstream's response carries Connection: close
     }
-    if (!wire::send_all(fd, wire::render_response(action.status, action.headers, action.body, request->keep_alive))) break;
+    const bool with_body = request->parsed.method != "HEAD";
+    auto response = wire::render_response(action.status, action.headers, action.body, request->keep_alive, with_body);
+    if (action.truncate_body && with_body) {
+      response.resize(response.size() - action.body.size() + std::min(*action.truncate_body, action.body.size()));
+      wire::send_all(fd, response);
+      break;
+    }
+    if (!wire::send_all(fd, response)) break;
     if (!request->keep_alive) break;
   }
-  ::shutdown(fd, SHUT_RDWR);
+  if (!reset) ::shutdown(fd, SHUT_RDWR);
   std::lock_guard lock(mutex_);
   open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
   ::close(fd);

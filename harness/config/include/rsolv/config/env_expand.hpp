@@ -14,7 +14,8 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 EnvLookup process_env();
 
 // Throws rsolv::UsageError for an unset variable without default ("environment variable X is not
-// set (export it or write ${env.X:-default})") or an unterminated `${env.`.
+// set (export it or write ${env.X:-default})"), an unterminated `${env.`, an invalid name, or a
+// `${` inside a default (no nesting). Values are inserted as they are, never expanded again.
 std::string expand_env(std::string_view text, const EnvLookup& lookup);
 
 }  // namespace rsolv::config

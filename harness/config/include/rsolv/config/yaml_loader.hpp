@@ -24,6 +24,8 @@ struct Document {
   YAML::Node root;
 };
 
+// Both refuse, with file:line:col, what yaml-cpp would otherwise accept silently: a key repeated
+// in one mapping (yaml-cpp keeps the first) and a second non-empty document after "---".
 Document load_yaml_file(const std::string& path);
 Document load_yaml_string(std::string_view text, std::string file_label);
 

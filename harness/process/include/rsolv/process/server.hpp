@@ -2,6 +2,12 @@
 // Start a server process on a free loopback port, wait until it answers, stop it. Used by the
 // integration tests, the demo and the benchmarks. Children die with their parent (PR_SET_PDEATHSIG)
 // and the destructor stops them, so a failing test leaves no orphans.
+//
+// Every child (of ServerProcess and of run()) starts in its own process group: stop() and kill()
+// signal the whole group, and once the child has exited whatever it left in its group is SIGKILLed.
+// Descriptors of this process never leak into children (all >= 3 are close-on-exec in the child).
+// Caveat: Linux sends the parent-death signal when the THREAD that started the child exits, so
+// start servers from a thread that outlives them (the test's main thread, not a short-lived worker).
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -32,8 +38,12 @@ struct ServerOptions {
   int port = 0;                        // for tcp_connect
   std::optional<std::string> health_path;  // when set, also wait for HTTP 200 on this GET path
   std::chrono::milliseconds start_timeout{15000};
-  std::string stdout_file;  // when set, the child's stdout (after the first line) and
-  std::string stderr_file;  // stderr go to these files; otherwise they are inherited
+  // When set, the child's stdout (after the first line) is appended to stdout_file and its stderr
+  // written to stderr_file. Unset, stdout after the first line is read and discarded (so the child
+  // never blocks on a full pipe) and stderr goes to a temporary file, removed with the process,
+  // whose tail appears in the start errors.
+  std::string stdout_file;
+  std::string stderr_file;
 };
 
 class ServerProcess {
@@ -52,11 +62,12 @@ class ServerProcess {
   int pid() const;
   bool running();
 
-  // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit code (128+signal when killed).
+  // SIGTERM to the group, wait up to `grace`, then SIGKILL. Returns the exit code (128+signal when
+  // killed); later calls return the same code.
   int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
   // SIGKILL at once (crash tests).
   void kill();
-  // Sends an arbitrary signal.
+  // Sends an arbitrary signal to the server process only (not its group).
   void signal(int signo);
 
  private:
@@ -65,7 +76,10 @@ class ServerProcess {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs a command to completion (bounded by timeout), capturing stdout and stderr.
+// Runs a command to completion (bounded by timeout), capturing stdout and stderr and feeding
+// stdin_data on its stdin (then EOF; a child that never reads it is fine). clear_env starts from an
+// empty environment plus `env`; otherwise `env` is added to this process's. On timeout the command
+// and its process group are SIGKILLed. Throws rsolv::Error when the executable cannot be started.
 struct RunResult {
   int exit_code = -1;  // 128+signal when killed, -1 when it timed out
   std::string out;

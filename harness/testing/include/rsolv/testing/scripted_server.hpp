@@ -1,24 +1,55 @@
 #pragma once
 // A real HTTP/1.1 server on 127.0.0.1 (ephemeral port) whose answers a test scripts in advance:
-// respond, close the connection without answering, stall before acting, answer 429 with
-// Retry-After, or forward the request to a real upstream (a faulty proxy in front of the sandbox).
-// Every request it receives is recorded for assertions. One thread per connection; keep-alive is
-// honoured. For tests only: the tools never link it.
+// a faulty upstream, or a faulty proxy in front of a real one. For tests only: tools never link it
+// (CMake target rsolv_testing).
 //
-//   ScriptedServer server;
+//   ScriptedServer server;                                   // listening once constructed
 //   server.enqueue(Action::respond(500, R"({"error":"boom"})"));
-//   server.enqueue(Action::close_connection());
-//   server.set_default(Action::forward_to(sandbox.base_url()));
+//   server.enqueue(Action::close_connection());              // then a dropped connection
+//   server.enqueue(Action::too_many_requests(2));            // then 429 + Retry-After: 2
+//   server.set_default(Action::forward_to(sandbox.base_url()));  // then pass through
 //   ... client.send({"GET", server.base_url() + "/api/health"}) ...
-//   EXPECT_EQ(server.requests().size(), 3);
+//   ASSERT_EQ(server.requests().size(), 4u);
+//   EXPECT_EQ(server.requests()[0].header("x-api-key"), key);
+//
+// Scripting. Each received request consumes the next queued Action, in arrival order across all
+// connections; when the queue is empty the default action answers (200 with body "{}" unless
+// set_default() changed it). What each action does on the wire, and what a client sees:
+//   respond(status, body, headers)  a complete response with Content-Length (and Content-Type:
+//                                   application/json unless given); no body for HEAD.
+//   too_many_requests(s[, value])   respond(429, JSON error body, {"Retry-After": value or s}).
+//   close_connection()              closes the socket without a byte of response (FIN):
+//                                   libcurl reports "Empty reply from server".
+//   reset_connection()              closes with SO_LINGER 0 (RST): the peer sees ECONNRESET.
+//     Note: when either hits a request that arrived on a REUSED keep-alive connection, libcurl
+//     itself resends the request once on a new connection (it takes the connection for stale), so
+//     the next action answers and the client's retry logic never sees the drop. To exercise the
+//     client's retries, drop the first request of a connection, or enqueue two drops.
+//   forward_to("http://127.0.0.1:P") relays the request (with Connection: close) to that upstream
+//                                   and its raw response back, then closes the client connection.
+//   X.after(ms)                     waits ms before doing X (a stalled upstream; the destructor
+//                                   cuts the wait short).
+//   X.truncated(n)                  for respond/too_many_requests: sends the head, with the full
+//                                   Content-Length, and only the first n body bytes, then closes:
+//                                   libcurl reports a partial transfer.
+// Connections: one thread each; keep-alive is honoured (HTTP/1.1 default, "Connection: close"
+// ends it); requests may carry Content-Length or chunked bodies. A malformed request closes its
+// connection without an answer and is not recorded; the server keeps serving the others.
+//
+// Recording. A request is recorded as soon as it has been read, before its action runs, so a
+// stalled request is already visible to requests()/wait_for_requests(). requests() returns a copy.
+// All members are thread-safe. The destructor stops accepting, cuts stalls short, closes every
+// connection and joins its threads.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -28,47 +59,56 @@ namespace rsolv::testing {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Action {
-  enum class Kind { respond, close_connection, forward };
+  enum class Kind { respond, close_connection, reset_connection, forward };
   Kind kind = Kind::respond;
   int status = 200;
   Headers headers;
   std::string body;
-  std::chrono::milliseconds stall{0};  // wait this long before acting
-  std::string upstream;                 // for forward: "http://127.0.0.1:PORT"
+  std::chrono::milliseconds stall{0};         // wait this long before acting
+  std::optional<std::size_t> truncate_body;   // send only this many body bytes, then close
+  std::string upstream;                       // for forward: "http://127.0.0.1:PORT"
 
   static Action respond(int status, std::string body = {}, Headers headers = {});
   static Action close_connection();
+  static Action reset_connection();
+  // 429 with a JSON body and Retry-After: retry_after_value, or the seconds when it is empty
+  // (pass an HTTP-date, or garbage, as the value to test those forms).
   static Action too_many_requests(int retry_after_seconds, std::string retry_after_value = {});
   static Action forward_to(std::string upstream_base_url);
   // The same action, after a delay (a stalled upstream).
   Action after(std::chrono::milliseconds delay) const;
+  // The same response, cut off after `body_bytes` bytes of its body.
+  Action truncated(std::size_t body_bytes) const;
 };
 
 struct RecordedRequest {
   std::string method;
   std::string target;  // path and query as sent
-  Headers headers;
-  std::string body;
+  Headers headers;     // in order, names as sent
+  std::string body;    // de-chunked when sent chunked
   std::string client_ip;  // the peer address, e.g. "127.0.0.2"
-  std::optional<std::string> header(std::string_view name) const;  // case-insensitive
+  std::optional<std::string> header(std::string_view name) const;  // case-insensitive, first match
 };
 
 class ScriptedServer {
  public:
-  ScriptedServer();
+  ScriptedServer();  // throws std::runtime_error when it cannot listen
   ~ScriptedServer();
   ScriptedServer(const ScriptedServer&) = delete;
   ScriptedServer& operator=(const ScriptedServer&) = delete;
 
-  // Actions are consumed one per request, in order; when none is queued the default answers
-  // (200 with an empty JSON object unless set).
   void enqueue(Action action);
   void set_default(Action action);
+  // Actions still queued (to assert a script was used up).
+  std::size_t queued_actions() const;
 
   int port() const { return port_; }
-  std::string base_url() const;
+  std::string base_url() const;  // "http://127.0.0.1:PORT"
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
+  // Blocks until at least `count` requests were recorded or the timeout passed; returns whether
+  // they were (for peers that call the server asynchronously, e.g. webhook deliveries).
+  bool wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const;
 
  private:
   void accept_loop();
@@ -81,6 +121,7 @@ class ScriptedServer {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::condition_variable stop_signal_;
+  mutable std::condition_variable recorded_;
   std::deque<Action> queue_;
   Action default_action_;
   std::vector<RecordedRequest> requests_;
