@@ -116,6 +116,16 @@ TEST_F(PlatformTest, DuplicateEmailIs409AndBadFieldsAre422) {
   EXPECT_EQ(platform_->onboard(R"({"name":"X",)").status, 400);
 }
 
+TEST_F(PlatformTest, CardNumbersInFreeTextAreRefusedNotEchoed) {
+  for (const auto* name : {"4242424242424242", "Card 4000-0566-5566-5556 holder", "5555 5555 5555 4444"}) {
+    const auto result = platform_->onboard(json{{"name", name}, {"email", "card@example.com"}}.dump());
+    EXPECT_EQ(result.status, 422) << name;
+    EXPECT_EQ(result.body.find("4242424242424242"), std::string::npos);
+  }
+  // Long digit runs that fail the Luhn check are ordinary text.
+  EXPECT_EQ(platform_->onboard(R"({"name":"Order 1234567890123456","email":"order@example.com"})").status, 201);
+}
+
 TEST_F(PlatformTest, CreditsAreConsumedThenPaygCharges2900) {
   const auto [id, key] = onboard("payg@example.com");
   for (int pr = 1; pr <= 5; ++pr) EXPECT_EQ(json::parse(deploy(id, pr).body)["outcome"], "credit_consumed");

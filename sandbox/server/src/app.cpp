@@ -37,6 +37,9 @@ void add_rate_headers(HttpResponse& response, const RateDecision& decision) {
   response.headers.emplace_back("X-RateLimit-Reset", std::to_string(decision.reset_unix));
 }
 
+// Account data (keys, balances, ledgers) must not land in a shared or browser cache (PCI DSS 3.x).
+void forbid_caching(HttpResponse& response) { response.headers.emplace_back("Cache-Control", "no-store"); }
+
 HttpResponse rate_limited(const RateDecision& decision) {
   const nlohmann::json body = {
       {"error", "rate_limited"},
@@ -79,7 +82,8 @@ App::App(Platform& platform, AppOptions options, const Clock& clock)
       options_(std::move(options)),
       clock_(clock),
       onboard_limiter_(options_.onboard, clock),
-      api_limiter_(options_.api, clock) {
+      api_limiter_(options_.api, clock),
+      auth_cache_(options_.auth_cache_ttl, clock) {
   if (options_.access_log && !options_.access_log->empty()) {
     access_log_ = std::make_unique<AccessLog>(*options_.access_log);
   }
@@ -136,6 +140,7 @@ HttpResponse App::dispatch(Endpoint endpoint, const HttpRequest& request, std::s
       }
       HttpResponse response = from_result(platform_.onboard(request.body));
       add_rate_headers(response, decision);
+      forbid_caching(response);
       return response;
     }
     case Endpoint::stripe_webhook:
@@ -147,11 +152,18 @@ HttpResponse App::dispatch(Endpoint endpoint, const HttpRequest& request, std::s
 
 HttpResponse App::authenticated(Endpoint endpoint, const HttpRequest& request, std::string_view query) {
   const auto key = request.header("x-api-key");
-  const std::optional<CustomerId> customer =
-      key && !key->empty() ? platform_.authenticate(*key) : std::optional<CustomerId>();
+  if (!key || key->empty()) return json_error(401, "invalid_api_key", "Missing or unknown API key: send it in x-api-key.");
+  const std::string digest = sha256_digest(*key);
+  std::optional<CustomerId> customer;
+  if (const auto cached = auth_cache_.find(digest)) {
+    customer = CustomerId{*cached};
+  } else {
+    customer = platform_.authenticate(*key);
+    if (customer) auth_cache_.remember(digest, customer->value);
+  }
   if (!customer) return json_error(401, "invalid_api_key", "Missing or unknown API key: send it in x-api-key.");
 
-  const RateDecision decision = api_limiter_.hit(sha256_digest(*key));
+  const RateDecision decision = api_limiter_.hit(digest);
   if (!decision.allowed) {
     metrics_.rate_limited(LimitKind::api);
     return rate_limited(decision);
@@ -197,6 +209,7 @@ HttpResponse App::authenticated(Endpoint endpoint, const HttpRequest& request, s
       break;
   }
   add_rate_headers(response, decision);
+  forbid_caching(response);
   return response;
 }
 

@@ -35,7 +35,9 @@ struct Worker {
   std::unordered_set<Session*> sessions;
   net::io_context ioc{1};
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
-  std::optional<net::steady_timer> grace;
+  // Once a second, close the connections whose deadline passed. One coarse timer per worker is
+  // far cheaper than arming a timer around every socket operation.
+  net::steady_timer sweeper{ioc};
   bool stopping = false;
   std::uint64_t requests = 0;
   std::string id_prefix;
@@ -43,8 +45,12 @@ struct Worker {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
+
+std::string_view sv(boost::beast::string_view text) { return {text.data(), text.size()}; }
 
 const beast::error_category& http_category() { return http::make_error_code(http::error::bad_target).category(); }
 
@@ -56,15 +62,15 @@ struct Shared {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Worker& worker, Shared shared)
-      : stream_(std::move(socket)), worker_(worker), shared_(shared) {
+      : socket_(std::move(socket)), worker_(worker), shared_(shared) {
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = socket_.remote_endpoint(ec);
     if (!ec) client_ip_ = remote.address().to_string();
   }
 
   ~Session() {
     worker_.sessions.erase(this);
-    if (worker_.stopping && worker_.sessions.empty() && worker_.grace) worker_.grace->cancel();
+    if (worker_.stopping && worker_.sessions.empty()) worker_.sweeper.cancel();
   }
 
   void start() {
@@ -73,14 +79,17 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Shutdown: idle connections close now; a request being read, handled or written finishes
-  // and its connection closes after the response.
-  void on_stop() {
-    if (state_ == State::idle) stream_.cancel();
+  // (within the grace period) and its connection closes after the response.
+  void on_stop(std::chrono::steady_clock::time_point grace_end) {
+    if (state_ == State::idle) return force_close();
+    deadline_ = std::min(deadline_, grace_end);
   }
+
+  bool expired(std::chrono::steady_clock::time_point now) const { return now >= deadline_; }
 
   void force_close() {
     beast::error_code ec;
-    stream_.socket().close(ec);
+    socket_.close(ec);  // pending operations complete with operation_aborted
   }
 
  private:
@@ -94,8 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     // Wait for the first byte separately, so shutdown can tell idle connections from busy ones.
-    stream_.expires_after(shared_.options.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    expires_after(shared_.options.idle_timeout);
+    socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->buffer_.commit(n);
       if (ec) return self->close();
       self->read_header();
@@ -104,8 +113,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_header() {
     state_ = State::busy;
-    stream_.expires_after(shared_.options.request_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
+    expires_after(shared_.options.request_timeout);
+    http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
@@ -114,9 +123,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     const auto& request = parser_->get();
     version_ = request.version();
-    if (!parser_->is_done() && iequals(request[http::field::expect], "100-continue")) {
+    if (!parser_->is_done() && iequals(sv(request[http::field::expect]), "100-continue")) {
       continue_ = http::response<http::empty_body>(http::status::continue_, version_);
-      http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+      http::async_write(socket_, continue_, [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
         if (write_ec) return self->close();
         self->read_body();
       });
@@ -127,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     if (parser_->is_done()) return handle();
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->on_read_error(ec);
       self->handle();
     });
@@ -152,7 +161,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void reject(int status, std::string_view code, const std::string& message) {
     std::string method;
     std::string target;
-    if (parser_ && parser_->is_header_done()) {
+    // The start line is stored before the fields are parsed, so a limit hit inside the header
+    // (Content-Length too large) still names the route.
+    if (parser_ && !parser_->get().target().empty()) {
       method = std::string(parser_->get().method_string());
       target = std::string(parser_->get().target());
       version_ = parser_->get().version();
@@ -164,18 +175,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void handle() {
-    auto message = parser_->release();
+    const auto& message = parser_->get();
+    method_.assign(message.method_string().data(), message.method_string().size());
+    request_id_ = next_request_id();
     HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    request.method = method_;
+    request.target = sv(message.target());
     request.headers.reserve(8);
-    for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
-    request.body = std::move(message.body());
+    for (const auto& field : message) request.headers.emplace_back(sv(field.name_string()), sv(field.value()));
+    request.body = message.body();
     request.client_ip = client_ip_;
-    request.request_id = next_request_id();
+    request.request_id = request_id_;
     HttpResponse response = shared_.app.handle(request);
-    method_ = std::move(request.method);
-    request_id_ = std::move(request.request_id);
     write(std::move(response), message.keep_alive() && !worker_.stopping, false);
   }
 
@@ -192,8 +203,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
-    stream_.expires_after(shared_.options.request_timeout);
-    http::async_write(stream_, response_,
+    expires_after(shared_.options.request_timeout);
+    http::async_write(socket_, response_,
                       [self = shared_from_this(), keep_alive, linger](beast::error_code ec, std::size_t) {
                         self->on_write(ec, keep_alive, linger);
                       });
@@ -211,14 +222,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain_then_close() {
     state_ = State::draining;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     buffer_.consume(buffer_.size());
-    stream_.expires_after(std::chrono::seconds(2));
+    expires_after(std::chrono::seconds(2));
     drain();
   }
 
   void drain() {
-    stream_.async_read_some(buffer_.prepare(16384), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    socket_.async_read_some(buffer_.prepare(16384), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->drained_ += n;
       self->buffer_.consume(self->buffer_.size());
       if (ec || self->drained_ > 8 * 1024 * 1024) return self->close();
@@ -229,14 +240,19 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     state_ = State::closed;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);
+  }
+
+  void expires_after(std::chrono::steady_clock::duration timeout) {
+    deadline_ = std::chrono::steady_clock::now() + timeout;
   }
 
   std::string next_request_id() { return worker_.id_prefix + std::to_string(++worker_.requests); }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   Worker& worker_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   Shared shared_;
   std::string client_ip_;
   beast::flat_buffer buffer_;
@@ -304,15 +320,25 @@ struct HttpServer::Impl {
   void shutdown_worker(Worker& worker) {
     worker.stopping = true;
     worker.guard.reset();
+    const auto grace_end = std::chrono::steady_clock::now() + options.shutdown_grace;
     const std::vector<Session*> sessions(worker.sessions.begin(), worker.sessions.end());
-    for (Session* session : sessions) session->on_stop();
-    if (worker.sessions.empty()) return;
-    worker.grace.emplace(worker.ioc);
-    worker.grace->expires_after(options.shutdown_grace);
-    worker.grace->async_wait([&worker](beast::error_code ec) {
+    for (Session* session : sessions) session->on_stop(grace_end);
+    // Idle sessions close asynchronously; the sweeper stops once the last one is gone.
+    if (worker.sessions.empty()) worker.sweeper.cancel();
+  }
+
+  // Runs on the worker's own thread, once a second while the worker has sessions or runs.
+  static void sweep(Worker& worker) {
+    worker.sweeper.expires_after(std::chrono::seconds(1));
+    worker.sweeper.async_wait([&worker](beast::error_code ec) {
       if (ec) return;
-      const std::vector<Session*> stuck(worker.sessions.begin(), worker.sessions.end());
-      for (Session* session : stuck) session->force_close();
+      const auto now = std::chrono::steady_clock::now();
+      const std::vector<Session*> sessions(worker.sessions.begin(), worker.sessions.end());
+      for (Session* session : sessions) {
+        if (session->expired(now)) session->force_close();
+      }
+      if (worker.stopping && worker.sessions.empty()) return;
+      sweep(worker);
     });
   }
 };
@@ -325,6 +351,7 @@ HttpServer::HttpServer(ServerOptions options, App& app) : impl_(std::make_unique
   for (std::size_t i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->id_prefix = prefix + std::to_string(i) + "-";
+    Impl::sweep(*worker);
     impl.workers.push_back(std::move(worker));
   }
   auto& ioc = impl.workers.front()->ioc;

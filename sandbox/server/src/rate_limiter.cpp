@@ -43,7 +43,12 @@ RateLimit parse_rate_limit(std::string_view text) {
     seconds = parse_whole(period_text);
   } else {
     // Units ("1h", "3600s", "m") go through the harness parser so every tool reads rates alike.
-    const auto rate = config::parse_rate(std::string(count_text) + "/" + std::string(period_text));
+    config::Rate rate;
+    try {
+      rate = config::parse_rate(std::string(count_text) + "/" + std::string(period_text));
+    } catch (const UsageError&) {
+      return fail("'" + std::string(period_text) + "' is not a period");
+    }
     const double exact = static_cast<double>(rate.period.count()) / 1e6;
     if (exact != std::floor(exact)) return fail("the period must be a whole number of seconds");
     seconds = static_cast<std::int64_t>(exact);

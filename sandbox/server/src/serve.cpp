@@ -1,14 +1,20 @@
 #include "rsolv/sandbox/server/serve.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <thread>
+#include <algorithm>
 
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
@@ -52,12 +58,26 @@ void serve(const ServeOptions& options, std::ostream& out) {
   // One connection per worker: a worker holds at most one while it handles a request.
   config.connections = std::max<std::size_t>(2, options.threads == 0 ? std::thread::hardware_concurrency() : options.threads);
 
+  // Process-wide SQLite settings, before the first connection opens. Every connection is leased
+  // to one worker at a time (the platform's pool), so SQLite's per-connection mutexes are not
+  // needed (multi-thread mode), and its global memory statistics mutex is pure contention.
+  sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
   // Destruction order is the shutdown order: server (threads joined) -> app -> platform (DB closed).
   Platform platform(std::move(config), SystemClock::instance());
   App app(platform, AppOptions{options.onboard, options.api, options.access_log}, SystemClock::instance());
-  HttpServer server(server_options, app);
-  out << "listening on " << server.bound().url() << std::endl;  // the first stdout line; flushed
-  server.run();
+  auto server = std::make_unique<HttpServer>(server_options, app);
+  out << "listening on " << server->bound().url() << std::endl;  // the first stdout line; flushed
+  server->run();
+  // Every worker has finished. A repeated SIGTERM from a supervisor must not kill the process
+  // while the database closes: block it (the worker threads are gone, this is the only thread).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  server.reset();
 }
 
 void write_private_file_atomic(const std::filesystem::path& path, std::string_view content) {

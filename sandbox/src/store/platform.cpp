@@ -38,6 +38,35 @@ bool Platform::revoke_api_key(CustomerId customer) {
 }
 
 namespace {
+// A Luhn-valid run of 13-19 digits (spaces or dashes allowed between them) is a card number: such
+// text is refused rather than stored and echoed back (PCI DSS: no PAN outside the card vault).
+bool contains_card_number(const std::string& text) {
+  std::string digits;
+  const auto luhn = [](const std::string& run) {
+    int sum = 0;
+    bool twice = false;
+    for (auto it = run.rbegin(); it != run.rend(); ++it) {
+      int digit = *it - '0';
+      if (twice && (digit *= 2) > 9) digit -= 9;
+      sum += digit;
+      twice = !twice;
+    }
+    return sum % 10 == 0;
+  };
+  // Whole runs only: every long number contains some Luhn-valid slice by chance.
+  const auto check = [&] { return digits.size() >= 13 && digits.size() <= 19 && luhn(digits); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (!((c == ' ' || c == '-') && !digits.empty())) {
+      if (check()) return true;
+      digits.clear();
+    }
+  }
+  return check();
+}
+
 bool valid_email(const std::string& email) {
   static const std::regex pattern(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+)");
   return email.size() <= 254 && std::regex_match(email, pattern);
@@ -51,6 +80,9 @@ ApiResult Platform::onboard(std::string_view body) {
   if (!request.contains("name") || !request["name"].is_string() || request["name"].get<std::string>().empty() ||
       request["name"].get<std::string>().size() > 200) {
     return error_result(422, "invalid_name", "name is required: a non-empty string of at most 200 characters.");
+  }
+  if (contains_card_number(request["name"])) {
+    return error_result(422, "invalid_name", "name must not contain a payment card number.");
   }
   if (!request.contains("email") || !request["email"].is_string() || !valid_email(request["email"])) {
     return error_result(422, "invalid_email", "email is required and must be a valid address.");

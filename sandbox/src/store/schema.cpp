@@ -95,22 +95,28 @@ CREATE TABLE webhook_events (
 }  // namespace
 
 int migrate(Connection& connection) {
-  int version = 0;
-  {
-    Statement query(connection, "PRAGMA user_version");
-    if (query.step()) version = static_cast<int>(query.int64(0));
-  }
-  if (version > static_cast<int>(kMigrations.size())) {
-    throw Error("database schema version " + std::to_string(version) + " is newer than this rsolv-sandbox knows (" +
-                std::to_string(kMigrations.size()) + "); use a newer build or a fresh --db file");
-  }
-  for (auto next = static_cast<std::size_t>(version); next < kMigrations.size(); ++next) {
+  const int latest = static_cast<int>(kMigrations.size());
+  // The version is read inside the write transaction, so two processes (or threads) opening the
+  // same fresh file at once cannot both apply a migration: the second waits, then sees it done.
+  for (;;) {
     Transaction transaction(connection);
-    connection.exec(kMigrations[next]);
-    connection.exec("PRAGMA user_version = " + std::to_string(next + 1));
+    int version = 0;
+    {
+      Statement query(connection, "PRAGMA user_version");
+      if (query.step()) version = static_cast<int>(query.int64(0));
+    }
+    if (version > latest) {
+      throw Error("database schema version " + std::to_string(version) + " is newer than this rsolv-sandbox knows (" +
+                  std::to_string(latest) + "); use a newer build or a fresh --db file");
+    }
+    if (version == latest) {
+      transaction.commit();
+      return latest;
+    }
+    connection.exec(kMigrations[static_cast<std::size_t>(version)]);
+    connection.exec("PRAGMA user_version = " + std::to_string(version + 1));
     transaction.commit();
   }
-  return static_cast<int>(kMigrations.size());
 }
 
 }  // namespace rsolv::sandbox

@@ -1,5 +1,7 @@
 // POST /api/webhooks/stripe: verified, applied at most once per event id, in one transaction.
+#include <initializer_list>
 #include <set>
+#include <string_view>
 
 #include "operations.hpp"
 #include "rsolv/sandbox/platform.hpp"
@@ -19,12 +21,49 @@ const std::set<std::string>& handled_types() {
   return types;
 }
 
-std::optional<std::string> stripe_customer_of(const std::string& type, const nlohmann::json& object) {
-  if (object.contains("customer") && object["customer"].is_string()) return object["customer"].get<std::string>();
-  if (type.starts_with("customer.") && !type.starts_with("customer.subscription") && object.contains("id") &&
-      object["id"].is_string()) {
-    return object["id"].get<std::string>();
+// Stripe marks many fields nullable and versions change shapes: a missing, null or differently
+// typed field reads as absent instead of throwing, so a validly signed but unusual event never
+// turns into a 500 that Stripe would retry for days.
+const nlohmann::json* field(const nlohmann::json& object, std::initializer_list<std::string_view> path) {
+  const nlohmann::json* node = &object;
+  for (auto key : path) {
+    if (!node->is_object()) return nullptr;
+    const auto it = node->find(key);
+    if (it == node->end()) return nullptr;
+    node = &*it;
   }
+  return node;
+}
+
+std::optional<std::string> string_field(const nlohmann::json& object, std::initializer_list<std::string_view> path) {
+  const auto* node = field(object, path);
+  if (!node || !node->is_string()) return std::nullopt;
+  return node->get<std::string>();
+}
+
+bool true_field(const nlohmann::json& object, std::string_view key) {
+  const auto* node = field(object, {key});
+  return node && node->is_boolean() && node->get<bool>();
+}
+
+nlohmann::json nullable(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// `customer` is an id, or (when a sender expanded it) the customer object itself.
+std::optional<std::string> customer_reference(const nlohmann::json* value) {
+  if (!value) return std::nullopt;
+  if (value->is_string()) return value->get<std::string>();
+  return string_field(*value, {"id"});
+}
+
+std::optional<std::string> stripe_customer_of(const std::string& type, const nlohmann::json& data) {
+  const auto& object = data.at("object");
+  if (auto id = customer_reference(field(object, {"customer"}))) return id;
+  // payment_method.detached: Stripe has already cleared object.customer by the time it sends the
+  // event; the former owner is in previous_attributes.customer.
+  if (auto id = customer_reference(field(data, {"previous_attributes", "customer"}))) return id;
+  if (type.starts_with("customer.") && !type.starts_with("customer.subscription")) return string_field(object, {"id"});
   return std::nullopt;
 }
 
@@ -32,22 +71,26 @@ std::optional<std::string> stripe_customer_of(const std::string& type, const nlo
 // The legacy plan.id / price.id fields are deliberately not read: the platform once lost Pro credits
 // by reading them after Stripe moved the field.
 bool has_pro_line(const nlohmann::json& invoice, const std::string& pro_price_id) {
-  const auto lines = invoice.value("/lines/data"_json_pointer, nlohmann::json::array());
-  if (!lines.is_array()) return false;
-  for (const auto& line : lines) {
-    const auto price = line.value("/pricing/price_details/price"_json_pointer, nlohmann::json());
-    if (price.is_string() && price.get<std::string>() == pro_price_id) return true;
+  const auto* lines = field(invoice, {"lines", "data"});
+  if (!lines || !lines->is_array()) return false;
+  for (const auto& line : *lines) {
+    if (string_field(line, {"pricing", "price_details", "price"}) == pro_price_id) return true;
   }
   return false;
 }
 
 std::optional<std::string> subscription_state(const nlohmann::json& subscription) {
   static const std::set<std::string> known = {"active", "past_due", "canceled", "incomplete", "trialing"};
-  const auto status = subscription.value("status", std::string());
+  const auto status = string_field(subscription, {"status"}).value_or("");
   if (known.contains(status)) return status;
   if (status == "unpaid") return std::string("past_due");
   if (status == "incomplete_expired") return std::string("canceled");
   return std::nullopt;
+}
+
+std::optional<std::string> subscription_id_of(const nlohmann::json& subscription, const Customer& customer) {
+  auto id = string_field(subscription, {"id"});
+  return id ? id : customer.stripe_subscription_id;
 }
 
 // Applies one event to one customer; returns false when the event needed no change (ignored).
@@ -55,9 +98,14 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& object, cons
   if (type == "invoice.payment_succeeded") {
     if (!has_pro_line(object, env.config.pro_price_id)) return false;
     append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
-                  {{"invoice", object.value("id", "")}, {"billing_reason", object.value("billing_reason", "")}});
-    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end,
-                        customer.stripe_subscription_id);
+                  {{"invoice", nullable(string_field(object, {"id"}))},
+                   {"billing_reason", nullable(string_field(object, {"billing_reason"}))}});
+    // The invoice can arrive before customer.subscription.created (Stripe does not order events):
+    // then it is the first place the subscription id is seen.
+    auto subscription = customer.stripe_subscription_id;
+    if (!subscription) subscription = string_field(object, {"parent", "subscription_details", "subscription"});
+    if (!subscription) subscription = string_field(object, {"subscription"});
+    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end, subscription);
     return true;
   }
   if (type == "invoice.payment_failed") {
@@ -66,14 +114,13 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& object, cons
     return true;
   }
   if (type == "customer.subscription.created") {
-    update_subscription(env.db, customer.id, "pro", subscription_state(object), object.value("cancel_at_period_end", false),
-                        object.value("id", ""));
+    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
+                        subscription_id_of(object, customer));
     return true;
   }
   if (type == "customer.subscription.updated") {
-    update_subscription(env.db, customer.id, "pro", subscription_state(object), object.value("cancel_at_period_end", false),
-                        object.contains("id") ? std::optional<std::string>(object.value("id", ""))
-                                              : customer.stripe_subscription_id);
+    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
+                        subscription_id_of(object, customer));
     return true;
   }
   if (type == "customer.subscription.deleted") {
@@ -82,7 +129,7 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& object, cons
     return true;
   }
   if (type == "payment_method.attached") {
-    attach_billing(env, customer, object.value("id", "pm_unknown"));
+    attach_billing(env, customer, string_field(object, {"id"}).value_or("pm_unknown"));
     return true;
   }
   if (type == "payment_method.detached") {
@@ -125,7 +172,7 @@ ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view s
   std::optional<Customer> customer;
   const bool handled = handled_types().contains(type);
   if (handled) {
-    const auto stripe_customer = stripe_customer_of(type, object);
+    const auto stripe_customer = stripe_customer_of(type, event["data"]);
     if (stripe_customer) customer = find_by_stripe_id(*db, *stripe_customer);
     if (!customer) {
       // Not recorded, so Stripe's retry succeeds once the customer exists.

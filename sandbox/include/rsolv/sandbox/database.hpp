@@ -5,11 +5,13 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rsolv/common/error.hpp"
@@ -30,6 +32,8 @@ class DatabaseError : public Error {
 
 class Connection;
 
+// A prepared statement borrowed from its connection's cache for one use: the destructor resets it
+// (releasing any read snapshot) and returns it, so the next use of the same SQL skips the parser.
 class Statement {
  public:
   Statement(Connection& connection, std::string_view sql);
@@ -59,6 +63,7 @@ class Statement {
  private:
   Connection& connection_;
   sqlite3_stmt* statement_ = nullptr;
+  const std::string* sql_ = nullptr;  // the cache's key, stable while the connection lives
 };
 
 class Connection {
@@ -75,7 +80,19 @@ class Connection {
   [[noreturn]] void fail(std::string_view what);
 
  private:
+  friend class Statement;
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  // Takes the cached statement for `sql` (preparing one when none is idle); `key` receives the
+  // cache's copy of the SQL for check_in.
+  sqlite3_stmt* check_out(std::string_view sql, const std::string*& key);
+  void check_in(const std::string& sql, sqlite3_stmt* statement);
+
   sqlite3* db_ = nullptr;
+  // One idle statement per distinct SQL text; the platform uses a few dozen.
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
 };
 
 // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on an upgrade;

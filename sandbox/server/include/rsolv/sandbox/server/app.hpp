@@ -14,6 +14,7 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/sandbox/platform.hpp"
 #include "rsolv/sandbox/server/access_log.hpp"
+#include "rsolv/sandbox/server/auth_cache.hpp"
 #include "rsolv/sandbox/server/http_metrics.hpp"
 #include "rsolv/sandbox/server/rate_limiter.hpp"
 #include "rsolv/sandbox/server/routes.hpp"
@@ -22,13 +23,14 @@ namespace rsolv::sandbox::server {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// A parsed request as views into the server's buffers: valid for the duration of App::handle.
 struct HttpRequest {
-  std::string method;
-  std::string target;  // origin-form: path and query
-  HeaderList headers;
-  std::string body;
-  std::string client_ip;
-  std::string request_id;
+  std::string_view method;
+  std::string_view target;  // origin-form: path and query
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  std::string_view body;
+  std::string_view client_ip;
+  std::string_view request_id;
   // Case-insensitive; the first match.
   std::optional<std::string_view> header(std::string_view name) const;
 };
@@ -56,6 +58,8 @@ struct AppOptions {
   RateLimit onboard{10, 3600};  // per client IP
   RateLimit api{500, 3600};     // per API key (keyed by its SHA-256)
   std::optional<std::string> access_log;  // "-" or a file; none when empty
+  // How long a successful key lookup is reused (see auth_cache.hpp); 0 disables.
+  std::chrono::milliseconds auth_cache_ttl{1000};
 };
 
 // `{"error":code,"message":message}` with the given status.
@@ -87,6 +91,7 @@ class App {
   const Clock& clock_;
   FixedWindowLimiter onboard_limiter_;
   FixedWindowLimiter api_limiter_;
+  AuthCache auth_cache_;
   HttpMetrics metrics_;
   std::unique_ptr<AccessLog> access_log_;
 };
