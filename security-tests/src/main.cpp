@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/security/rules.hpp"
 #include "rsolv/security/runner.hpp"
 
 using namespace rsolv;
@@ -40,7 +41,15 @@ int main(int argc, char** argv) {
   }
   try {
     if (*list_cmd) {
-      for (const auto& name : suite_names()) std::printf("%s\n", name.c_str());
+      for (const auto& name : suite_names()) {
+        std::printf("%s\n", name.c_str());
+        for (const auto& rule : rules()) {
+          if (rule.suite != name) continue;
+          std::printf("  %-16.*s %-8.*s %.*s\n", static_cast<int>(rule.id.size()), rule.id.data(),
+                      static_cast<int>(to_string(rule.default_severity).size()), to_string(rule.default_severity).data(),
+                      static_cast<int>(rule.short_description.size()), rule.short_description.data());
+        }
+      }
       return 0;
     }
     RunOptions options;

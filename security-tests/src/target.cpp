@@ -47,6 +47,23 @@ std::string expanded(const Document& doc, const YAML::Node& map, const char* key
   }
 }
 
+// An integer that may come from the environment: `requests: ${env.RSOLV_API_LIMIT:-500}`.
+std::int64_t expanded_int(const Document& doc, const YAML::Node& map, const char* key) {
+  const auto text = expanded(doc, map, key);
+  if (text.empty()) config::fail_at(doc, map, std::string("missing required key '") + key + "'");
+  std::size_t used = 0;
+  std::int64_t value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || used == 0) {
+    config::fail_at(doc, map[key], std::string(key) + " must be an integer, got '" + text + "'");
+  }
+  return value;
+}
+
 std::vector<std::string> string_list(const Document& doc, const YAML::Node& map, const char* key) {
   std::vector<std::string> out;
   const auto node = map[key];
@@ -100,8 +117,8 @@ LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
   limit.method = config::get_optional_string(doc, node, "method").value_or("GET");
   limit.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
   if (node["body"]) limit.body = to_json(doc, node["body"]);
-  limit.requests = config::get_int(doc, node, "requests");
-  limit.window_seconds = config::get_int(doc, node, "window_seconds");
+  limit.requests = expanded_int(doc, node, "requests");
+  limit.window_seconds = expanded_int(doc, node, "window_seconds");
   if (limit.requests < 1 || limit.requests > 100000) config::fail_at(doc, node["requests"], "requests must be 1..100000");
   if (limit.window_seconds < 1) config::fail_at(doc, node["window_seconds"], "window_seconds must be positive");
   limit.per = config::get_optional_string(doc, node, "per").value_or("api_key");
@@ -145,7 +162,16 @@ Target parse_document(const Document& doc) {
     config::require_sequence(doc, limits, "limits");
     for (const auto& node : limits) target.limits.push_back(parse_limit(doc, node));
   }
-  target.logs = string_list(doc, doc.root, "logs");
+  // Log paths may come from the environment; an empty expansion means "no log to scan".
+  for (const auto& path : string_list(doc, doc.root, "logs")) {
+    std::string expanded_path;
+    try {
+      expanded_path = config::expand_env(path, config::process_env());
+    } catch (const UsageError& error) {
+      config::fail_at(doc, doc.root["logs"], error.what());
+    }
+    if (!expanded_path.empty()) target.logs.push_back(expanded_path);
+  }
   return target;
 }
 

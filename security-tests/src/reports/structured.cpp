@@ -141,6 +141,7 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
            {{{"tool",
               {{"driver",
                 {{"name", "rsolv-security"},
+                 {"informationUri", "https://rsolv.dev"},
                  {"semanticVersion", tool_version},
                  {"rules", rules_json}}}}},
              {"automationDetails", {{"id", "rsolv-security/" + location_path(run.target_url) + "/"}}},

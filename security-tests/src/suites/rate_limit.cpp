@@ -65,6 +65,9 @@ class RateLimitSuite final : public Suite {
     auto& probe = context.probe;
     const auto location = probe.location(limit.method, limit.path);
     const Secret* key = limit.auth ? &context.target.api_key : nullptr;
+    // Per-IP limits are exhausted from a loopback address no other suite used, so earlier probes
+    // do not skew the count; 127.0.0.2 then checks that another address is unaffected.
+    const std::string source = limit.per == "ip" ? "127.0.0.3" : "";
     const auto tolerance = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(limit.requests * 0.02)));
     const auto max_requests = limit.requests + tolerance + 2;  // bounded: never more than this
 
@@ -74,7 +77,7 @@ class RateLimitSuite final : public Suite {
     std::string header_problem;
     Exchange last;
     for (std::int64_t i = 0; i < max_requests; ++i) {
-      last = send(context, limit, key);
+      last = send(context, limit, key, source);
       if (last.response.status == 0) {
         detail = "the target stopped answering: " + last.transport_error;
         return findings;
@@ -94,11 +97,12 @@ class RateLimitSuite final : public Suite {
           header_problem = "X-RateLimit-Reset " + std::to_string(*reset) + " is not within the current window";
         }
       }
+      // Requests already counted in this window before the suite started, from the first answer.
+      if (i == 0 && remaining) used_before = limit.requests - *remaining - (last.response.status == 429 ? 0 : 1);
       if (last.response.status == 429) {
         refused = last;
         break;
       }
-      if (used_before < 0 && remaining) used_before = limit.requests - *remaining - 1;
       previous_remaining = remaining;
       ++successes;
     }

@@ -1,0 +1,94 @@
+// TARGET.yaml parsing: what a user writes, and the one-line errors a mistake gets.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/security/target.hpp"
+
+namespace rsolv::security {
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_target(text, "target.yaml");
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(Target, AFullFileParsesWithDefaults) {
+  const auto target = parse_target(R"(base_url: http://127.0.0.1:4000/
+credentials: {api_key: rsolv_abc, webhook_secret: whsec_x}
+endpoints:
+  - {name: search, path: /api/v1/search, auth: true, query: {org: acme}, inputs: {query: [org]}}
+webhook: {replay_probe: true}
+limits:
+  - {path: /api/v1/entitlement, requests: 50, window_seconds: 60}
+)", "t.yaml");
+  EXPECT_EQ(target.base_url, "http://127.0.0.1:4000") << "the trailing slash is dropped";
+  EXPECT_EQ(target.host(), "127.0.0.1");
+  ASSERT_EQ(target.endpoints.size(), 1u);
+  EXPECT_EQ(target.endpoints[0].method, "GET");
+  EXPECT_EQ(target.endpoints[0].inputs.query, std::vector<std::string>{"org"});
+  ASSERT_TRUE(target.webhook);
+  EXPECT_EQ(target.webhook->path, "/api/webhooks/stripe");
+  ASSERT_EQ(target.limits.size(), 1u);
+  EXPECT_EQ(target.limits[0].per, "api_key");
+  EXPECT_EQ(target.secrets().size(), 2u);
+}
+
+TEST(Target, LimitsAndLogsComeFromTheEnvironment) {
+  ::setenv("RSOLV_TEST_LIMIT", "77", 1);
+  ::unsetenv("RSOLV_TEST_NO_LOG");
+  const auto target = parse_target(R"(base_url: http://127.0.0.1:1
+limits:
+  - {path: /a, requests: "${env.RSOLV_TEST_LIMIT:-5}", window_seconds: "${env.RSOLV_TEST_UNSET_WINDOW:-60}"}
+logs: ["${env.RSOLV_TEST_NO_LOG:-}", /var/log/x.log]
+)", "t.yaml");
+  EXPECT_EQ(target.limits.at(0).requests, 77);
+  EXPECT_EQ(target.limits.at(0).window_seconds, 60);
+  EXPECT_EQ(target.logs, std::vector<std::string>{"/var/log/x.log"}) << "an empty expansion means no log";
+}
+
+TEST(Target, MistakesNameTheFileLineAndWhatIsWrong) {
+  EXPECT_EQ(error_of("base_url: http://127.0.0.1:1\nendpoint: []\n").rfind("target.yaml:2:1:", 0), 0u)
+      << error_of("base_url: http://127.0.0.1:1\nendpoint: []\n");
+  EXPECT_NE(error_of("base_url: http://127.0.0.1:1\nendpoint: []\n").find("endpoints"), std::string::npos)
+      << "suggests the key meant";
+  EXPECT_NE(error_of("base_url: ftp://x\n").find("must start with http"), std::string::npos);
+  EXPECT_NE(error_of("credentials: {}\n").find("base_url"), std::string::npos);
+  const auto bad_int = error_of("base_url: http://127.0.0.1:1\nlimits:\n  - {path: /a, requests: lots, window_seconds: 1}\n");
+  EXPECT_EQ(bad_int.rfind("target.yaml:3:", 0), 0u) << bad_int;
+  EXPECT_NE(bad_int.find("requests must be an integer"), std::string::npos) << bad_int;
+  EXPECT_NE(error_of("base_url: http://127.0.0.1:1\nlimits:\n  - {path: /a, requests: 0, window_seconds: 1}\n")
+                .find("requests must be 1..100000"),
+            std::string::npos);
+  EXPECT_NE(error_of("base_url: http://127.0.0.1:1\nlimits:\n  - {path: /a, requests: 5, window_seconds: 1, per: user}\n")
+                .find("per must be api_key or ip"),
+            std::string::npos);
+  const auto bad_input = error_of(
+      "base_url: http://127.0.0.1:1\nendpoints:\n  - {path: /a, body: {name: x}, inputs: {body: [email]}}\n");
+  EXPECT_NE(bad_input.find("input 'email' is not a field"), std::string::npos) << bad_input;
+  const auto unset = error_of("base_url: http://127.0.0.1:1\ncredentials: {api_key: \"${env.RSOLV_TEST_SURELY_UNSET}\"}\n");
+  EXPECT_EQ(unset.rfind("target.yaml:2:", 0), 0u) << unset;
+  EXPECT_NE(unset.find("RSOLV_TEST_SURELY_UNSET"), std::string::npos) << unset;
+  EXPECT_EQ(error_of("base_url: [unclosed\n").rfind("target.yaml:", 0), 0u);
+}
+
+TEST(Target, OnlyLoopbackIsProbedUnlessTheUserAllowsTheHost) {
+  const auto local = parse_target("base_url: http://localhost:4000\n", "t.yaml");
+  EXPECT_NO_THROW(check_host_allowed(local, {}));
+  const auto remote = parse_target("base_url: https://api.example.com\nallow_hosts: [api.example.com]\n", "t.yaml");
+  try {
+    check_host_allowed(remote, {});
+    FAIL() << "a remote host was allowed without --allow-host";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("--allow-host api.example.com"), std::string::npos) << error.what();
+  }
+  EXPECT_NO_THROW(check_host_allowed(remote, {"api.example.com"}));
+}
+
+}  // namespace
+}  // namespace rsolv::security

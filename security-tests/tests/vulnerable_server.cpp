@@ -1,0 +1,175 @@
+// A deliberately vulnerable imitation of the platform, so the security tests can prove every suite
+// finds its planted flaw. Never ship or expose this: it listens on 127.0.0.1 only.
+//   - GET  /api/v1/search?org=X        string-concatenated SQL on SQLite, errors returned verbatim
+//   - GET  /api/v1/customers/me        no authentication, echoes the x-api-key, no Cache-Control
+//   - POST /api/v1/billing/payment-methods  accepts and echoes raw card data, logs request bodies
+//   - POST /api/webhooks/stripe        no signature check, no replay protection, no size limit
+//   - POST /api/v1/customers/onboard, GET /api/v1/entitlement   no rate limits, no rate-limit headers
+// Usage: vulnerable_server --log FILE   (prints "listening on http://127.0.0.1:PORT")
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct Request {
+  std::string method, path, query, body, api_key;
+};
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+std::string query_param(const std::string& query, const std::string& name) {
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const auto pair = query.substr(start, end - start);
+    if (pair.rfind(name + "=", 0) == 0) return url_decode(pair.substr(name.size() + 1));
+    start = end + 1;
+  }
+  return {};
+}
+
+bool read_request(int fd, Request& request) {
+  std::string data;
+  char buffer[65536];
+  std::size_t head_end;
+  while ((head_end = data.find("\r\n\r\n")) == std::string::npos) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    data.append(buffer, static_cast<std::size_t>(n));
+  }
+  const auto line_end = data.find("\r\n");
+  const auto line = data.substr(0, line_end);
+  const auto sp1 = line.find(' '), sp2 = line.find(' ', sp1 + 1);
+  request.method = line.substr(0, sp1);
+  const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  request.path = target.substr(0, target.find('?'));
+  request.query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+  std::size_t length = 0;
+  std::size_t position = line_end + 2;
+  while (position < head_end) {
+    auto next = data.find("\r\n", position);
+    auto header = data.substr(position, next - position);
+    std::string lower;
+    for (char c : header.substr(0, header.find(':'))) lower += static_cast<char>(std::tolower(c));
+    auto value = header.substr(header.find(':') + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    if (lower == "content-length") length = std::stoul(value);
+    if (lower == "x-api-key") request.api_key = value;
+    position = next + 2;
+  }
+  request.body = data.substr(head_end + 4);
+  while (request.body.size() < length) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    request.body.append(buffer, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void respond(int fd, int status, const std::string& body, const std::string& extra_headers = {}) {
+  const auto response = "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
+  ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string log_path = "/dev/null";
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--log") log_path = argv[i + 1];
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  sqlite3* db = nullptr;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "CREATE TABLE orgs (name TEXT, plan TEXT); INSERT INTO orgs VALUES ('acme','pro'),('globex','payg');",
+               nullptr, nullptr, nullptr);
+  long credits = 5;
+
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int yes = 1;
+  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::listen(listener, 128);
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  std::printf("listening on http://127.0.0.1:%d\n", ntohs(address.sin_port));
+  std::fflush(stdout);
+
+  while (true) {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    if (fd < 0) continue;
+    Request request;
+    if (!read_request(fd, request)) {
+      ::close(fd);
+      continue;
+    }
+    if (request.path == "/api/health") {
+      respond(fd, 200, R"({"status":"ok"})");
+    } else if (request.path == "/api/v1/search") {
+      // The planted flaw: input concatenated into SQL.
+      const auto sql = "SELECT name, plan FROM orgs WHERE name = '" + query_param(request.query, "org") + "'";
+      sqlite3_stmt* statement = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+        respond(fd, 500, nlohmann::json{{"error", std::string("SQLITE_ERROR: ") + sqlite3_errmsg(db)}}.dump());
+      } else {
+        nlohmann::json rows = nlohmann::json::array();
+        while (sqlite3_step(statement) == SQLITE_ROW) {
+          rows.push_back({{"name", reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))},
+                          {"plan", reinterpret_cast<const char*>(sqlite3_column_text(statement, 1))}});
+        }
+        sqlite3_finalize(statement);
+        respond(fd, 200, nlohmann::json{{"results", rows}}.dump());
+      }
+    } else if (request.path == "/api/v1/customers/me") {
+      respond(fd, 200, nlohmann::json{{"email", "victim@example.com"}, {"credit_balance", credits},
+                                      {"stripe_customer_id", "cus_vulnerable0000000000000"}, {"api_key", request.api_key}}
+                           .dump());
+    } else if (request.path == "/api/v1/billing/payment-methods") {
+      std::ofstream(log_path, std::ios::app) << "payment-method request: " << request.body << "\n";
+      const auto body = nlohmann::json::parse(request.body, nullptr, false);
+      if (body.is_discarded()) {
+        respond(fd, 500, R"({"error":"terminate called after throwing nlohmann::json::parse_error at server.cpp:88"})");
+      } else {
+        respond(fd, 201, nlohmann::json{{"saved", body}}.dump());
+      }
+    } else if (request.path == "/api/webhooks/stripe") {
+      const auto event = nlohmann::json::parse(request.body, nullptr, false);
+      if (!event.is_discarded() && event.value("type", "") == "invoice.payment_succeeded") credits += 60;
+      respond(fd, 200, R"({"received":true})");
+    } else if (request.path == "/api/v1/customers/onboard") {
+      const auto body = nlohmann::json::parse(request.body, nullptr, false);
+      respond(fd, 201, nlohmann::json{{"customer", body}, {"api_key", "rsolv_vulnerable"}}.dump());
+    } else if (request.path == "/api/v1/entitlement") {
+      respond(fd, 200, R"({"entitled":true})");
+    } else {
+      respond(fd, 404, R"({"error":"not_found"})");
+    }
+    ::close(fd);
+  }
+}
