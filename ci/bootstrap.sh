@@ -10,8 +10,9 @@ build_packages=(
   libsqlite3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Peers and tools the tests and benchmarks run for real: curl, jq, sqlite3, wrk, nginx, gcovr, Node.js.
-tool_packages=(curl jq sqlite3 wrk nginx-light gcovr)
+# Peers and tools the tests and benchmarks run for real: curl, jq, sqlite3, wrk, nginx, gcovr,
+# Prometheus (scrapes the tools in ci/tests), Python's YAML module (checks the workflows), Node.js.
+tool_packages=(curl jq sqlite3 wrk nginx-light gcovr prometheus python3-yaml)
 
 missing=()
 for pkg in "${build_packages[@]}" "${tool_packages[@]}"; do
@@ -37,6 +38,8 @@ $sudo apt-get update -qq >/dev/null
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The nginx package starts a system-wide server where an init system runs; the benchmarks start
 # their own on loopback, so keep the system one out of the way.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
-  $sudo systemctl disable --now nginx >/dev/null 2>&1 || true
-fi
+for service in nginx prometheus; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done

@@ -10,6 +10,7 @@
 # median round of each target is reported.
 # Usage: ci/bench/sandbox-vs-nginx.sh [BUILD_DIR=build] [DURATION=5s]   (env ROUNDS=3)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "$0")/../.."
 build="${1:-build}"
 duration="${2:-5s}"
@@ -139,6 +140,7 @@ for row in "nginx static file (GET /entitlement.json):nginx" \
   bad="$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$file")"
   ratio="$(awk -v a="$r" -v b="$nginx_rps" 'BEGIN {printf "%.2fx", a / b}')"
   printf '%-40s %12s %10s %10s %10s\n' "$label" "$r" "$(p99 "$file")" "$ratio" "${bad:-0}"
+  [[ "${row##*:}" == nginx ]] || record_ratio sandbox-vs-nginx "$label req/s vs nginx static" "$ratio" ">= 0.5x (entitlement)"
   if [[ -n "$bad" && "$bad" != "0" ]]; then status=1; fi
 done
 entitlement_ratio="$(awk -v a="$(rps "$work/entitlement.txt")" -v b="$nginx_rps" 'BEGIN {print a / b}')"

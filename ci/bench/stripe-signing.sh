@@ -91,6 +91,11 @@ console.log(pad('operation', 34) + pad('rsolv ops/s', 14) + pad('node ops/s', 14
 for (const [name, r, n] of rows) {
   console.log(pad(name, 34) + pad(Math.round(r), 14) + pad(Math.round(n), 14) + (r / n).toFixed(2) + 'x');
 }
+// One row per comparison for ci/bench/run-all.sh (see lib.sh).
+if (process.env.RSOLV_BENCH_RATIOS) {
+  const lines = rows.map(([name, r, n]) => `stripe-signing\t${name} vs stripe-node\t${(r / n).toFixed(2)}x\t>= 1.0x\n`);
+  require('fs').appendFileSync(process.env.RSOLV_BENCH_RATIOS, lines.join(''));
+}
 JS
 bytes="$(wc -c <"$payload" | tr -d ' ')"
 echo "payload: $bytes bytes ($(basename "$payload")); stripe-node $stripe_version on node $(node --version); ${seconds} s per operation per side"
