@@ -11,32 +11,41 @@ ci/build.sh default >/dev/null
 bin="$PWD/build/bin"
 work="$(mktemp -d)"
 secret="whsec_demo_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-sandbox_pid=""
+sandbox_pids=()
 cleanup() {
-  if [[ -n "$sandbox_pid" ]] && kill -0 "$sandbox_pid" 2>/dev/null; then
-    kill -TERM "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-  fi
+  for pid in "${sandbox_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# start_sandbox NAME [serve flags...]: seeds NAME.db, serves it on a free loopback port, sets $url.
+start_sandbox() {
+  local name=$1
+  shift
+  "$bin/rsolv-sandbox" seed --db "$work/$name.db" --out "$work/$name-keys.json"
+  RSOLV_WEBHOOK_SECRET="$secret" "$bin/rsolv-sandbox" serve --listen 127.0.0.1:0 --db "$work/$name.db" "$@" \
+    >"$work/$name.out" 2>"$work/$name.err" &
+  sandbox_pids+=($!)
+  for _ in $(seq 1 100); do
+    [[ -s "$work/$name.out" ]] && break
+    kill -0 "${sandbox_pids[-1]}" 2>/dev/null || { cat "$work/$name.err" >&2; exit 1; }
+    sleep 0.05
+  done
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$name.out" | head -1)"
+  echo "sandbox '$name' at $url"
+}
+
 step "rsolv-sandbox: seed nine customer states, serve on a free loopback port"
-"$bin/rsolv-sandbox" seed --db "$work/sandbox.db" --out "$work/keys.json"
-RSOLV_WEBHOOK_SECRET="$secret" "$bin/rsolv-sandbox" serve --listen 127.0.0.1:0 --db "$work/sandbox.db" \
-  --rate-limit-api 100000/3600 --rate-limit-onboard 100000/3600 --access-log "$work/access.log" \
-  >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-for _ in $(seq 1 100); do
-  [[ -s "$work/sandbox.out" ]] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
-  sleep 0.05
-done
-url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/sandbox.out" | head -1)"
-echo "sandbox at $url"
-key_of() { jq -r --arg s "$1" '.customers[] | select(.state == $s) | .api_key' "$work/keys.json"; }
+start_sandbox demo --rate-limit-api 100000/3600 --rate-limit-onboard 100000/3600 --access-log "$work/access.log"
+demo_url="$url"
+key_of() { jq -r --arg s "$1" '.customers[] | select(.state == $s) | .api_key' "$work/${2:-demo}-keys.json"; }
 
 if [[ -x "$bin/rsolv-action" ]]; then
   step "rsolv-action check and report, as a GitHub runner would run them"
@@ -68,9 +77,14 @@ if [[ -x "$bin/rsolv-loadgen" ]]; then
 fi
 
 if [[ -x "$bin/rsolv-security" ]]; then
-  step "rsolv-security: every suite against the sandbox"
-  RSOLV_TARGET="$url" RSOLV_API_KEY="$(key_of pro_active)" RSOLV_WEBHOOK_SECRET="$secret" \
+  step "rsolv-security: every suite against a sandbox with production-like rate limits"
+  # Its own sandbox: the rate-limit suite exhausts the limits it checks.
+  start_sandbox security --rate-limit-api 200/3600 --rate-limit-onboard 10/3600 --access-log "$work/security-access.log"
+  RSOLV_TARGET="$url" RSOLV_API_KEY="$(key_of payg security)" RSOLV_API_KEY_2="$(key_of pro_active security)" \
+    RSOLV_WEBHOOK_SECRET="$secret" RSOLV_API_LIMIT=200 RSOLV_ONBOARD_LIMIT=10 \
+    RSOLV_ACCESS_LOG="$work/security-access.log" \
     "$bin/rsolv-security" run --target examples/targets/sandbox.yaml --sarif "$work/security.sarif"
+  url="$demo_url"
 fi
 
 step "sandbox metrics (excerpt)"
