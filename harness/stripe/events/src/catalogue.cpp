@@ -1,0 +1,259 @@
+#include "rsolv/stripe/events/catalogue.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "embedded_data.hpp"
+#include "rsolv/common/error.hpp"
+#include "variables.hpp"
+
+namespace rsolv::stripe::events {
+
+namespace {
+
+constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kDay = 24 * kHour;
+// Stripe bills monthly on calendar months; 30 days is close enough for a simulator.
+constexpr std::int64_t kPeriod = 30 * kDay;
+constexpr std::size_t kIdLength = 24;
+
+struct EventSpec {
+  EventInfo info;
+  nlohmann::json vars = nlohmann::json::object();
+  nlohmann::json previous_attributes;  // null when the event carries none
+};
+
+struct Data {
+  std::string api_version;
+  nlohmann::json defaults;
+  std::map<std::string, nlohmann::json, std::less<>> templates;
+  std::map<std::string, EventSpec, std::less<>> events;
+  std::vector<EventInfo> infos;
+};
+
+const Data& data() {
+  static const Data loaded = [] {
+    Data out;
+    for (const auto& [name, text] : detail::embedded_files()) {
+      auto json = nlohmann::json::parse(text);
+      if (name == "events") {
+        out.api_version = json.at("api_version").get<std::string>();
+        out.defaults = json.at("defaults");
+        for (const auto& [type, spec] : json.at("events").items()) {
+          EventSpec event;
+          event.info = {type, spec.at("object").get<std::string>(), spec.value("description", "")};
+          if (spec.contains("vars")) event.vars = spec.at("vars");
+          if (spec.contains("previous_attributes")) event.previous_attributes = spec.at("previous_attributes");
+          out.events.emplace(type, std::move(event));
+        }
+      } else {
+        out.templates.emplace(std::string(name), std::move(json));
+      }
+    }
+    for (const auto& [type, spec] : out.events) out.infos.push_back(spec.info);
+    return out;
+  }();
+  return loaded;
+}
+
+const EventSpec& event_spec(std::string_view type) {
+  const auto& events = data().events;
+  const auto it = events.find(type);
+  if (it == events.end()) {
+    std::string known;
+    for (const auto& [name, spec] : events) known += (known.empty() ? "" : ", ") + name;
+    throw UsageError("unknown Stripe event type '" + std::string(type) + "'; the catalogue has: " + known);
+  }
+  return it->second;
+}
+
+std::string dollars(std::int64_t cents) {
+  const auto whole = cents / 100;
+  const auto rest = cents % 100 < 0 ? -(cents % 100) : cents % 100;
+  return std::to_string(whole) + "." + (rest < 10 ? "0" : "") + std::to_string(rest);
+}
+
+void set_default(nlohmann::json& vars, const std::string& name, nlohmann::json value) {
+  if (!vars.contains(name)) vars[name] = std::move(value);
+}
+
+std::int64_t int_var(const nlohmann::json& vars, const std::string& name) {
+  const auto& value = vars.at(name);
+  if (!value.is_number_integer()) {
+    throw UsageError("variable '" + name + "' must be an integer (unix seconds or cents), got " + value.dump());
+  }
+  return value.get<std::int64_t>();
+}
+
+// Ids every object may reference, generated in a fixed order so a seed gives the same ids.
+void add_ids(nlohmann::json& vars, Random& random) {
+  static const std::pair<const char*, const char*> ids[] = {
+      {"customer", "cus_"},         {"payment_method", "pm_"},   {"subscription", "sub_"},
+      {"subscription_item", "si_"}, {"invoice", "in_"},          {"invoice_line", "il_"},
+      {"charge", "ch_"},            {"payment_intent", "pi_"},    {"checkout_session", "cs_test_"},
+      {"balance_transaction", "txn_"}, {"product", "prod_"}};
+  for (const auto& [name, prefix] : ids) {
+    if (!vars.contains(name)) vars[name] = make_id(prefix, random);
+  }
+  if (!vars.contains("email")) vars["email"] = "customer-" + random.hex(8) + "@example.com";
+  if (!vars.contains("invoice_prefix")) {
+    auto prefix = random.hex(8);
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(), [](unsigned char c) { return std::toupper(c); });
+    vars["invoice_prefix"] = prefix;
+  }
+  if (!vars.contains("card_fingerprint")) vars["card_fingerprint"] = random.base62(16);
+  if (!vars.contains("network_transaction_id")) {
+    vars["network_transaction_id"] = std::to_string(random.uniform(100000000000000, 999999999999999));
+  }
+}
+
+// Times derived from `created` and the period, unless given.
+void add_times(nlohmann::json& vars, const Clock& clock) {
+  set_default(vars, "created", clock.unix_seconds());
+  const auto created = int_var(vars, "created");
+  set_default(vars, "period_start", created);
+  const auto period_start = int_var(vars, "period_start");
+  set_default(vars, "period_end", period_start + kPeriod);
+  for (const char* name : {"customer_created", "subscription_created", "price_created", "invoice_period_start",
+                           "invoice_period_end"}) {
+    set_default(vars, name, period_start);
+  }
+  for (const char* name : {"invoice_created", "checkout_created"}) set_default(vars, name, created);
+  set_default(vars, "plus_1h", created + kHour);
+  set_default(vars, "plus_1d", created + kDay);
+  set_default(vars, "plus_3d", created + 3 * kDay);
+  set_default(vars, "checkout_expires_at", created + kDay);
+}
+
+// catalogue defaults < event type's values < caller's, then ids, times and derived amounts.
+nlohmann::json merged_vars(const EventSpec& spec, const nlohmann::json& user, Random& random, const Clock& clock) {
+  if (!user.is_null() && !user.is_object()) throw UsageError("event variables must be a JSON object");
+  auto vars = data().defaults;
+  for (const auto& [name, value] : spec.vars.items()) vars[name] = value;
+  if (user.is_object()) {
+    for (const auto& [name, value] : user.items()) vars[name] = value;
+  }
+  add_ids(vars, random);
+  add_times(vars, clock);
+  vars = detail::resolve_variables(vars);
+  const auto& amount = vars.at("amount");
+  if (!amount.is_number_integer()) throw UsageError("variable 'amount' must be an integer number of cents");
+  set_default(vars, "amount_decimal", std::to_string(amount.get<std::int64_t>()));
+  set_default(vars, "amount_dollars", dollars(amount.get<std::int64_t>()));
+  return vars;
+}
+
+void check_names(const nlohmann::json& user) {
+  if (!user.is_object()) return;
+  static const std::set<std::string, std::less<>> extra = {"event_id", "previous_attributes", "request_id",
+                                                           "idempotency_key", "pending_webhooks"};
+  const auto names = variable_names();
+  for (const auto& [name, value] : user.items()) {
+    if (extra.contains(name) || std::binary_search(names.begin(), names.end(), name)) continue;
+    throw UsageError("unknown event variable '" + name + "'; see `rsolv-webhook-sim vars` for the list");
+  }
+}
+
+}  // namespace
+
+std::string_view api_version() { return data().api_version; }
+
+const std::vector<EventInfo>& catalogue() { return data().infos; }
+
+const EventInfo* find_event(std::string_view type) {
+  const auto& events = data().events;
+  const auto it = events.find(type);
+  return it == events.end() ? nullptr : &it->second.info;
+}
+
+std::string make_id(std::string_view prefix, Random& random) { return std::string(prefix) + random.base62(kIdLength); }
+
+nlohmann::json flow_vars(Random& random, std::int64_t now_unix) {
+  nlohmann::json vars = nlohmann::json::object();
+  add_ids(vars, random);
+  vars["period_start"] = now_unix;
+  vars["period_end"] = now_unix + kPeriod;
+  vars["customer_created"] = now_unix;
+  vars["subscription_created"] = now_unix;
+  vars["invoice_created"] = now_unix;
+  return vars;
+}
+
+nlohmann::json build_object(std::string_view type, const nlohmann::json& vars, Random& random, const Clock& clock) {
+  check_names(vars);
+  const auto& spec = event_spec(type);
+  const auto resolved = merged_vars(spec, vars, random, clock);
+  return detail::substitute(object_template(spec.info.object), resolved, "the " + spec.info.object + " template");
+}
+
+nlohmann::json build_event(std::string_view type, const nlohmann::json& vars, Random& random, const Clock& clock) {
+  check_names(vars);
+  const auto& spec = event_spec(type);
+  // The event id is drawn first so it does not depend on which other ids the caller supplied.
+  const auto event_id = vars.is_object() && vars.contains("event_id") ? vars.at("event_id") : nlohmann::json(make_id("evt_", random));
+  const auto resolved = merged_vars(spec, vars, random, clock);
+  nlohmann::json data_node = nlohmann::json::object();
+  data_node["object"] = detail::substitute(object_template(spec.info.object), resolved, "the " + spec.info.object + " template");
+  auto previous = spec.previous_attributes;
+  if (vars.is_object() && vars.contains("previous_attributes")) previous = vars.at("previous_attributes");
+  if (!previous.is_null()) {
+    data_node["previous_attributes"] = detail::substitute(previous, resolved, "previous_attributes of " + spec.info.type);
+  }
+  nlohmann::json request = {{"id", nullptr}, {"idempotency_key", nullptr}};
+  if (resolved.contains("request_id")) request["id"] = resolved.at("request_id");
+  if (resolved.contains("idempotency_key")) request["idempotency_key"] = resolved.at("idempotency_key");
+  return {{"id", event_id},
+          {"object", "event"},
+          {"api_version", data().api_version},
+          {"created", resolved.at("created")},
+          {"data", std::move(data_node)},
+          {"livemode", false},
+          {"pending_webhooks", resolved.value("pending_webhooks", nlohmann::json(1))},
+          {"request", std::move(request)},
+          {"type", spec.info.type}};
+}
+
+const nlohmann::json& object_template(std::string_view object) {
+  const auto& templates = data().templates;
+  const auto it = templates.find(object);
+  if (it == templates.end()) throw UsageError("no template for Stripe object '" + std::string(object) + "'");
+  return it->second;
+}
+
+std::vector<std::string> object_types() {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : data().templates) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> variable_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : data().templates) detail::collect_references(value, out);
+    for (const auto& [name, value] : data().defaults.items()) {
+      out.push_back(name);
+      detail::collect_references(value, out);
+    }
+    for (const auto& [type, spec] : data().events) {
+      for (const auto& [name, value] : spec.vars.items()) out.push_back(name);
+      detail::collect_references(spec.vars, out);
+      detail::collect_references(spec.previous_attributes, out);
+    }
+    for (const char* name : {"created", "period_start", "period_end", "customer_created", "subscription_created",
+                             "price_created", "invoice_period_start", "invoice_period_end", "invoice_created",
+                             "checkout_created", "plus_1h", "plus_1d", "plus_3d", "checkout_expires_at",
+                             "network_transaction_id", "amount_decimal", "amount_dollars"}) {
+      out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  return names;
+}
+
+std::string render(const nlohmann::json& event, bool pretty) { return pretty ? event.dump(2) : event.dump(); }
+
+}  // namespace rsolv::stripe::events

@@ -1,0 +1,21 @@
+#pragma once
+// "{{name}}" variables inside template values: whole-string references keep the variable's JSON
+// type, references inside a longer string are interpolated as text.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace rsolv::stripe::events::detail {
+
+// Resolves every reference inside the values of `vars` (an object) against `vars` itself.
+// Throws rsolv::UsageError for an unknown name or a cycle, naming the variable.
+nlohmann::json resolve_variables(const nlohmann::json& vars);
+
+// Replaces references in every string of `node` with values from resolved `vars`.
+nlohmann::json substitute(const nlohmann::json& node, const nlohmann::json& vars, const std::string& where);
+
+// Adds to `names` every variable referenced anywhere in `node`.
+void collect_references(const nlohmann::json& node, std::vector<std::string>& names);
+
+}  // namespace rsolv::stripe::events::detail

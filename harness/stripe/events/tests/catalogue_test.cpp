@@ -1,0 +1,186 @@
+// The catalogue as the simulator and the load generator use it: build events by name, share ids
+// across a flow, stay deterministic under a seed, and carry the current API's shapes.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "rsolv/common/clock.hpp"
+#include "rsolv/common/error.hpp"
+#include "rsolv/stripe/events/catalogue.hpp"
+#include "rsolv/stripe/events/json_path.hpp"
+
+namespace ev = rsolv::stripe::events;
+using nlohmann::json;
+
+namespace {
+
+// The events stripe-webhooks.md says the platform acts on or receives.
+const std::vector<std::string> kSpecEvents = {
+    "customer.created",          "payment_method.attached",       "payment_method.detached",
+    "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+    "customer.subscription.trial_will_end", "invoice.created",   "invoice.finalized",
+    "invoice.paid",              "invoice.payment_succeeded",     "invoice.payment_failed",
+    "checkout.session.completed", "charge.succeeded",             "charge.failed",
+    "charge.refunded"};
+
+bool has_placeholder(const json& node) {
+  if (node.is_string()) return node.get<std::string>().find("{{") != std::string::npos;
+  if (node.is_structured()) {
+    for (const auto& value : node) {
+      if (has_placeholder(value)) return true;
+    }
+  }
+  return false;
+}
+
+json build(const std::string& type, const json& vars = json::object(), std::uint64_t seed = 7) {
+  rsolv::Random random(seed);
+  rsolv::ManualClock clock(1760000000);
+  return ev::build_event(type, vars, random, clock);
+}
+
+}  // namespace
+
+TEST(Catalogue, BuildsEverySpecEventWithStripesEnvelope) {
+  const std::regex id_pattern("evt_[0-9A-Za-z]{24}");
+  for (const auto& type : kSpecEvents) {
+    SCOPED_TRACE(type);
+    ASSERT_NE(ev::find_event(type), nullptr);
+    const auto event = build(type);
+    EXPECT_EQ(event["type"], type);
+    EXPECT_EQ(event["object"], "event");
+    EXPECT_EQ(event["api_version"], "2025-10-29.clover");
+    EXPECT_EQ(event["livemode"], false);
+    EXPECT_EQ(event["created"], 1760000000);
+    EXPECT_TRUE(event["request"].contains("idempotency_key"));
+    EXPECT_TRUE(std::regex_match(event["id"].get<std::string>(), id_pattern)) << event["id"];
+    EXPECT_EQ(event["data"]["object"]["object"], ev::find_event(type)->object);
+    EXPECT_FALSE(has_placeholder(event)) << ev::render(event);
+  }
+}
+
+TEST(Catalogue, SameSeedSameBytesOtherSeedOtherIds) {
+  EXPECT_EQ(ev::render(build("invoice.payment_succeeded", json::object(), 42)),
+            ev::render(build("invoice.payment_succeeded", json::object(), 42)));
+  const auto a = build("invoice.payment_succeeded", json::object(), 1);
+  const auto b = build("invoice.payment_succeeded", json::object(), 2);
+  EXPECT_NE(a["id"], b["id"]);
+  EXPECT_NE(a["data"]["object"]["customer"], b["data"]["object"]["customer"]);
+}
+
+TEST(Catalogue, EventsOfOneFlowShareTheirIds) {
+  rsolv::Random random(3);
+  rsolv::ManualClock clock(1760000000);
+  const auto vars = ev::flow_vars(random, clock.unix_seconds());
+  std::set<std::string> event_ids;
+  for (const auto& type : kSpecEvents) {
+    const auto event = ev::build_event(type, vars, random, clock);
+    event_ids.insert(event["id"].get<std::string>());
+    const auto& object = event["data"]["object"];
+    const auto& kind = object["object"];
+    SCOPED_TRACE(type);
+    if (kind == "customer") {
+      EXPECT_EQ(object["id"], vars["customer"]);
+    }
+    if (kind == "payment_method") {
+      EXPECT_EQ(object["id"], vars["payment_method"]);
+    }
+    if (kind == "subscription") {
+      EXPECT_EQ(object["id"], vars["subscription"]);
+      EXPECT_EQ(object["customer"], vars["customer"]);
+      EXPECT_EQ(object["latest_invoice"], vars["invoice"]);
+      EXPECT_EQ(object["items"]["data"][0]["subscription"], vars["subscription"]);
+    }
+    if (kind == "invoice") {
+      EXPECT_EQ(object["id"], vars["invoice"]);
+      EXPECT_EQ(object["customer"], vars["customer"]);
+      EXPECT_EQ(object["parent"]["subscription_details"]["subscription"], vars["subscription"]);
+      EXPECT_EQ(object["lines"]["data"][0]["invoice"], vars["invoice"]);
+    }
+    if (kind == "charge") {
+      EXPECT_EQ(object["customer"], vars["customer"]);
+      EXPECT_EQ(object["payment_method"], vars["payment_method"]);
+    }
+  }
+  EXPECT_EQ(event_ids.size(), kSpecEvents.size()) << "every event needs its own evt_ id";
+}
+
+TEST(Catalogue, InvoiceLinesCarryThePriceWhereTheCurrentApiPutsIt) {
+  const auto event = build("invoice.payment_succeeded", {{"price", "price_custom"}, {"amount", 1500}});
+  const auto& line = event["data"]["object"]["lines"]["data"][0];
+  EXPECT_EQ(line["pricing"]["price_details"]["price"], "price_custom");
+  EXPECT_EQ(line["pricing"]["unit_amount_decimal"], "1500");
+  EXPECT_FALSE(line.contains("plan")) << "legacy 2023 field";
+  EXPECT_FALSE(line.contains("price")) << "legacy 2023 field";
+  EXPECT_EQ(event["data"]["object"]["amount_paid"], 1500);
+  EXPECT_EQ(event["data"]["object"]["total"], 1500);
+}
+
+TEST(Catalogue, EventTypesGiveTheirObjectsTheRightState) {
+  EXPECT_EQ(build("invoice.created")["data"]["object"]["status"], "draft");
+  EXPECT_EQ(build("invoice.created")["data"]["object"]["amount_paid"], 0);
+  EXPECT_EQ(build("invoice.finalized")["data"]["object"]["status"], "open");
+  EXPECT_EQ(build("invoice.paid")["data"]["object"]["status"], "paid");
+  const auto failed = build("invoice.payment_failed")["data"]["object"];
+  EXPECT_EQ(failed["status"], "open");
+  EXPECT_GE(failed["attempt_count"].get<int>(), 1);
+  EXPECT_GT(failed["next_payment_attempt"].get<std::int64_t>(), 1760000000);
+  EXPECT_EQ(failed["amount_remaining"], failed["amount_due"]);
+  EXPECT_EQ(build("customer.subscription.created")["data"]["object"]["status"], "incomplete");
+  const auto deleted = build("customer.subscription.deleted")["data"]["object"];
+  EXPECT_EQ(deleted["status"], "canceled");
+  EXPECT_EQ(deleted["ended_at"], 1760000000);
+  const auto detached = build("payment_method.detached");
+  EXPECT_TRUE(detached["data"]["object"]["customer"].is_null());
+  EXPECT_TRUE(detached["data"]["previous_attributes"]["customer"].get<std::string>().starts_with("cus_"));
+  const auto failed_charge = build("charge.failed")["data"]["object"];
+  EXPECT_EQ(failed_charge["status"], "failed");
+  EXPECT_EQ(failed_charge["failure_code"], "card_declined");
+  EXPECT_EQ(build("charge.refunded")["data"]["object"]["refunded"], true);
+}
+
+TEST(Catalogue, CallerValuesWinOverTheEventTypesOwn) {
+  const auto event = build("customer.subscription.updated",
+                           {{"subscription_status", "past_due"}, {"previous_attributes", {{"status", "active"}}},
+                            {"customer", "cus_given"}, {"event_id", "evt_given"}});
+  EXPECT_EQ(event["id"], "evt_given");
+  EXPECT_EQ(event["data"]["object"]["status"], "past_due");
+  EXPECT_EQ(event["data"]["object"]["customer"], "cus_given");
+  EXPECT_EQ(event["data"]["previous_attributes"], json({{"status", "active"}}));
+  const auto without = build("customer.subscription.updated", {{"previous_attributes", nullptr}});
+  EXPECT_FALSE(without["data"].contains("previous_attributes"));
+}
+
+TEST(Catalogue, UnknownTypesAndVariablesAreOneLineUsageErrors) {
+  try {
+    build("invoice.payed");
+    FAIL() << "no error";
+  } catch (const rsolv::UsageError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("invoice.payed"), std::string::npos);
+    EXPECT_NE(message.find("invoice.paid"), std::string::npos) << "lists the known types";
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+  }
+  EXPECT_THROW(build("invoice.paid", {{"custmer", "cus_x"}}), rsolv::UsageError);
+  EXPECT_THROW(build("invoice.paid", {{"amount", "lots"}}), rsolv::UsageError);
+  EXPECT_THROW(build("invoice.paid", {{"name", "{{name}}"}}), rsolv::UsageError);
+}
+
+TEST(Catalogue, IdsLookLikeStripes) {
+  rsolv::Random random(9);
+  const auto vars = ev::flow_vars(random, 1760000000);
+  for (const auto& [name, prefix] : std::vector<std::pair<std::string, std::string>>{
+           {"customer", "cus_"}, {"subscription", "sub_"}, {"invoice", "in_"}, {"payment_method", "pm_"}}) {
+    const auto id = vars[name].get<std::string>();
+    EXPECT_TRUE(std::regex_match(id, std::regex(prefix + "[0-9A-Za-z]{24}"))) << id;
+  }
+}
+
+TEST(Catalogue, RenderIsStripesPrettyJsonAndRoundTrips) {
+  const auto event = build("charge.succeeded");
+  const auto body = ev::render(event);
+  EXPECT_NE(body.find("\n  \"api_version\""), std::string::npos);
+  EXPECT_EQ(json::parse(body), event);
+  EXPECT_EQ(ev::render(event, false).find('\n'), std::string::npos);
+}

@@ -1,0 +1,65 @@
+// `--set path=value` / `--unset path` editing, as a user types it.
+#include <gtest/gtest.h>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/stripe/events/json_path.hpp"
+
+namespace ev = rsolv::stripe::events;
+using nlohmann::json;
+
+namespace {
+json sample() {
+  return json::parse(R"({"data":{"object":{"status":"paid","lines":{"data":[{"amount":1},{"amount":2}]}}}})");
+}
+}  // namespace
+
+TEST(JsonPath, SetsNestedFieldsAndArrayElements) {
+  auto doc = sample();
+  ev::set_path(doc, "data.object.status", "open");
+  ev::set_path(doc, "data.object.lines.data[1].amount", 20);
+  ev::set_path(doc, "data.object.lines.data.0.amount", 10);
+  ev::set_path(doc, "data.object.metadata.plan", "pro");
+  ev::set_path(doc, "data.object.lines.data[2]", json{{"amount", 3}});
+  EXPECT_EQ(doc["data"]["object"]["status"], "open");
+  EXPECT_EQ(doc["data"]["object"]["lines"]["data"][0]["amount"], 10);
+  EXPECT_EQ(doc["data"]["object"]["lines"]["data"][1]["amount"], 20);
+  EXPECT_EQ(doc["data"]["object"]["lines"]["data"][2]["amount"], 3);
+  EXPECT_EQ(doc["data"]["object"]["metadata"]["plan"], "pro");
+}
+
+TEST(JsonPath, UnsetsFieldsAndElements) {
+  auto doc = sample();
+  ev::unset_path(doc, "data.object.status");
+  ev::unset_path(doc, "data.object.lines.data[0]");
+  EXPECT_FALSE(doc["data"]["object"].contains("status"));
+  ASSERT_EQ(doc["data"]["object"]["lines"]["data"].size(), 1u);
+  EXPECT_EQ(doc["data"]["object"]["lines"]["data"][0]["amount"], 2);
+  EXPECT_THROW(ev::unset_path(doc, "data.object.status"), rsolv::UsageError);
+  EXPECT_THROW(ev::unset_path(doc, "data.object.lines.data[5]"), rsolv::UsageError);
+}
+
+TEST(JsonPath, RefusesPathsThatCannotApply) {
+  auto doc = sample();
+  EXPECT_THROW(ev::set_path(doc, "data.object.status.code", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "data.object.lines.data[9].amount", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "data.object[0]", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "data..object", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "data.object.lines.data[x]", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::split_assignment("no-equals-sign"), rsolv::UsageError);
+  EXPECT_EQ(doc, sample()) << "a refused edit leaves the event unchanged";
+}
+
+TEST(JsonPath, ValuesAreJsonWhenTheyParseElseStrings) {
+  EXPECT_EQ(ev::parse_value("1500"), json(1500));
+  EXPECT_EQ(ev::parse_value("true"), json(true));
+  EXPECT_EQ(ev::parse_value("null"), json(nullptr));
+  EXPECT_EQ(ev::parse_value("past_due"), json("past_due"));
+  EXPECT_EQ(ev::parse_value("\"1500\""), json("1500"));
+  EXPECT_EQ(ev::parse_value("{\"a\":[1]}"), json::parse("{\"a\":[1]}"));
+  const auto [path, value] = ev::split_assignment("data.object.metadata.note=a=b");
+  EXPECT_EQ(path, "data.object.metadata.note");
+  EXPECT_EQ(value, "a=b");
+  ASSERT_NE(ev::find_path(sample(), "data.object.lines.data[1].amount"), nullptr);
+  EXPECT_EQ(ev::find_path(sample(), "data.object.nothing"), nullptr);
+}
