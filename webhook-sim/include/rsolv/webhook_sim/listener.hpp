@@ -1,0 +1,53 @@
+#pragma once
+// `listen`: a webhook receiver for testing senders (this simulator, the platform's own relays).
+// It verifies Stripe-Signature, writes one JSON line per request, and answers with configurable
+// status codes so a sender's retries can be exercised: the n-th delivery of one event id gets the
+// n-th code of `respond` (the last one repeats), e.g. 500,500,200.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rsolv/common/clock.hpp"
+#include "rsolv/common/secret.hpp"
+
+namespace rsolv::webhook_sim {
+
+struct ListenOptions {
+  std::string address = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
+  std::vector<Secret> secrets;           // any verifies
+  std::int64_t tolerance_seconds = 300;
+  std::vector<int> respond = {200};      // answers to verified deliveries, per event id
+  int invalid_status = 400;              // answer to a bad signature (Stripe's docs suggest 400)
+  bool include_events = false;           // put the parsed event into each JSON line
+  std::int64_t max_requests = 0;         // stop after this many; 0 = until stop()
+};
+
+// One JSON object per request: {"received_at_unix_ms","event_id","type","verified","reason",
+// "status","delivery","signature_t","bytes"} (+ "event" with include_events). No secrets.
+using LineSink = std::function<void(const std::string& line)>;
+
+class Listener {
+ public:
+  // Binds at once (throws rsolv::Error naming the address when it cannot).
+  Listener(ListenOptions options, LineSink sink, Clock& clock = SystemClock::instance());
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  std::string bound_address() const;  // "127.0.0.1:PORT"
+  int port() const;
+  // Serves until stop() or max_requests; one request per connection (answers Connection: close).
+  void run();
+  void stop();  // thread- and signal-safe: sets a flag the loop checks every 100 ms
+  std::int64_t requests() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rsolv::webhook_sim

@@ -1,0 +1,114 @@
+#include "send_common.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "rsolv/common/clock.hpp"
+#include "rsolv/common/error.hpp"
+#include "rsolv/config/duration.hpp"
+#include "rsolv/report/json_report.hpp"
+#include "rsolv/stripe/events/catalogue.hpp"
+#include "rsolv/stripe/events/json_path.hpp"
+
+namespace rsolv::webhook_sim::detail {
+
+namespace ev = rsolv::stripe::events;
+
+Random make_random(const SendArgs& args) { return args.seed ? Random(*args.seed) : Random(); }
+
+nlohmann::json vars_from(const SendArgs& args) {
+  auto vars = nlohmann::json::object();
+  for (const auto& text : args.vars) {
+    const auto [name, value] = ev::split_assignment(text);
+    vars[name] = ev::parse_value(value);
+  }
+  if (!args.customer.empty()) vars["customer"] = args.customer;
+  if (!args.price.empty()) vars["price"] = args.price;
+  if (!args.subscription.empty()) vars["subscription"] = args.subscription;
+  if (args.amount) vars["amount"] = *args.amount;
+  return vars;
+}
+
+void apply_edits(nlohmann::json& event, const SendArgs& args) {
+  for (const auto& text : args.set) {
+    const auto [path, value] = ev::split_assignment(text);
+    ev::set_path(event, path, ev::parse_value(value));
+  }
+  for (const auto& path : args.unset) ev::unset_path(event, path);
+}
+
+SendOptions send_options_from(const SendArgs& args) {
+  SendOptions options;
+  options.url = args.forward_to;
+  if (!args.rotate_secret.empty()) {
+    options.signing.secrets = parse_rotation(args.rotate_secret);
+  } else if (!args.secret.empty()) {
+    options.signing.secrets = {Secret(args.secret)};
+  }
+  if (!args.tamper.empty()) options.signing.tamper = parse_tamper(args.tamper);
+  if (args.stale_timestamp < 0) throw UsageError("--stale-timestamp takes seconds in the past (0 or more)");
+  options.signing.stale_seconds = args.stale_timestamp;
+  options.signing.no_signature = args.no_signature;
+  if (options.signing.secrets.empty() && !args.no_signature && !args.print) {
+    throw UsageError("no webhook secret: pass --secret whsec_... (or set RSOLV_WEBHOOK_SECRET), or --no-signature");
+  }
+  if (args.duplicate < 1) throw UsageError("--duplicate takes the number of deliveries per event (1 or more)");
+  options.copies = args.duplicate;
+  options.concurrent = args.concurrent;
+  options.shuffle = args.shuffle;
+  if (!args.delay.empty()) options.delay = config::parse_duration(args.delay);
+  options.retry = parse_retry_mode(args.retry);
+  (void)compressed(std::chrono::seconds(1), args.time_compression);  // validates the factor
+  options.time_compression = args.time_compression;
+  if (args.max_attempts < 0) throw UsageError("--max-attempts takes 1 or more (0 keeps the schedule's)");
+  options.max_attempts = args.max_attempts;
+  options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config::parse_duration(args.timeout));
+  if (options.timeout.count() <= 0) throw UsageError("--timeout must be positive, e.g. 10s");
+  if (!args.expect.empty()) options.expect = Expectation::parse(args.expect);
+  if (!args.print && options.url.empty()) throw UsageError("--forward-to URL is required unless --print is given");
+  return options;
+}
+
+int emit(const std::vector<nlohmann::json>& events, const SendArgs& args, const std::string& command, Random& random,
+         std::ostream& out, std::ostream& err) {
+  const auto options = send_options_from(args);
+  if (args.print) {
+    for (const auto& event : events) {
+      out << ev::render(event, !args.compact && events.size() == 1) << "\n";
+    }
+    return kExitOk;
+  }
+  std::vector<Outgoing> outgoing;
+  for (const auto& event : events) {
+    outgoing.push_back({event.value("id", ""), event.value("type", ""), ev::render(event, !args.compact)});
+  }
+  const auto on_attempt = [&](const DeliveryRecord& delivery, const AttemptRecord& attempt) {
+    if (args.quiet) return;
+    const auto status = attempt.status > 0 ? std::to_string(attempt.status) : "no answer (" + attempt.error + ")";
+    out << fmt::format("{} {} [copy {}, attempt {}, {}] -> {} in {:.1f} ms", delivery.event_id, delivery.type,
+                       delivery.copy, attempt.number, attempt.signature, status,
+                       static_cast<double>(attempt.latency_us) / 1000.0);
+    if (!attempt.response_body.empty()) out << ": " << attempt.response_body;
+    out << std::endl;
+  };
+  const auto result = deliver(std::move(outgoing), options, SystemClock::instance(), random, on_attempt);
+  if (!args.report.empty()) report::write_json_file(args.report, report_json(result, options, command));
+  std::size_t mismatched = 0;
+  for (const auto& delivery : result.deliveries) {
+    if (!delivery.matched) {
+      ++mismatched;
+      err << fmt::format("rsolv-webhook-sim: {} {} (copy {}) ended with {}, expected {}\n", delivery.event_id,
+                         delivery.type, delivery.copy,
+                         delivery.final_status() > 0 ? std::to_string(delivery.final_status()) : "no answer",
+                         options.expect.text());
+    }
+  }
+  if (!args.quiet) {
+    out << fmt::format("{} deliveries, {} as expected ({})\n", result.deliveries.size(),
+                       result.deliveries.size() - mismatched, options.expect.text());
+  }
+  return mismatched == 0 ? kExitOk : kExitMismatch;
+}
+
+}  // namespace rsolv::webhook_sim::detail

@@ -1,0 +1,106 @@
+// Every built-in flow, delivered to a real rsolv-sandbox one event at a time, moves the customer
+// through the states platform-api.md gives for those events.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "sandbox_support.hpp"
+
+using namespace whsim_test;
+using nlohmann::json;
+
+namespace {
+
+class SandboxFlows : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { sandbox_ = new Sandbox(); }
+  static void TearDownTestSuite() {
+    delete sandbox_;
+    sandbox_ = nullptr;
+  }
+
+  // Delivers the flow's events one by one; after event i, the customer's state must contain
+  // checks[i] (a partial state). Every delivery must be answered 2xx.
+  void walk(const std::string& flow, const Customer& customer, const std::map<std::size_t, json>& checks) {
+    const auto events = flow_events(flow, customer, 5);
+    for (const auto& [index, partial] : checks) ASSERT_LT(index, events.size()) << flow;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto result = send_events({events[i]}, options_for(*sandbox_));
+      ASSERT_TRUE(result.all_matched()) << flow << " step " << i << " " << events[i]["type"] << " answered "
+                                        << result.deliveries[0].final_status() << " "
+                                        << result.deliveries[0].attempts.back().response_body;
+      const auto it = checks.find(i);
+      if (it == checks.end()) continue;
+      const auto state = billing_state(sandbox_->state(customer));
+      for (const auto& [key, value] : it->second.items()) {
+        EXPECT_EQ(state[key], value) << flow << " after step " << i << " (" << events[i]["type"].get<std::string>()
+                                     << "): " << key << " in " << state.dump();
+      }
+    }
+  }
+
+  static Sandbox* sandbox_;
+};
+
+Sandbox* SandboxFlows::sandbox_ = nullptr;
+
+}  // namespace
+
+TEST_F(SandboxFlows, ProSignupActivatesProAndGrantsSixtyCredits) {
+  const auto customer = sandbox_->new_customer();
+  const auto before = billing_state(sandbox_->state(customer));
+  ASSERT_EQ(before["subscription_type"], "trial");
+  const auto credits = before["credit_balance"].get<int>();
+  walk("pro-signup", customer,
+       {{0, before},                                                                         // customer.created: ignored
+        {1, {{"has_billing", true}, {"credit_balance", credits}}},                            // attach: +5 only once
+        {2, {{"subscription_type", "pro"}, {"subscription_state", "incomplete"}}},            // subscription.created
+        {5, {{"subscription_state", "incomplete"}, {"credit_balance", credits}}},            // charge.succeeded: ignored
+        {6, {{"subscription_state", "active"}, {"credit_balance", credits + 60}}},           // payment_succeeded
+        {7, {{"credit_balance", credits + 60}}},                                              // invoice.paid: ignored
+        {8, {{"subscription_type", "pro"}, {"subscription_state", "active"}, {"credit_balance", credits + 60}}}});
+}
+
+TEST_F(SandboxFlows, RenewalGrantsAnotherSixtyAndStaysActive) {
+  const auto customer = sandbox_->pro_customer();
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  walk("renewal", customer,
+       {{2, {{"credit_balance", credits}}},
+        {3, {{"credit_balance", credits + 60}, {"subscription_state", "active"}}},
+        {5, {{"credit_balance", credits + 60}, {"subscription_state", "active"}, {"subscription_type", "pro"}}}});
+}
+
+TEST_F(SandboxFlows, FailedRenewalMakesThePlanPastDueWithoutCredits) {
+  const auto customer = sandbox_->pro_customer();
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  walk("failed-renewal", customer,
+       {{2, {{"subscription_state", "active"}}},
+        {3, {{"subscription_state", "past_due"}, {"credit_balance", credits}}},
+        {4, {{"subscription_state", "past_due"}, {"subscription_type", "pro"}, {"credit_balance", credits}}}});
+}
+
+TEST_F(SandboxFlows, RecoveryGoesPastDueThenActiveWithSixtyCredits) {
+  const auto customer = sandbox_->pro_customer();
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  walk("recovery", customer,
+       {{4, {{"subscription_state", "past_due"}, {"credit_balance", credits}}},
+        {6, {{"subscription_state", "active"}, {"credit_balance", credits + 60}}},
+        {8, {{"subscription_state", "active"}, {"credit_balance", credits + 60}}}});
+}
+
+TEST_F(SandboxFlows, CancelAtPeriodEndSchedulesThenDowngradesKeepingCredits) {
+  const auto customer = sandbox_->pro_customer();
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  walk("cancel-at-period-end", customer,
+       {{0, {{"cancel_at_period_end", true}, {"subscription_state", "active"}, {"subscription_type", "pro"}}},
+        {1, {{"subscription_type", "pay_as_you_go"}, {"subscription_state", nullptr}, {"cancel_at_period_end", false},
+             {"credit_balance", credits}}}});
+}
+
+TEST_F(SandboxFlows, CancelNowDowngradesAtOnceKeepingCredits) {
+  const auto customer = sandbox_->pro_customer();
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  walk("cancel-now", customer,
+       {{0, {{"subscription_type", "pay_as_you_go"}, {"subscription_state", nullptr}, {"credit_balance", credits},
+             {"has_billing", true}}}});
+}
