@@ -1,0 +1,78 @@
+#pragma once
+// The end-of-test summary: everything every report is made from. It round-trips through
+// summary.json exactly (metric series with sparse histograms), so `rsolv-loadgen merge` of the N
+// segments' summaries gives the same numbers one machine running the whole test would have, and
+// re-evaluates the thresholds on the merged metrics.
+//
+// summary.json (format "rsolv-loadgen-summary", version 1):
+//   name, file, tool_version, segments ["1/4", ...], started_unix_ms, duration_seconds,
+//   interrupted, aborted_by_threshold, aborting_threshold, thresholds_ok,
+//   metrics    k6-like view per metric: {type, contains, values: {avg, min, med, max, p(90), p(95),
+//              p(99), count | count, rate | rate, passes, fails | value, min, max}} (time in ms)
+//   thresholds {key: [{threshold, ok, actual, abortOnFail}]}  (results)
+//   checks     [{scenario, name, check, passes, fails}]
+//   timeline   [{t_seconds, reqs_per_s, failed_rate, p50_ms, p90_ms, p95_ms, p99_ms, max_ms, vus}]
+//   threshold_definitions  the thresholds as written (re-parsed by merge)
+//   series     the exact metric series (MetricSet::to_json): what merge reads
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rsolv/loadgen/metrics/metric_set.hpp"
+#include "rsolv/loadgen/metrics/thresholds.hpp"
+#include "rsolv/loadgen/runner/timeline.hpp"
+
+namespace rsolv::loadgen::output {
+
+inline constexpr const char* kSummaryFormat = "rsolv-loadgen-summary";
+inline constexpr int kSummaryVersion = 1;
+
+struct Summary {
+  std::string name;  // the test's name (the scenario file's `name:`)
+  std::string file;  // the scenario file
+  std::string tool_version;
+  std::vector<std::string> segments{"1/1"};  // "K/N" of each run this summary holds
+  std::int64_t started_unix_ms = 0;
+  double duration_seconds = 0;
+  bool interrupted = false;
+  bool aborted_by_threshold = false;
+  std::string aborting_threshold;
+  MetricSet metrics;
+  std::vector<Threshold> thresholds;                // definitions
+  std::vector<ThresholdResult> threshold_results;  // filled by evaluate_thresholds()
+  std::vector<TimelinePoint> timeline;
+};
+
+// One check, summed over its samples (the `checks` rate's series with that check tag).
+struct CheckResult {
+  std::string scenario;
+  std::string name;  // the step's name tag
+  std::string check;
+  std::int64_t passes = 0;
+  std::int64_t fails = 0;
+};
+// In the order the series were first recorded.
+std::vector<CheckResult> collect_checks(const MetricSet& metrics);
+
+// Fills threshold_results from metrics and thresholds (counters' rate is per duration_seconds).
+void evaluate_thresholds(Summary& summary);
+bool thresholds_passed(const Summary& summary);
+
+nlohmann::json summary_to_json(const Summary& summary);
+// Throws rsolv::UsageError naming `label` when the JSON is not a summary this tool wrote.
+Summary summary_from_json(const nlohmann::json& json, const std::string& label);
+// Atomic write (temp + rename).
+void write_summary_file(const std::filesystem::path& path, const Summary& summary);
+Summary read_summary_file(const std::filesystem::path& path);
+
+// Adds up the summaries of the segments of one test: metrics exactly (histograms bucket by bucket),
+// segments listed, thresholds re-evaluated. Throws rsolv::UsageError when they come from different
+// tests, hold the same segment twice, disagree on N or on their thresholds. The timeline is
+// combined per interval: rates and VUs add, percentiles take the highest segment's (an upper
+// bound: only the end-of-test metrics are exact).
+Summary merge_summaries(const std::vector<Summary>& parts);
+
+}  // namespace rsolv::loadgen::output

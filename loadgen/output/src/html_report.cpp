@@ -1,0 +1,282 @@
+// A self-contained HTML report: inline CSS and SVG, no script, no external resource (it opens
+// offline, from a CI artefact, and cannot phone home).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "format.hpp"
+#include "rsolv/loadgen/output/reports.hpp"
+
+namespace rsolv::loadgen::output {
+
+namespace {
+
+// HTML-escaped; "://" is broken up so no user text (a URL in a step name) reads as a reference.
+std::string esc(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '/':
+        out += (i > 0 && text[i - 1] == ':') || (i > 1 && text[i - 1] == '/' && text[i - 2] == ':') ? "&#47;" : "/";
+        break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string num(double v, int decimals = 1) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+struct Line {
+  std::string label;
+  std::string color;
+  std::vector<std::pair<double, double>> points;
+};
+
+// A "nice" axis maximum: 1, 2 or 5 times a power of ten at or above v.
+double nice_max(double v) {
+  if (v <= 0) return 1;
+  const double p = std::pow(10, std::floor(std::log10(v)));
+  for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (v <= m * p) return m * p;
+  }
+  return 10 * p;
+}
+
+std::string line_chart(const std::string& title, const std::string& unit, const std::vector<Line>& lines,
+                       const std::string& x_suffix = "s") {
+  constexpr double W = 760, H = 270, L = 64, R = 16, T = 44, B = 40;
+  double xmax = 0, ymax = 0;
+  for (const auto& line : lines) {
+    for (const auto& [x, y] : line.points) {
+      xmax = std::max(xmax, x);
+      if (std::isfinite(y)) ymax = std::max(ymax, y);
+    }
+  }
+  xmax = xmax > 0 ? xmax : 1;
+  ymax = nice_max(ymax);
+  const auto sx = [&](double x) { return L + x / xmax * (W - L - R); };
+  const auto sy = [&](double y) { return H - B - y / ymax * (H - T - B); };
+  std::string s = "<figure><svg class=\"chart\" viewBox=\"0 0 " + num(W, 0) + " " + num(H, 0) +
+                  "\" role=\"img\" aria-label=\"" + esc(title) + "\">";
+  s += "<text x=\"" + num(L, 0) + "\" y=\"18\" class=\"title\">" + esc(title) + "</text>";
+  for (int i = 0; i <= 4; ++i) {
+    const double y = ymax * i / 4;
+    s += "<line class=\"grid\" x1=\"" + num(L) + "\" x2=\"" + num(W - R) + "\" y1=\"" + num(sy(y)) + "\" y2=\"" + num(sy(y)) + "\"/>";
+    s += "<text class=\"axis\" x=\"" + num(L - 6) + "\" y=\"" + num(sy(y) + 4) + "\" text-anchor=\"end\">" +
+         esc(detail::format_number(y)) + "</text>";
+  }
+  for (int i = 0; i <= 5; ++i) {
+    const double x = xmax * i / 5;
+    s += "<text class=\"axis\" x=\"" + num(sx(x)) + "\" y=\"" + num(H - B + 16) + "\" text-anchor=\"middle\">" +
+         num(x, x < 10 ? 1 : 0) + esc(x_suffix) + "</text>";
+  }
+  s += "<text class=\"axis\" x=\"12\" y=\"" + num(T + (H - T - B) / 2) + "\" transform=\"rotate(-90 12 " +
+       num(T + (H - T - B) / 2) + ")\" text-anchor=\"middle\">" + esc(unit) + "</text>";
+  double legend_x = L;  // a row of its own under the title
+  for (const auto& line : lines) {
+    if (line.points.empty()) continue;
+    std::string path;
+    for (const auto& [x, y] : line.points) {
+      path += (path.empty() ? "M" : " L") + num(sx(x)) + "," + num(sy(std::isfinite(y) ? y : 0));
+    }
+    s += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + line.color + "\" stroke-width=\"1.8\"/>";
+    s += "<rect x=\"" + num(legend_x) + "\" y=\"28\" width=\"12\" height=\"4\" fill=\"" + line.color + "\"/>";
+    s += "<text class=\"axis\" x=\"" + num(legend_x + 16) + "\" y=\"34\">" + esc(line.label) + "</text>";
+    legend_x += 20 + 7.5 * static_cast<double>(line.label.size()) + 12;
+  }
+  if (lines.empty() || std::all_of(lines.begin(), lines.end(), [](const Line& l) { return l.points.empty(); })) {
+    s += "<text class=\"axis\" x=\"" + num(W / 2) + "\" y=\"" + num(H / 2) + "\" text-anchor=\"middle\">no data</text>";
+  }
+  s += "</svg></figure>\n";
+  return s;
+}
+
+// Latency by percentile (0 .. 99.99) of the whole test, on a "nines" axis as HdrHistogram plots.
+std::string percentile_chart(const metrics::Histogram& h) {
+  static constexpr double kPoints[] = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100};
+  Line line{"http_req_duration", "#1f77b4", {}};
+  for (const double p : kPoints) {
+    const double nines = p >= 100 ? 5 : -std::log10(1 - p / 100);
+    line.points.emplace_back(nines, static_cast<double>(h.value_at_percentile(p)) / kTrendScale);
+  }
+  return line_chart("Latency by percentile (x: 1 = p90, 2 = p99, 3 = p99.9, 4 = p99.99, 5 = max)", "ms", {line}, " nines");
+}
+
+std::string iso_time(std::int64_t unix_ms) {
+  if (unix_ms <= 0) return "";
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buffer;
+}
+
+std::string percentile_row(const std::string& label, const SeriesValue& v) {
+  if (!v.histogram || v.histogram->count() == 0) return "";
+  const auto& h = *v.histogram;
+  const auto ms = [&](double p) { return detail::format_duration_ms(static_cast<double>(h.value_at_percentile(p)) / kTrendScale); };
+  return "<tr><td>" + esc(label) + "</td><td class=\"n\">" + std::to_string(h.count()) + "</td><td class=\"n\">" +
+         detail::format_duration_ms(h.mean() / kTrendScale) + "</td><td class=\"n\">" +
+         detail::format_duration_ms(static_cast<double>(h.min()) / kTrendScale) + "</td><td class=\"n\">" + ms(50) +
+         "</td><td class=\"n\">" + ms(90) + "</td><td class=\"n\">" + ms(95) + "</td><td class=\"n\">" + ms(99) +
+         "</td><td class=\"n\">" + ms(99.9) + "</td><td class=\"n\">" +
+         detail::format_duration_ms(static_cast<double>(h.max()) / kTrendScale) + "</td></tr>\n";
+}
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#1b1f24;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+.meta{color:#57606a}.badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
+.pass{background:#1a7f37}.fail{background:#cf222e}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px}
+.card b{display:block;font-size:20px}.card span{color:#57606a;font-size:12px}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #eaeef2;padding:4px 8px;text-align:left}
+th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:600}
+figure{margin:8px 0}svg.chart{width:100%;height:auto;border:1px solid #eaeef2;border-radius:6px;background:#fff}
+svg .grid{stroke:#eaeef2;stroke-width:1}svg .axis{font-size:11px;fill:#57606a}svg .title{font-size:13px;font-weight:600;fill:#1b1f24}
+)";
+
+}  // namespace
+
+std::string render_html_report(const Summary& s) {
+  const bool passed = thresholds_passed(s);
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
+  h += "<title>" + esc(s.name) + " — rsolv-loadgen report</title><style>" + std::string(kStyle) + "</style></head><body>\n";
+  h += "<h1>" + esc(s.name) + " <span class=\"badge " + std::string(passed ? "pass" : "fail") + "\">" +
+       (s.threshold_results.empty() ? "no thresholds" : passed ? "thresholds passed" : "thresholds failed") + "</span></h1>\n";
+  std::string segments;
+  for (const auto& seg : s.segments) segments += (segments.empty() ? "" : ", ") + seg;
+  h += "<p class=\"meta\">" + esc(s.file) + " · started " + esc(iso_time(s.started_unix_ms)) + " · " +
+       esc(detail::format_duration_ms(s.duration_seconds * 1000)) + " · segments " + esc(segments) +
+       (s.interrupted ? " · <b>interrupted</b>" : "") +
+       (s.aborted_by_threshold ? " · <b>aborted by " + esc(s.aborting_threshold) + "</b>" : "") +
+       (s.tool_version.empty() ? "" : " · rsolv-loadgen " + esc(s.tool_version)) + "</p>\n";
+
+  // Key figures.
+  const auto reqs = s.metrics.aggregate("http_reqs");
+  const auto failed = s.metrics.aggregate("http_req_failed");
+  const auto duration = s.metrics.aggregate("http_req_duration");
+  const auto iterations = s.metrics.aggregate("iterations");
+  const auto dropped = s.metrics.aggregate("dropped_iterations");
+  const auto card = [](const std::string& value, const std::string& label) {
+    return "<div class=\"card\"><b>" + value + "</b><span>" + label + "</span></div>";
+  };
+  const auto stats = detail::trend_stats(duration.value);
+  h += "<div class=\"cards\">";
+  h += card(detail::format_number(reqs.value.sum), "requests");
+  h += card(detail::format_number(s.duration_seconds > 0 ? reqs.value.sum / s.duration_seconds : 0), "requests/s");
+  h += card(detail::format_percent(failed.value.total > 0 ? static_cast<double>(failed.value.hits) / static_cast<double>(failed.value.total) : 0), "failed");
+  h += card(esc(detail::format_duration_ms(stats.med)), "p50 latency");
+  h += card(esc(detail::format_duration_ms(stats.p95)), "p95 latency");
+  h += card(esc(detail::format_duration_ms(stats.p99)), "p99 latency");
+  h += card(detail::format_number(iterations.value.sum), "iterations");
+  h += card(detail::format_number(dropped.value.sum), "dropped iterations");
+  h += "</div>\n";
+
+  // Over time.
+  h += "<h2>Over time</h2>\n";
+  Line rps{"requests/s", "#1f77b4", {}}, vus{"VUs", "#9467bd", {}};
+  Line p50{"p50", "#2ca02c", {}}, p90{"p90", "#bcbd22", {}}, p95{"p95", "#ff7f0e", {}}, p99{"p99", "#d62728", {}},
+      pmax{"max", "#7f7f7f", {}};
+  Line failed_line{"failed %", "#d62728", {}};
+  for (const auto& p : s.timeline) {
+    rps.points.emplace_back(p.t_seconds, p.reqs_per_s);
+    vus.points.emplace_back(p.t_seconds, static_cast<double>(p.vus));
+    p50.points.emplace_back(p.t_seconds, p.p50_ms);
+    p90.points.emplace_back(p.t_seconds, p.p90_ms);
+    p95.points.emplace_back(p.t_seconds, p.p95_ms);
+    p99.points.emplace_back(p.t_seconds, p.p99_ms);
+    pmax.points.emplace_back(p.t_seconds, p.max_ms);
+    failed_line.points.emplace_back(p.t_seconds, p.failed_rate * 100);
+  }
+  h += line_chart("Throughput (requests per second)", "req/s", {rps});
+  h += line_chart("Latency percentiles (ms, coordinated-omission corrected for arrival-rate scenarios)", "ms",
+                  {p50, p90, p95, p99, pmax});
+  h += line_chart("Virtual users", "VUs", {vus});
+  h += line_chart("Failed requests (%)", "%", {failed_line});
+
+  // Percentiles.
+  h += "<h2>Latency percentiles (http_req_duration)</h2>\n<table><tr><th>requests</th><th>count</th><th>avg</th><th>min</th>"
+       "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
+  h += percentile_row("all", duration.value);
+  for (const auto& name : detail::tag_values(s.metrics, "http_req_duration", "name")) {
+    h += percentile_row(name, s.metrics.aggregate("http_req_duration", {{"name", name}}).value);
+  }
+  h += "</table>\n";
+  if (duration.value.histogram && duration.value.histogram->count() > 0) h += percentile_chart(*duration.value.histogram);
+
+  // Thresholds.
+  h += "<h2>Thresholds</h2>\n";
+  if (s.threshold_results.empty()) {
+    h += "<p class=\"meta\">none defined</p>\n";
+  } else {
+    h += "<table><tr><th></th><th>metric</th><th>condition</th><th>actual</th></tr>\n";
+    for (const auto& r : s.threshold_results) {
+      h += "<tr><td class=\"" + std::string(r.ok ? "ok\">✓" : "bad\">✗") + "</td><td>" + esc(r.key) + "</td><td>" +
+           esc(r.source) + (r.abort_on_fail ? " (abortOnFail)" : "") + "</td><td class=\"n\">" +
+           esc(detail::format_number(r.actual)) + (r.no_samples ? " (no samples)" : "") + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+
+  // Checks.
+  const auto checks = collect_checks(s.metrics);
+  h += "<h2>Checks</h2>\n";
+  if (checks.empty()) {
+    h += "<p class=\"meta\">none defined</p>\n";
+  } else {
+    h += "<table><tr><th></th><th>scenario</th><th>request</th><th>check</th><th>passed</th><th>failed</th></tr>\n";
+    for (const auto& c : checks) {
+      h += "<tr><td class=\"" + std::string(c.fails == 0 ? "ok\">✓" : "bad\">✗") + "</td><td>" + esc(c.scenario) +
+           "</td><td>" + esc(c.name) + "</td><td>" + esc(c.check) + "</td><td class=\"n\">" + std::to_string(c.passes) +
+           "</td><td class=\"n\">" + std::to_string(c.fails) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+
+  // Every metric.
+  h += "<h2>All metrics</h2>\n<table><tr><th>metric</th><th>type</th><th>values</th></tr>\n";
+  for (const auto& info : s.metrics.metrics()) {
+    const auto a = s.metrics.aggregate(info.name);
+    if (a.series == 0 || a.value.empty(info.type)) continue;
+    std::string values;
+    switch (info.type) {
+      case MetricType::trend: {
+        const auto t = detail::trend_stats(a.value);
+        const auto f = [&](double v) { return detail::format_value(v, info.contains); };
+        values = "avg " + f(t.avg) + ", med " + f(t.med) + ", p95 " + f(t.p95) + ", p99 " + f(t.p99) + ", max " + f(t.max);
+        break;
+      }
+      case MetricType::counter: values = detail::format_value(a.value.sum, info.contains); break;
+      case MetricType::rate:
+        values = detail::format_percent(a.value.total > 0 ? static_cast<double>(a.value.hits) / static_cast<double>(a.value.total) : 0) +
+                 " (" + std::to_string(a.value.hits) + " of " + std::to_string(a.value.total) + ")";
+        break;
+      case MetricType::gauge:
+        values = detail::format_number(a.value.gauge) + " (min " + detail::format_number(a.value.gauge_min) + ", max " +
+                 detail::format_number(a.value.gauge_max) + ")";
+        break;
+    }
+    h += "<tr><td>" + esc(info.name) + "</td><td>" + std::string(to_string(info.type)) + "</td><td>" + esc(values) + "</td></tr>\n";
+  }
+  h += "</table>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace rsolv::loadgen::output

@@ -1,0 +1,50 @@
+// JUnit: CI systems show each threshold and each check as a test case.
+#include <cstdio>
+
+#include "format.hpp"
+#include "rsolv/loadgen/output/reports.hpp"
+#include "rsolv/report/junit.hpp"
+
+namespace rsolv::loadgen::output {
+
+std::string render_junit_report(const Summary& s) {
+  report::JUnitSuite thresholds;
+  thresholds.name = s.name + " thresholds";
+  thresholds.time_seconds = s.duration_seconds;
+  std::string segments;
+  for (const auto& seg : s.segments) segments += (segments.empty() ? "" : ",") + seg;
+  thresholds.properties = {{"segments", segments}, {"file", s.file}};
+  for (const auto& r : s.threshold_results) {
+    report::JUnitCase c;
+    c.name = r.key + ": " + r.source;
+    c.classname = "thresholds." + r.key.substr(0, r.key.find('{'));
+    c.system_out = "actual " + detail::format_number(r.actual) + (r.no_samples ? " (no samples matched)" : "");
+    if (!r.ok) {
+      c.failure_message = r.key + ": " + r.source + " failed (actual " + detail::format_number(r.actual) + ")";
+      c.failure_text = *c.failure_message;
+    }
+    thresholds.cases.push_back(std::move(c));
+  }
+  report::JUnitSuite checks;
+  checks.name = s.name + " checks";
+  checks.time_seconds = s.duration_seconds;
+  for (const auto& check : collect_checks(s.metrics)) {
+    report::JUnitCase c;
+    c.name = check.check;
+    c.classname = "checks." + check.scenario + (check.name.empty() ? "" : "." + check.name);
+    const auto total = check.passes + check.fails;
+    c.system_out = std::to_string(check.passes) + " passed, " + std::to_string(check.fails) + " failed";
+    if (check.fails > 0) {
+      char line[128];
+      std::snprintf(line, sizeof line, "%lld of %lld failed (%s)", static_cast<long long>(check.fails),
+                    static_cast<long long>(total),
+                    detail::format_percent(static_cast<double>(check.fails) / static_cast<double>(total)).c_str());
+      c.failure_message = line;
+      c.failure_text = c.system_out;
+    }
+    checks.cases.push_back(std::move(c));
+  }
+  return report::render_junit({thresholds, checks});
+}
+
+}  // namespace rsolv::loadgen::output

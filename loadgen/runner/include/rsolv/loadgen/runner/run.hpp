@@ -1,0 +1,64 @@
+#pragma once
+// A run: worker threads, each with its own epoll loop, connections and virtual users, execute a
+// TestPlan's scenarios on their executors' schedules; a coordinator collects their metrics every
+// flush interval, keeps the timeline, evaluates abortOnFail thresholds and handles stop requests.
+//
+// Latency: http_req_duration counts from the moment the request is written (as k6) except for the
+// first request of an arrival-rate iteration, which counts from the iteration's INTENDED start
+// (coordinated-omission correction, as wrk2): a target that stalls makes every iteration due in
+// the stall late, and their latencies show it. Iterations that were due but never started before
+// the scenario ended count as dropped_iterations.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "rsolv/loadgen/executors/segment.hpp"
+#include "rsolv/loadgen/metrics/metric_set.hpp"
+#include "rsolv/loadgen/metrics/thresholds.hpp"
+#include "rsolv/loadgen/runner/timeline.hpp"
+#include "rsolv/loadgen/scenario/test_plan.hpp"
+
+namespace rsolv::loadgen {
+
+struct RunProgress {
+  double elapsed_seconds = 0;
+  double planned_seconds = 0;    // the plan's longest possible duration
+  std::int64_t vus = 0;          // VUs in an iteration now
+  std::int64_t requests = 0;     // so far
+  std::int64_t failed = 0;       // http_req_failed hits so far
+  const MetricSet* metrics = nullptr;  // everything so far (valid during the callback only)
+};
+
+struct RunOptions {
+  Segment segment;
+  int threads = 0;  // worker threads; 0: one per core
+  std::chrono::milliseconds flush_interval{1000};
+  std::uint64_t seed = 0;  // for ${uuid}, ${random_id}, think times; 0: from the OS
+  // Incremented by a signal handler (see stop_signals.hpp): 1 stops starting iterations and lets
+  // running ones finish within gracefulStop, 2 or more interrupts them at once.
+  const std::atomic<int>* stop_requests = nullptr;
+  // Called from the coordinator thread after every flush interval.
+  std::function<void(const RunProgress&)> on_progress;
+};
+
+struct RunResult {
+  MetricSet metrics;
+  std::vector<ThresholdResult> thresholds;
+  std::vector<TimelinePoint> timeline;
+  double duration_seconds = 0;
+  std::int64_t started_unix_ms = 0;
+  bool interrupted = false;           // a stop request ended the test early
+  bool aborted_by_threshold = false;  // an abortOnFail threshold ended it
+  std::string aborting_threshold;     // "key: source" of that threshold
+  std::string segment = "1/1";
+  bool thresholds_ok() const;
+};
+
+// Runs the plan to its end (or a stop). Throws rsolv::UsageError when an origin does not resolve
+// or the TLS context cannot be built, rsolv::Error on a failure of the machine (epoll).
+RunResult run_test(const TestPlan& plan, const RunOptions& options = {});
+
+}  // namespace rsolv::loadgen

@@ -1,0 +1,71 @@
+#include "prepared_plan.hpp"
+
+#include <algorithm>
+
+#include "rsolv/common/error.hpp"
+
+namespace rsolv::loadgen::runner {
+
+namespace {
+
+std::string default_name(const Step& step) {
+  if (!step.name.empty()) return step.name;
+  std::string name = step.request.method + " ";
+  for (const auto& part : step.request.target.parts()) {
+    name += part.kind == TemplatePartKind::literal ? part.text : "${}";
+  }
+  return name;
+}
+
+}  // namespace
+
+std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment) {
+  auto prepared = std::make_unique<PreparedPlan>();
+  prepared->plan = &plan;
+  bool any_tls = false;
+  for (const auto& origin : plan.origins) {
+    prepared->addresses.push_back(engine::resolve(origin));
+    any_tls = any_tls || origin.tls;
+  }
+  if (any_tls) prepared->tls = std::make_unique<engine::TlsContext>(!plan.insecure_skip_tls_verify, plan.ca_file);
+
+  for (const auto& scenario : plan.scenarios) {
+    auto ps = std::make_unique<PreparedScenario>();
+    ps->scenario = &scenario;
+    ps->executor = make_executor(scenario.executor, segment);
+    Tags scenario_tags = scenario.tags;
+    scenario_tags.emplace_back("scenario", scenario.name);
+    ps->tags = normalize_tags(scenario_tags);
+    prepared->longest = std::max(prepared->longest, scenario.executor.start_time + ps->executor->hard_stop());
+    for (const auto& step : scenario.flow) {
+      PreparedStep p;
+      p.step = &step;
+      if (step.kind == Step::Kind::request) {
+        const RequestSpec& spec = step.request;
+        if (spec.endpoint < 0 || static_cast<std::size_t>(spec.endpoint) >= plan.origins.size()) {
+          throw UsageError(step.location + ": the request has no URL origin (give an absolute http:// or https:// URL)");
+        }
+        p.name = default_name(step);
+        p.endpoint = engine::Endpoint{spec.endpoint, &plan.origins[static_cast<std::size_t>(spec.endpoint)],
+                                      &prepared->addresses[static_cast<std::size_t>(spec.endpoint)]};
+        p.head = spec.method == "HEAD";
+        p.expected = spec.expected_statuses.empty() ? std::vector<StatusRange>{{200, 399}} : spec.expected_statuses;
+        p.wants_sink = !step.checks.empty() || !step.extracts.empty() || !step.records.empty() ||
+                       !step.captured_headers.empty() || step.needs_body || step.needs_json;
+        if (!spec.prebuilt.empty()) p.prebuilt = &spec.prebuilt;
+        Tags tags = ps->tags;
+        tags.emplace_back("name", p.name);
+        tags.emplace_back("method", spec.method);
+        for (const auto& tag : step.tags) tags.push_back(tag);  // later wins: the user's tags
+        p.tags = normalize_tags(tags);
+      } else {
+        p.name = step.name;
+      }
+      ps->steps.push_back(std::move(p));
+    }
+    prepared->scenarios.push_back(std::move(ps));
+  }
+  return prepared;
+}
+
+}  // namespace rsolv::loadgen::runner

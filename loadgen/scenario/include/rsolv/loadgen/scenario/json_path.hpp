@@ -1,0 +1,33 @@
+#pragma once
+// The JSON path subset checks and extraction need: $.a.b[0].c, $['key with spaces'], $[2].
+// Compiled once at load time; evaluation walks the parsed document without copying.
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace rsolv::loadgen {
+
+class JsonPath {
+ public:
+  JsonPath() = default;
+  // Throws rsolv::UsageError naming the path and the problem.
+  static JsonPath parse(std::string_view text);
+
+  // The value at the path, or nullptr when any step is missing.
+  const nlohmann::json* find(const nlohmann::json& document) const;
+  const std::string& str() const { return text_; }
+  bool empty() const { return steps_.empty(); }
+
+ private:
+  std::string text_;
+  std::vector<std::variant<std::string, std::int64_t>> steps_;
+};
+
+// A JSON value as text for variables and headers: strings without quotes, others dumped.
+std::string json_scalar_text(const nlohmann::json& value);
+
+}  // namespace rsolv::loadgen

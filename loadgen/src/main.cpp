@@ -1,0 +1,234 @@
+// rsolv-loadgen: k6's scenario model at wrk's speed. Parses arguments and calls the libraries:
+// scenario (load), runner (run), output (reports). Exit codes: 0 pass, 99 thresholds failed (k6's
+// code), 2 usage or configuration error, 1 runtime error.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/common/secret.hpp"
+#include "rsolv/config/env_expand.hpp"
+#include "rsolv/loadgen/executors/segment.hpp"
+#include "rsolv/loadgen/output/reports.hpp"
+#include "rsolv/loadgen/output/summary.hpp"
+#include "rsolv/loadgen/runner/metrics_server.hpp"
+#include "rsolv/loadgen/runner/run.hpp"
+#include "rsolv/loadgen/runner/stop_signals.hpp"
+#include "rsolv/loadgen/scenario/test_plan.hpp"
+#include "rsolv/report/atomic_file.hpp"
+
+namespace {
+
+namespace lg = rsolv::loadgen;
+namespace output = rsolv::loadgen::output;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitThresholds = 99;
+
+struct ReportFiles {
+  std::string out;
+  std::string junit;
+  std::string html;
+};
+
+bool color_on(FILE* stream) { return ::isatty(::fileno(stream)) != 0 && std::getenv("NO_COLOR") == nullptr; }
+
+// `-e NAME=VALUE` wins over the process environment for ${env.NAME}.
+rsolv::config::EnvLookup env_with_overrides(const std::vector<std::string>& assignments) {
+  std::map<std::string, std::string, std::less<>> overrides;
+  for (const auto& assignment : assignments) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw rsolv::UsageError("-e '" + assignment + "': expected NAME=VALUE");
+    }
+    overrides[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
+  auto process = rsolv::config::process_env();
+  return [overrides = std::move(overrides), process](std::string_view name) -> std::optional<std::string> {
+    if (const auto it = overrides.find(name); it != overrides.end()) return it->second;
+    return process(name);
+  };
+}
+
+// Every report goes through redact(): a secret in a tag or URL never reaches a file.
+void write_reports(const output::Summary& summary, const ReportFiles& files, const std::vector<rsolv::Secret>& secrets) {
+  if (!files.out.empty()) {
+    rsolv::report::write_file_atomic(files.out, rsolv::redact(output::summary_to_json(summary).dump(2) + "\n", secrets));
+  }
+  if (!files.junit.empty()) {
+    rsolv::report::write_file_atomic(files.junit, rsolv::redact(output::render_junit_report(summary), secrets));
+  }
+  if (!files.html.empty()) {
+    rsolv::report::write_file_atomic(files.html, rsolv::redact(output::render_html_report(summary), secrets));
+  }
+}
+
+lg::TestPlan load(const std::string& file, const std::vector<std::string>& env) {
+  lg::LoadOptions options;
+  options.env = env_with_overrides(env);
+  return lg::load_test_plan_file(file, options);
+}
+
+int validate_command(const std::string& file, const std::vector<std::string>& env) {
+  const lg::TestPlan plan = load(file, env);
+  for (const auto& scenario : plan.scenarios) lg::make_executor(scenario.executor);  // options in range
+  std::size_t steps = 0;
+  for (const auto& scenario : plan.scenarios) steps += scenario.flow.size();
+  std::cout << file << ": ok (" << plan.scenarios.size() << " scenario(s), " << steps << " step(s), "
+            << plan.thresholds.size() << " threshold(s))\n";
+  return kExitOk;
+}
+
+struct RunArgs {
+  std::string file;
+  std::string segment = "1/1";
+  ReportFiles files;
+  std::string metrics_listen;
+  std::vector<std::string> env;
+  int threads = 0;
+  bool quiet = false;
+};
+
+int run_command(const RunArgs& args) {
+  const lg::TestPlan plan = load(args.file, args.env);
+  lg::RunOptions options;
+  options.segment = lg::parse_segment(args.segment);
+  options.threads = args.threads;
+  options.stop_requests = &lg::install_stop_signals();
+
+  std::unique_ptr<lg::MetricsServer> metrics_server;
+  if (!args.metrics_listen.empty()) {
+    metrics_server = std::make_unique<lg::MetricsServer>(args.metrics_listen);
+    if (!args.quiet) std::cerr << "metrics: http://" << metrics_server->address() << "/metrics\n";
+  }
+  const bool progress_line = !args.quiet && ::isatty(STDERR_FILENO) != 0;
+  options.on_progress = [&](const lg::RunProgress& progress) {
+    if (metrics_server) {
+      const auto live = lg::evaluate(plan.thresholds, *progress.metrics, progress.elapsed_seconds);
+      metrics_server->publish(rsolv::redact(output::render_prometheus(*progress.metrics, live), plan.secrets));
+    }
+    if (progress_line) {
+      std::fprintf(stderr, "\r  running %6.1fs / %.0fs   vus %-6lld  requests %-10lld  failed %-8lld", progress.elapsed_seconds,
+                   progress.planned_seconds, static_cast<long long>(progress.vus),
+                   static_cast<long long>(progress.requests), static_cast<long long>(progress.failed));
+      std::fflush(stderr);
+    }
+  };
+  if (!args.quiet) {
+    std::cerr << "rsolv-loadgen: " << (plan.name.empty() ? args.file : plan.name) << ", " << plan.scenarios.size()
+              << " scenario(s), segment " << options.segment.str() << "\n";
+  }
+
+  lg::RunResult result = lg::run_test(plan, options);
+  if (progress_line) std::fputs("\n", stderr);
+
+  output::Summary summary;
+  summary.name = plan.name;
+  summary.file = plan.file.empty() ? args.file : plan.file;
+  summary.tool_version = RSOLV_VERSION;
+  summary.segments = {result.segment};
+  summary.started_unix_ms = result.started_unix_ms;
+  summary.duration_seconds = result.duration_seconds;
+  summary.interrupted = result.interrupted;
+  summary.aborted_by_threshold = result.aborted_by_threshold;
+  summary.aborting_threshold = result.aborting_threshold;
+  summary.metrics = std::move(result.metrics);
+  summary.thresholds = plan.thresholds;
+  summary.timeline = std::move(result.timeline);
+  output::evaluate_thresholds(summary);
+  if (metrics_server) {
+    metrics_server->publish(
+        rsolv::redact(output::render_prometheus(summary.metrics, summary.threshold_results), plan.secrets));
+  }
+
+  write_reports(summary, args.files, plan.secrets);
+  std::cout << rsolv::redact(output::render_text_summary(summary, color_on(stdout)), plan.secrets);
+  std::cout.flush();
+  if (result.interrupted && !args.quiet) std::cerr << "rsolv-loadgen: stopped early by a signal; reports hold what ran\n";
+  if (result.aborted_by_threshold) {
+    std::cerr << "rsolv-loadgen: aborted: threshold " << rsolv::redact(result.aborting_threshold, plan.secrets)
+              << " failed (abortOnFail)\n";
+  }
+  return output::thresholds_passed(summary) ? kExitOk : kExitThresholds;
+}
+
+int merge_command(const std::vector<std::string>& inputs, const ReportFiles& files) {
+  std::vector<output::Summary> parts;
+  for (const auto& input : inputs) parts.push_back(output::read_summary_file(input));
+  const output::Summary merged = output::merge_summaries(parts);
+  write_reports(merged, files, {});
+  std::cout << output::render_text_summary(merged, color_on(stdout));
+  return output::thresholds_passed(merged) ? kExitOk : kExitThresholds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsolv-loadgen: scenario load tests (k6's model) at wrk's speed, with coordinated-omission-corrected latency"};
+  app.set_version_flag("--version", std::string("rsolv-loadgen ") + RSOLV_VERSION);
+  app.require_subcommand(1);
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "run a scenario file; exit 99 when a threshold fails");
+  run_cmd->add_option("scenario", run.file, "scenario YAML file")->required();
+  run_cmd->add_option("--segment", run.segment, "run slice K of N (K/N) of every executor, for N machines")
+      ->capture_default_str();
+  run_cmd->add_option("--out", run.files.out, "write the JSON summary (what `merge` reads) to this file");
+  run_cmd->add_option("--junit", run.files.junit, "write a JUnit XML report (one case per threshold and check)");
+  run_cmd->add_option("--html", run.files.html, "write a self-contained HTML report");
+  run_cmd->add_option("--metrics-listen", run.metrics_listen, "serve live Prometheus metrics on HOST:PORT");
+  run_cmd->add_option("-e,--env", run.env, "NAME=VALUE for ${env.NAME} (wins over the environment); repeatable");
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: one per core)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
+
+  std::vector<std::string> merge_inputs;
+  ReportFiles merge_files;
+  auto* merge_cmd = app.add_subcommand("merge", "combine the JSON summaries of --segment runs and re-check thresholds");
+  merge_cmd->add_option("summaries", merge_inputs, "summary.json files, one per segment")->required();
+  merge_cmd->add_option("--out", merge_files.out, "write the merged JSON summary to this file");
+  merge_cmd->add_option("--junit", merge_files.junit, "write a JUnit XML report");
+  merge_cmd->add_option("--html", merge_files.html, "write a self-contained HTML report");
+
+  std::string validate_file;
+  std::vector<std::string> validate_env;
+  auto* validate_cmd = app.add_subcommand("validate", "check a scenario file without running it");
+  validate_cmd->add_option("scenario", validate_file, "scenario YAML file")->required();
+  validate_cmd->add_option("-e,--env", validate_env, "NAME=VALUE for ${env.NAME}; repeatable");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "rsolv-loadgen: error: " << e.what() << " (see rsolv-loadgen --help)\n";
+    return kExitUsage;
+  }
+
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*merge_cmd) return merge_command(merge_inputs, merge_files);
+    if (*validate_cmd) return validate_command(validate_file, validate_env);
+  } catch (const rsolv::UsageError& e) {
+    std::cerr << "rsolv-loadgen: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "rsolv-loadgen: error: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,76 @@
+// The hot path allocates nothing per request: a run's worker threads, sending thousands of
+// requests, allocate only a bounded number of times (set-up and once-per-second metric flushes).
+// Counted with a replaced global operator new, in this binary only.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <new>
+
+#include "delay_server.hpp"
+#include "rsolv/loadgen/runner/run.hpp"
+#include "rsolv/loadgen/scenario/test_plan.hpp"
+
+namespace {
+std::atomic<long> g_allocations{0};
+thread_local bool t_not_counted = false;  // the test's own threads: the server, the coordinator
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (!t_not_counted) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace rsolv::loadgen::testing {
+namespace {
+
+struct Measured {
+  double requests = 0;
+  long allocations = 0;
+};
+
+Measured run_counting(const std::string& flow) {
+  t_not_counted = true;
+  DelayServer::Options options;
+  options.on_thread_start = [] { t_not_counted = true; };
+  DelayServer server(options);
+  const TestPlan plan = load_test_plan_string(R"(
+name: hot-path
+scenarios:
+  hot:
+    executor: constant-vus
+    vus: 8
+    duration: 1500ms
+    flow:
+      - url: )" + server.base_url() + flow, "hot.yaml");
+  RunOptions run;
+  run.threads = 1;
+  run.seed = 42;
+  g_allocations = 0;
+  const RunResult result = run_test(plan, run);
+  Measured m;
+  m.allocations = g_allocations.load();
+  m.requests = result.metrics.aggregate("http_reqs").value.sum;
+  std::cout << m.allocations << " allocations in worker threads for " << m.requests << " requests\n";
+  return m;
+}
+
+TEST(HotPath, APrebuiltRequestAllocatesNothingPerRequest) {
+  const auto m = run_counting("/static\n");
+  ASSERT_GT(m.requests, 5000);
+  // Set-up and metric flushes only (about 300 here): a constant, not one per request.
+  EXPECT_LT(m.allocations, 1000) << m.allocations << " allocations for " << m.requests << " requests";
+}
+
+TEST(HotPath, ATemplatedRequestAllocatesNothingPerRequestOnceWarm) {
+  const auto m = run_counting("/user/${vu}/${iter}?id=${uuid}\n        headers: {x-request: \"${random_id}\"}\n");
+  ASSERT_GT(m.requests, 5000);
+  EXPECT_LT(m.allocations, 1000) << m.allocations << " allocations for " << m.requests << " requests";
+}
+
+}  // namespace
+}  // namespace rsolv::loadgen::testing

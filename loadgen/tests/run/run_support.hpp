@@ -1,0 +1,55 @@
+#pragma once
+// Helpers of the run tests: scenario files in a temp directory, the real binary, its summary.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rsolv/process/server.hpp"
+
+namespace rsolv::loadgen::testing {
+
+inline const std::string kLoadgen = std::string(RSOLV_BIN_DIR) + "/rsolv-loadgen";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device device;
+    path_ = std::filesystem::temp_directory_path() / ("lgcore-" + std::to_string(device()) + std::to_string(device()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return file(name);
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+// metrics.<name>.values.<key> of a summary, or -1 when absent.
+inline double metric(const nlohmann::json& summary, const std::string& name, const std::string& key) {
+  const auto& metrics = summary.at("metrics");
+  if (!metrics.contains(name)) return -1;
+  const auto& values = metrics.at(name).at("values");
+  return values.contains(key) ? values.at(key).get<double>() : -1;
+}
+
+inline process::RunResult loadgen(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  return process::run(kLoadgen, args, {{"NO_COLOR", "1"}}, timeout);
+}
+
+}  // namespace rsolv::loadgen::testing
