@@ -86,9 +86,9 @@ fi
 if [[ -x "$bin/rsolv-security" ]]; then
   step "rsolv-security: every suite against a sandbox with production-like rate limits"
   # Its own sandbox: the rate-limit suite exhausts the limits it checks.
-  start_sandbox security --rate-limit-api 200/3600 --rate-limit-onboard 10/3600 --access-log "$work/security-access.log"
+  start_sandbox security --rate-limit-api 200/3600 --rate-limit-onboard 30/3600 --access-log "$work/security-access.log"
   RSOLV_TARGET="$url" RSOLV_API_KEY="$(key_of payg security)" RSOLV_API_KEY_2="$(key_of pro_active security)" \
-    RSOLV_WEBHOOK_SECRET="$secret" RSOLV_API_LIMIT=200 RSOLV_ONBOARD_LIMIT=10 \
+    RSOLV_WEBHOOK_SECRET="$secret" RSOLV_API_LIMIT=200 RSOLV_ONBOARD_LIMIT=30 \
     RSOLV_ACCESS_LOG="$work/security-access.log" \
     "$bin/rsolv-security" run --target examples/targets/sandbox.yaml --sarif "$work/security.sarif"
   url="$demo_url"

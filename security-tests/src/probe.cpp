@@ -1,6 +1,9 @@
 #include "rsolv/security/probe.hpp"
 
 #include <cctype>
+#include <regex>
+
+#include "rsolv/common/random.hpp"
 
 namespace rsolv::security {
 
@@ -62,6 +65,17 @@ std::string mask_card_numbers(std::string text) {
 
 Probe::Probe(const Target& target, std::chrono::milliseconds timeout) : target_(target), timeout_(timeout) {}
 
+// `${uuid}` in a target's request body becomes a new UUID in every request, so probes of endpoints
+// that refuse repeats (onboarding with a unique e-mail) reach the code under test each time.
+std::string with_fresh_uuids(std::string body) {
+  static constexpr std::string_view marker = "${uuid}";
+  Random random;
+  for (auto at = body.find(marker); at != std::string::npos; at = body.find(marker, at)) {
+    body.replace(at, marker.size(), random.uuid_v4());
+  }
+  return body;
+}
+
 Exchange Probe::send(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
                      const std::string& body, const std::string& source_address) {
   http::ClientOptions options;
@@ -72,7 +86,7 @@ Exchange Probe::send(const std::string& method, const std::string& path_and_quer
   options.source_address = source_address;
   http::Client client(options);
   Exchange exchange;
-  exchange.request = http::Request(method, target_.base_url + path_and_query, headers, body);
+  exchange.request = http::Request(method, target_.base_url + path_and_query, headers, with_fresh_uuids(body));
   const auto started = std::chrono::steady_clock::now();
   try {
     exchange.response = client.send(exchange.request);
@@ -107,6 +121,15 @@ std::string Probe::redact(std::string text) const {
       text.replace(pos, value.size(), "[redacted]");
     }
   }
+  // Credentials the target hands out in answers (a key from onboarding, a token) are as secret as
+  // the ones the target file holds: the values of credential-named JSON fields and anything shaped
+  // like an RSOLV key or a Stripe secret.
+  static const std::regex credential_field(
+      R"re(("(?:api_key|apiKey|secret|password|token|access_token|refresh_token|webhook_secret)"\s*:\s*")[^"]*")re",
+      std::regex::icase);
+  static const std::regex key_shaped(R"re(\b(rsolv|whsec|sk_live|sk_test|rk_live|rk_test)_[A-Za-z0-9_-]{8,})re");
+  text = std::regex_replace(text, credential_field, "$1[redacted]\"");
+  text = std::regex_replace(text, key_shaped, "$1_[redacted]");
   return mask_card_numbers(std::move(text));
 }
 

@@ -1,7 +1,10 @@
 // Card-number detection and the report formats CI systems read (SARIF for code scanning, JUnit).
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "rsolv/security/finding.hpp"
+#include "rsolv/security/target.hpp"
 #include "rsolv/security/probe.hpp"
 #include "rsolv/security/reports.hpp"
 #include "rsolv/security/rules.hpp"
@@ -77,6 +80,44 @@ TEST(JUnit, OneCasePerCheckWithFailuresForFindings) {
 }
 
 TEST(Rules, UnknownRuleIdsAreAnError) { EXPECT_THROW(rule("RSOLV-NOPE-999"), std::exception); }
+
+}  // namespace
+}  // namespace rsolv::security
+
+namespace rsolv::security {
+namespace {
+
+TEST(Bodies, EveryUuidMarkerBecomesADifferentFreshUuid) {
+  const auto body = with_fresh_uuids(R"({"email":"a-${uuid}@x.io","id":"${uuid}"})");
+  EXPECT_EQ(body.find("${uuid}"), std::string::npos) << body;
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::vector<std::string> found;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), uuid); it != std::sregex_iterator(); ++it) {
+    found.push_back(it->str());
+  }
+  ASSERT_EQ(found.size(), 2u) << body;
+  EXPECT_NE(found[0], found[1]);
+  EXPECT_NE(with_fresh_uuids("${uuid}"), with_fresh_uuids("${uuid}"));
+}
+
+}  // namespace
+}  // namespace rsolv::security
+
+namespace rsolv::security {
+namespace {
+
+TEST(Evidence, CredentialsTheTargetHandsOutAreRedacted) {
+  const auto target = parse_target("base_url: http://127.0.0.1:1\ncredentials: {api_key: rsolv_configured_key_123}\n", "t");
+  Probe probe(target);
+  const auto text = probe.redact(
+      R"({"api_key":"rsolv_8-rpevfSwFPEawN8b-u8GQTdDvyZBCvzq-r-9QF6Tb0","token":"abc","note":"whsec_abcdefghij",)"
+      R"("sent":"rsolv_configured_key_123","name":"Ada"})");
+  EXPECT_EQ(text.find("rsolv_8-rpev"), std::string::npos) << text;
+  EXPECT_EQ(text.find("abc\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("whsec_abcdefghij"), std::string::npos) << text;
+  EXPECT_EQ(text.find("rsolv_configured_key_123"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"name\":\"Ada\""), std::string::npos) << "other fields stay readable: " << text;
+}
 
 }  // namespace
 }  // namespace rsolv::security

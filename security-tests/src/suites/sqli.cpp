@@ -76,10 +76,31 @@ std::vector<Injection> injection_points(Probe& probe, const Target& target, cons
   return points;
 }
 
-// Two responses "look the same" when status matches and body length is within 5 %.
-bool similar(const Exchange& a, const Exchange& b) {
-  if (a.response.status != b.response.status) return false;
-  const auto la = static_cast<double>(a.response.body.size()), lb = static_cast<double>(b.response.body.size());
+// What a response looks like with the input it echoes, its random tokens and its varying numbers
+// (ids, counts, timestamps) taken out: an endpoint that stores and echoes a name must not look injectable just
+// because a longer name makes a longer answer.
+std::string shape(const Exchange& exchange, const std::string& sent) {
+  std::string body = exchange.response.body;
+  const auto escaped = nlohmann::json(sent).dump();
+  for (const auto& echo : {sent, escaped.substr(1, escaped.size() - 2)}) {
+    if (echo.empty()) continue;
+    for (auto at = body.find(echo); at != std::string::npos; at = body.find(echo, at)) body.erase(at, echo.size());
+  }
+  // Random tokens (keys, UUIDs) first, then numbers: both vary between identical requests.
+  static const std::regex token("[A-Za-z0-9_-]{16,}");
+  static const std::regex digits("[0-9]+");
+  return std::regex_replace(std::regex_replace(body, token, "T"), digits, "0");
+}
+
+struct Answer {
+  Exchange exchange;
+  std::string shape;
+};
+
+// Two answers "look the same" when status matches and their shapes' lengths are within 5 %.
+bool similar(const Answer& a, const Answer& b) {
+  if (a.exchange.response.status != b.exchange.response.status) return false;
+  const auto la = static_cast<double>(a.shape.size()), lb = static_cast<double>(b.shape.size());
   return std::abs(la - lb) <= std::max(8.0, 0.05 * std::max(la, lb));
 }
 
@@ -108,9 +129,17 @@ class SqliSuite final : public Suite {
   std::vector<Finding> probe_point(Probe& probe, const Endpoint& endpoint, Injection& point, std::string& detail) {
     std::vector<Finding> findings;
     const auto location = probe.location(endpoint.method, endpoint.path);
-    const auto baseline = point.send(point.original);
-    const auto baseline_again = point.send(point.original);
-    const bool stable = similar(baseline, baseline_again);
+    const auto answer = [&point](const std::string& value) {
+      auto exchange = point.send(value);
+      auto answer_shape = shape(exchange, value);
+      return Answer{std::move(exchange), std::move(answer_shape)};
+    };
+    const auto baseline_answer = answer(point.original);
+    const auto baseline_again_answer = answer(point.original);
+    const auto& baseline = baseline_answer.exchange;
+    const auto& baseline_again = baseline_again_answer.exchange;
+    const bool stable = similar(baseline_answer, baseline_again_answer);
+    std::string inconclusive;
 
     // Error-based: a lone quote must not surface a database error the baseline did not have.
     if (!has_sql_error(baseline.response.body)) {
@@ -125,13 +154,19 @@ class SqliSuite final : public Suite {
     }
     // Boolean-based: a true condition answers like the baseline, a false one differently.
     if (stable) {
-      const auto truthy = point.send(point.original + "' AND '1'='1");
-      const auto falsy = point.send(point.original + "' AND '1'='2");
-      const auto truthy_num = point.send(point.original + " AND 1=1");
-      const auto falsy_num = point.send(point.original + " AND 1=2");
-      if ((similar(truthy, baseline) && !similar(falsy, baseline)) ||
-          (similar(truthy_num, baseline) && !similar(falsy_num, baseline) && !similar(truthy_num, falsy_num))) {
-        const auto& shown = similar(truthy, baseline) ? falsy : falsy_num;
+      const auto truthy = answer(point.original + "' AND '1'='1");
+      const auto falsy = answer(point.original + "' AND '1'='2");
+      const auto truthy_num = answer(point.original + " AND 1=1");
+      const auto falsy_num = answer(point.original + " AND 1=2");
+      const auto& base = baseline_answer;
+      // A 429 (or no answer) halfway through says nothing about SQL: the verdict would compare a
+      // rate limiter with a query.
+      const auto refused = [](const Answer& a) { return a.exchange.response.status == 429 || a.exchange.response.status == 0; };
+      if (refused(base) || refused(truthy) || refused(falsy) || refused(truthy_num) || refused(falsy_num)) {
+        inconclusive = "boolean probe inconclusive (rate-limited or no answer); ";
+      } else if ((similar(truthy, base) && !similar(falsy, base)) ||
+          (similar(truthy_num, base) && !similar(falsy_num, base) && !similar(truthy_num, falsy_num))) {
+        const auto& shown = similar(truthy, base) ? falsy.exchange : falsy_num.exchange;
         findings.push_back(make_finding("RSOLV-SQLI-002", location,
                                         "true condition answered like the baseline; false condition:\n" + probe.evidence(shown),
                                         "Boolean-based SQL injection in " + point.where));
@@ -163,7 +198,8 @@ class SqliSuite final : public Suite {
         break;
       }
     }
-    detail = "baseline " + std::to_string(baseline.response.status) + ", error/boolean/time payloads answered without signs of injection";
+    detail = inconclusive + "baseline " + std::to_string(baseline.response.status) +
+             ", error/boolean/time payloads answered without signs of injection";
     return findings;
   }
 };

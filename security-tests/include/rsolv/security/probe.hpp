@@ -46,6 +46,9 @@ class Probe {
   std::vector<std::string> sensitive_;
 };
 
+// Replaces every `${uuid}` in a request body with a fresh UUID (Probe::send does it for every body).
+std::string with_fresh_uuids(std::string body);
+
 // Luhn checksum over the digits of `digits` (non-digits ignored).
 bool luhn_valid(std::string_view digits);
 // Replaces every 13-19 digit Luhn-valid run (spaces and dashes allowed between digits) by a masked form.
