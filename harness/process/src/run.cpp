@@ -56,7 +56,8 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
   }
   bp::environment environment;
   if (!clear_env) environment = bp::environment(boost::this_process::environment());
-  for (const auto& [name, value] : env) environment[name] = value;
+  // set(), not operator[]: Boost 1.74's environment::find reads past shorter entries (ASan).
+  for (const auto& [name, value] : env) environment.set(name, value);
   bp::pipe out, err, in;
   std::error_code spawn_error;
   bp::child child(path, bp::args(args), bp::std_out > out, bp::std_err > err, bp::std_in < in, environment,

@@ -104,7 +104,8 @@ ServerProcess ServerProcess::start(const ServerOptions& options) {
   }
 
   bp::environment env = boost::this_process::environment();
-  for (const auto& [name, value] : options.env) env[name] = value;
+  // set(), not operator[]: Boost 1.74's environment::find reads past shorter entries (ASan).
+  for (const auto& [name, value] : options.env) env.set(name, value);
   bp::pipe out;
   std::error_code spawn_error;
   bp::child child(executable, bp::args(options.args), bp::std_out > out,
