@@ -46,6 +46,9 @@ class Db {
 struct Ack {
   std::int64_t fix_attempt_id;
   std::string outcome;
+  std::string repo;
+  int pr = 0;
+  std::size_t key = 0;
 };
 
 TEST(Crash, KillNineDuringADeploymentBurstLosesNoAcknowledgedBill) {
@@ -74,7 +77,8 @@ TEST(Crash, KillNineDuringADeploymentBurstLosesNoAcknowledgedBill) {
           if (reply.status == 201) {
             const auto answer = reply.json();
             std::lock_guard lock(mutex);
-            acked.push_back({answer.at("fix_attempt_id").get<std::int64_t>(), answer.at("outcome").get<std::string>()});
+            acked.push_back({answer.at("fix_attempt_id").get<std::int64_t>(), answer.at("outcome").get<std::string>(),
+                             "r" + std::to_string(t), i + 1, static_cast<std::size_t>(t) % keys.size()});
             ack_count.fetch_add(1);
           }
         } catch (const std::exception&) {
@@ -135,8 +139,12 @@ TEST(Crash, KillNineDuringADeploymentBurstLosesNoAcknowledgedBill) {
   again.stderr_file = (sb->dir() / "restart-stderr.txt").string();
   auto restarted = process::ServerProcess::start(again);
   HttpConnection connection(restarted.port());
-  const json retry = {{"github_org", "crash"}, {"repo_name", "r0"}, {"pr_number", 1}, {"commit_sha", "abcdef1234567"}};
-  const auto reply = connection.send("POST", "/api/v1/fix-deployments", retry.dump(), {{"x-api-key", keys[0]}});
+  // Retry a report the server acknowledged before the kill (on a loaded machine a worker's first
+  // request may have timed out unacknowledged, so not a hard-coded one).
+  const auto& first = acked.front();
+  const json retry = {
+      {"github_org", "crash"}, {"repo_name", first.repo}, {"pr_number", first.pr}, {"commit_sha", "abcdef1234567"}};
+  const auto reply = connection.send("POST", "/api/v1/fix-deployments", retry.dump(), {{"x-api-key", keys[first.key]}});
   EXPECT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.json().value("outcome", ""), "already_billed");
   EXPECT_EQ(restarted.stop(), 0);
