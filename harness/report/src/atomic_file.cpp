@@ -18,7 +18,7 @@ namespace {
 }
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
   const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string temp = (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
@@ -38,8 +38,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     }
     written += static_cast<std::size_t>(n);
   }
-  // Reports are meant to be read by others (CI artifacts), so not mkstemp's 0600.
-  if (::fchmod(fd, 0644) != 0) abandon("chmod failed");
+  if (::fchmod(fd, mode) != 0) abandon("chmod failed");
   if (::fsync(fd) != 0) abandon("fsync failed");
   if (::close(fd) != 0) {
     const int error = errno;

@@ -18,6 +18,7 @@
 
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
+#include "rsolv/report/atomic_file.hpp"
 #include "rsolv/sandbox/platform.hpp"
 #include "rsolv/sandbox/server/app.hpp"
 #include "rsolv/sandbox/server/http_server.hpp"
@@ -81,45 +82,7 @@ void serve(const ServeOptions& options, std::ostream& out) {
 }
 
 void write_private_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temp = (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const auto fail = [&](const std::string& what, int error) {
-    throw Error("cannot write " + path.string() + ": " + what + ": " + std::strerror(error));
-  };
-  const int fd = ::mkstemp(temp.data());  // mode 0600
-  if (fd < 0) fail("cannot create a temporary file in " + directory.string(), errno);
-  const auto abandon = [&](const std::string& what) {
-    const int error = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    fail(what, error);
-  };
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const auto n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      abandon("write failed");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fchmod(fd, 0600) != 0) abandon("chmod failed");
-  if (::fsync(fd) != 0) abandon("fsync failed");
-  if (::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    fail("close failed", error);
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    fail("rename failed", error);
-  }
-  const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  report::write_file_atomic(path, content, 0600);  // raw API keys: owner only
 }
 
 void seed(const std::string& db, const std::filesystem::path& out_file, std::ostream& summary) {
