@@ -1,16 +1,12 @@
 #include "rsolv/sandbox/server/serve.hpp"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <memory>
 #include <cstdlib>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
