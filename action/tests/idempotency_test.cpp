@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "rsolv/common/digest.hpp"
+
 namespace rsolv::action {
 namespace {
 

@@ -1,12 +1,12 @@
 #include "rsolv/sandbox/server/app.hpp"
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <cstdio>
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "rsolv/common/digest.hpp"
 #include "rsolv/report/prometheus.hpp"
 #include "rsolv/sandbox/database.hpp"
 
@@ -68,13 +68,6 @@ HttpResponse json_error(int status, std::string_view code, std::string_view mess
   response.status = status;
   response.body = nlohmann::json{{"error", code}, {"message", message}}.dump();
   return response;
-}
-
-std::string sha256_digest(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
 App::App(Platform& platform, AppOptions options, const Clock& clock)
@@ -153,7 +146,8 @@ HttpResponse App::dispatch(Endpoint endpoint, const HttpRequest& request, std::s
 HttpResponse App::authenticated(Endpoint endpoint, const HttpRequest& request, std::string_view query) {
   const auto key = request.header("x-api-key");
   if (!key || key->empty()) return json_error(401, "invalid_api_key", "Missing or unknown API key: send it in x-api-key.");
-  const std::string digest = sha256_digest(*key);
+  // The auth cache and the per-key limiter are keyed by the digest: no raw key sits in memory maps.
+  const std::string digest = sha256_bytes(*key);
   std::optional<CustomerId> customer;
   if (const auto cached = auth_cache_.find(digest)) {
     customer = CustomerId{*cached};

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "rsolv/common/clock.hpp"
+#include "rsolv/common/digest.hpp"
 #include "rsolv/sandbox/database.hpp"
 #include "rsolv/sandbox/platform.hpp"
 
@@ -35,7 +36,6 @@ std::variant<nlohmann::json, ApiResult> parse_object(std::string_view body);
 // ---- ids and keys ----
 std::string random_id(std::string_view prefix);  // prefix + 24 base62 characters (CSPRNG)
 std::string new_api_key();                       // rsolv_ + base64url(32 random bytes)
-std::string sha256_hex(std::string_view data);
 
 // ---- customers ----
 struct Customer {

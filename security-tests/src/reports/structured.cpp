@@ -1,9 +1,9 @@
 // JSON, JUnit and SARIF renderings of a run.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <map>
 
+#include "rsolv/common/digest.hpp"
 #include "rsolv/report/junit.hpp"
 #include "rsolv/security/reports.hpp"
 #include "rsolv/security/rules.hpp"
@@ -16,19 +16,6 @@ nlohmann::json finding_json(const Finding& finding) {
   return {{"rule_id", finding.rule_id},   {"suite", finding.suite},       {"title", finding.title},
           {"severity", to_string(finding.severity)}, {"location", finding.location}, {"evidence", finding.evidence},
           {"remediation", finding.remediation}};
-}
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 // GitHub ranks alerts by this CVSS-like score.

@@ -13,7 +13,4 @@ namespace rsolv::action {
 std::string deployment_idempotency_key(std::string_view repository, long long pr_number, std::string_view commit_sha,
                                        const std::optional<std::string>& merged_at);
 
-// Lowercase hex SHA-256 (OpenSSL).
-std::string sha256_hex(std::string_view data);
-
 }  // namespace rsolv::action

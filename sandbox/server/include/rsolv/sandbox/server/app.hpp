@@ -96,7 +96,5 @@ class App {
   std::unique_ptr<AccessLog> access_log_;
 };
 
-// The raw 32-byte SHA-256 of `data`: the per-key limiter's key, so no raw key is held in memory maps.
-std::string sha256_digest(std::string_view data);
 
 }  // namespace rsolv::sandbox::server
