@@ -111,6 +111,21 @@ for library in $(ldd "$stripped" | awk '$2 == "=>" {print $3} $1 ~ /^\// {print 
 done
 expect "every library ldd lists is in the image${missing:+ (missing:$missing)}" test -z "$missing"
 expect "the CA bundle is in the image" test -s "$rootfs/etc/ssl/certs/ca-certificates.crt"
+# The lean transport reads OpenSSL's hashed directory (/usr/lib/ssl/certs -> /etc/ssl/certs) lazily.
+hashed="$(find "$rootfs/etc/ssl/certs" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{8}\.[0-9]+' | wc -l)"
+expect "the hashed CA directory holds certificate files, not links ($hashed)" test "$hashed" -gt 0
+dangling=""
+while IFS= read -r link; do
+  target="$(readlink "$link")"
+  [[ "$target" == /* ]] || target="$(dirname "${link#"$rootfs"}")/$target"
+  [[ -e "$rootfs$target" ]] || dangling="$dangling ${link#"$rootfs"}"
+done < <(find "$rootfs" -type l)
+expect "every symlink in the image resolves inside it${dangling:+ (dangling:$dangling)}" test -z "$dangling"
+expect "OpenSSL's default paths exist in the image (/usr/lib/ssl/certs, /usr/lib/ssl/cert.pem)" \
+  test -d "$rootfs/etc/ssl/certs" -a -L "$rootfs/usr/lib/ssl/certs" -a -L "$rootfs/usr/lib/ssl/cert.pem"
+needed="$(readelf -d "$stripped" | sed -nE 's/.*Shared library: \[(.*)\]/\1/p' | tr '\n' ' ')"
+expect "the binary needs only libc, libm, libssl, libcrypto and the loader (DT_NEEDED: $needed)" \
+  bash -c '! grep -vqE "^(libc\.so\.6|libm\.so\.6|libssl\.so\.3|libcrypto\.so\.3|ld-linux-x86-64\.so\.2)$" <<<"$(tr " " "\n" <<<"$1" | awk NF)"' _ "$needed"
 expect "passwd names uid 10001" grep -q ':10001:10001:' "$rootfs/etc/passwd"
 
 # Full paths: the in-image run below starts from `env -i`, whose PATH has no sbin.

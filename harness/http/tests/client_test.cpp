@@ -6,6 +6,7 @@
 #include "rsolv/http/client.hpp"
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/scripted_server.hpp"
+#include "test_servers.hpp"
 
 namespace rsolv::http {
 namespace {
@@ -14,8 +15,13 @@ using namespace std::chrono_literals;
 using testing::Action;
 using testing::ScriptedServer;
 
-class HttpClient : public ::testing::Test {
+// Every test here runs against both transports: libcurl (the default constructors) and the lean
+// Beast/OpenSSL one, so retry, budget and keep-alive behaviour is one contract.
+class HttpClient : public ::testing::TestWithParam<std::string> {
  protected:
+  Client make(ClientOptions o, Random random) { return test::make_client(GetParam(), std::move(o), clock_, std::move(random)); }
+  // On the real clock: back-off sleeps are real.
+  Client make_real(ClientOptions o) { return test::make_client(GetParam(), std::move(o), SystemClock::instance(), Random()); }
   ClientOptions options(int retries = 3) {
     ClientOptions o;
     o.retry.max_retries = retries;
@@ -30,9 +36,9 @@ class HttpClient : public ::testing::Test {
   std::vector<std::string> log_;
 };
 
-TEST_F(HttpClient, ReturnsStatusHeadersAndBody) {
+TEST_P(HttpClient, ReturnsStatusHeadersAndBody) {
   server_.enqueue(Action::respond(201, R"({"id":7})", {{"X-Custom", "yes"}}));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"POST", server_.base_url() + "/items", {{"Content-Type", "application/json"}}, R"({"a":1})"});
   EXPECT_EQ(response.status, 201);
   EXPECT_EQ(response.body, R"({"id":7})");
@@ -46,10 +52,10 @@ TEST_F(HttpClient, ReturnsStatusHeadersAndBody) {
   EXPECT_FALSE(requests[0].header("Expect")) << "no 100-continue round trip";
 }
 
-TEST_F(HttpClient, RetriesA500ThenSucceeds) {
+TEST_P(HttpClient, RetriesA500ThenSucceeds) {
   server_.enqueue(Action::respond(500, R"({"error":"boom"})"));
   server_.enqueue(Action::respond(200, R"({"ok":true})"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/x"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.attempts, 2);
@@ -57,27 +63,27 @@ TEST_F(HttpClient, RetriesA500ThenSucceeds) {
   EXPECT_LE(clock_.total_slept(), 100ms) << "first retry waits at most the base delay";
 }
 
-TEST_F(HttpClient, Honours429RetryAfterSeconds) {
+TEST_P(HttpClient, Honours429RetryAfterSeconds) {
   server_.enqueue(Action::too_many_requests(7));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/limited"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(clock_.total_slept(), 7s);
 }
 
-TEST_F(HttpClient, Honours429RetryAfterHttpDate) {
+TEST_P(HttpClient, Honours429RetryAfterHttpDate) {
   // ManualClock starts at 1700000000 = Tue, 14 Nov 2023 22:13:20 GMT
   server_.enqueue(Action::too_many_requests(3, "Tue, 14 Nov 2023 22:13:23 GMT"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/limited"}).status, 200);
   EXPECT_EQ(clock_.total_slept(), 3s);
 }
 
-TEST_F(HttpClient, RetryAfterBeyondTheBudgetReturnsThe429) {
+TEST_P(HttpClient, RetryAfterBeyondTheBudgetReturnsThe429) {
   server_.enqueue(Action::too_many_requests(3600));
   auto o = options();
   o.total_timeout = 30000ms;
-  Client client(o, clock_, Random(1));
+  auto client = make(o, Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/limited"});
   EXPECT_EQ(response.status, 429);
   EXPECT_EQ(response.header("Retry-After"), "3600");
@@ -85,9 +91,9 @@ TEST_F(HttpClient, RetryAfterBeyondTheBudgetReturnsThe429) {
   EXPECT_EQ(clock_.total_slept(), 0ms);
 }
 
-TEST_F(HttpClient, GivesUpAfterMaxRetriesAndReturnsTheLastResponse) {
+TEST_P(HttpClient, GivesUpAfterMaxRetriesAndReturnsTheLastResponse) {
   server_.set_default(Action::respond(503, R"({"error":"unavailable"})"));
-  Client client(options(2), clock_, Random(1));
+  auto client = make(options(2), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/down"});
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(response.attempts, 3);
@@ -95,32 +101,32 @@ TEST_F(HttpClient, GivesUpAfterMaxRetriesAndReturnsTheLastResponse) {
   EXPECT_NE(log_.back().find("no retries left"), std::string::npos) << log_.back();
 }
 
-TEST_F(HttpClient, ClientErrorsAreNotRetried) {
+TEST_P(HttpClient, ClientErrorsAreNotRetried) {
   server_.set_default(Action::respond(422, R"({"error":"invalid"})"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"POST", server_.base_url() + "/x", {}, "{}"}).status, 422);
   EXPECT_EQ(server_.request_count(), 1u);
 }
 
-TEST_F(HttpClient, NotImplementedIsNotRetried) {
+TEST_P(HttpClient, NotImplementedIsNotRetried) {
   server_.set_default(Action::respond(501));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/x"}).status, 501);
   EXPECT_EQ(server_.request_count(), 1u);
 }
 
-TEST_F(HttpClient, DroppedConnectionIsRetried) {
+TEST_P(HttpClient, DroppedConnectionIsRetried) {
   server_.enqueue(Action::close_connection());
   server_.enqueue(Action::respond(200, "{}"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/flaky"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.attempts, 2);
 }
 
-TEST_F(HttpClient, RefusedConnectionThrowsAfterAllAttempts) {
+TEST_P(HttpClient, RefusedConnectionThrowsAfterAllAttempts) {
   const int port = process::find_free_port();  // nothing listens there
-  Client client(options(2), clock_, Random(1));
+  auto client = make(options(2), Random(1));
   try {
     client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/"});
     FAIL() << "expected TransportError";
@@ -130,24 +136,24 @@ TEST_F(HttpClient, RefusedConnectionThrowsAfterAllAttempts) {
   }
 }
 
-TEST_F(HttpClient, StallBeyondTheAttemptTimeoutIsRetriedThenFails) {
+TEST_P(HttpClient, StallBeyondTheAttemptTimeoutIsRetriedThenFails) {
   server_.set_default(Action::respond(200).after(3000ms));
   auto o = options(1);
   o.attempt_timeout = 200ms;
-  Client client(o, clock_, Random(1));
+  auto client = make(o, Random(1));
   const auto started = std::chrono::steady_clock::now();
   EXPECT_THROW(client.send({"GET", server_.base_url() + "/slow"}), TransportError);
   EXPECT_EQ(server_.request_count(), 2u);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms);
 }
 
-TEST_F(HttpClient, TotalBudgetStopsRetriesOnTheRealClock) {
+TEST_P(HttpClient, TotalBudgetStopsRetriesOnTheRealClock) {
   server_.set_default(Action::respond(500));
   auto o = options(50);
   o.total_timeout = 400ms;
   o.retry.base_delay = 100ms;
   o.retry.max_delay = 100ms;
-  Client client(o);  // SystemClock: sleeps are real
+  auto client = make_real(o);
   const auto started = std::chrono::steady_clock::now();
   const auto response = client.send({"GET", server_.base_url() + "/x"});
   EXPECT_EQ(response.status, 500);
@@ -155,11 +161,11 @@ TEST_F(HttpClient, TotalBudgetStopsRetriesOnTheRealClock) {
   EXPECT_LT(response.attempts, 50);
 }
 
-TEST_F(HttpClient, IdempotencyKeyIsTheSameOnEveryAttempt) {
+TEST_P(HttpClient, IdempotencyKeyIsTheSameOnEveryAttempt) {
   server_.enqueue(Action::respond(502));
   server_.enqueue(Action::close_connection());
   server_.enqueue(Action::respond(201, "{}"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   CallOptions call;
   call.idempotency_key = "rsolv-action-abc123";
   EXPECT_EQ(client.send({"POST", server_.base_url() + "/fix-deployments", {}, "{}"}, call).status, 201);
@@ -168,9 +174,9 @@ TEST_F(HttpClient, IdempotencyKeyIsTheSameOnEveryAttempt) {
   for (const auto& request : requests) EXPECT_EQ(request.header("Idempotency-Key"), "rsolv-action-abc123");
 }
 
-TEST_F(HttpClient, AutoIdempotencyKeyIsGeneratedOncePerCall) {
+TEST_P(HttpClient, AutoIdempotencyKeyIsGeneratedOncePerCall) {
   server_.enqueue(Action::respond(500));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   CallOptions call;
   call.auto_idempotency_key = true;
   client.send({"POST", server_.base_url() + "/a", {}, "{}"}, call);
@@ -182,9 +188,9 @@ TEST_F(HttpClient, AutoIdempotencyKeyIsGeneratedOncePerCall) {
   EXPECT_NE(requests[1].header("Idempotency-Key"), requests[2].header("Idempotency-Key")) << "new call, new key";
 }
 
-TEST_F(HttpClient, LogLinesNeverContainSecretHeaderValues) {
+TEST_P(HttpClient, LogLinesNeverContainSecretHeaderValues) {
   server_.enqueue(Action::respond(500));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const std::string key = "rsolv_SECRETSECRETSECRETSECRETSECRETSECRET1234";
   client.send({"GET", server_.base_url() + "/api/v1/entitlement", {{"X-Api-Key", key}, {"Stripe-Signature", "t=1,v1=abc"}}});
   ASSERT_FALSE(log_.empty());
@@ -196,57 +202,57 @@ TEST_F(HttpClient, LogLinesNeverContainSecretHeaderValues) {
   EXPECT_EQ(server_.requests()[0].header("x-api-key"), key) << "the server still receives the real key";
 }
 
-TEST_F(HttpClient, ConnectsFromTheGivenLoopbackSourceAddress) {
+TEST_P(HttpClient, ConnectsFromTheGivenLoopbackSourceAddress) {
   auto o = options();
   o.source_address = "127.0.0.2";
-  Client client(o, clock_, Random(1));
+  auto client = make(o, Random(1));
   // The scripted server listens on 127.0.0.1 only; loopback routes 127.0.0.2 to it.
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/from"}).status, 200);
   EXPECT_EQ(server_.requests().at(0).client_ip, "127.0.0.2");
-  Client plain(options(), clock_, Random(1));
+  auto plain = make(options(), Random(1));
   plain.send({"GET", server_.base_url() + "/from"});
   EXPECT_EQ(server_.requests().at(1).client_ip, "127.0.0.1");
 }
 
-TEST_F(HttpClient, KeepsTheConnectionAliveBetweenCalls) {
-  Client client(options(), clock_, Random(1));
+TEST_P(HttpClient, KeepsTheConnectionAliveBetweenCalls) {
+  auto client = make(options(), Random(1));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.send({"GET", server_.base_url() + "/ping"}).status, 200);
   EXPECT_EQ(server_.request_count(), 3u);
 }
 
-TEST_F(HttpClient, Honours503RetryAfter) {
+TEST_P(HttpClient, Honours503RetryAfter) {
   server_.enqueue(Action::respond(503, R"({"error":"maintenance"})", {{"Retry-After", "2"}}));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/maintenance"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(clock_.total_slept(), 2s);
 }
 
-TEST_F(HttpClient, RetryAfterAboveTheClientsCeilingReturnsAtOnceEvenWithinBudget) {
+TEST_P(HttpClient, RetryAfterAboveTheClientsCeilingReturnsAtOnceEvenWithinBudget) {
   server_.enqueue(Action::too_many_requests(30));
   auto o = options();
   o.retry.max_retry_after = 10s;  // the budget (60 s) would allow it; the policy does not
-  Client client(o, clock_, Random(1));
+  auto client = make(o, Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/limited"});
   EXPECT_EQ(response.status, 429);
   EXPECT_EQ(server_.request_count(), 1u);
   EXPECT_EQ(clock_.total_slept(), 0ms);
 }
 
-TEST_F(HttpClient, UnparseableRetryAfterFallsBackToJitteredBackoff) {
+TEST_P(HttpClient, UnparseableRetryAfterFallsBackToJitteredBackoff) {
   server_.enqueue(Action::too_many_requests(5, "soon-ish"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/limited"}).status, 200);
   EXPECT_LE(clock_.total_slept(), 100ms) << "the base delay, not 5 s";
 }
 
-TEST_F(HttpClient, BackoffSleepsNeverPassTheTotalBudget) {
+TEST_P(HttpClient, BackoffSleepsNeverPassTheTotalBudget) {
   server_.set_default(Action::respond(500));
   auto o = options(20);
   o.retry.base_delay = 1000ms;
   o.retry.max_delay = 1000ms;
   o.total_timeout = 3000ms;
-  Client client(o, clock_, Random(7));
+  auto client = make(o, Random(7));
   const auto response = client.send({"GET", server_.base_url() + "/x"});
   EXPECT_EQ(response.status, 500);
   EXPECT_LT(clock_.total_slept(), 3000ms);
@@ -256,9 +262,9 @@ TEST_F(HttpClient, BackoffSleepsNeverPassTheTotalBudget) {
   EXPECT_NE(log_.back().find("would pass the 3000 ms budget"), std::string::npos) << log_.back();
 }
 
-TEST_F(HttpClient, ZeroRetriesMeansOneAttempt) {
+TEST_P(HttpClient, ZeroRetriesMeansOneAttempt) {
   server_.set_default(Action::respond(503));
-  Client client(options(0), clock_, Random(1));
+  auto client = make(options(0), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/x"});
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(response.attempts, 1);
@@ -266,46 +272,46 @@ TEST_F(HttpClient, ZeroRetriesMeansOneAttempt) {
   EXPECT_EQ(clock_.total_slept(), 0ms);
 }
 
-TEST_F(HttpClient, RetryOn5xxCanBeTurnedOff) {
+TEST_P(HttpClient, RetryOn5xxCanBeTurnedOff) {
   server_.set_default(Action::respond(500));
   auto o = options();
   o.retry.retry_on_5xx = false;
-  Client client(o, clock_, Random(1));
+  auto client = make(o, Random(1));
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/x"}).status, 500);
   EXPECT_EQ(server_.request_count(), 1u);
 }
 
-TEST_F(HttpClient, TruncatedResponseIsRetried) {
+TEST_P(HttpClient, TruncatedResponseIsRetried) {
   server_.enqueue(Action::respond(200, R"({"balance":100})").truncated(5));
   server_.enqueue(Action::respond(200, R"({"balance":99})"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/credits"});
   EXPECT_EQ(response.attempts, 2);
   EXPECT_EQ(response.body, R"({"balance":99})") << "no bytes of the cut-off attempt";
 }
 
-TEST_F(HttpClient, ResetConnectionIsRetried) {
+TEST_P(HttpClient, ResetConnectionIsRetried) {
   server_.enqueue(Action::reset_connection());
   server_.enqueue(Action::respond(200, "{}"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/flaky"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.attempts, 2);
 }
 
-TEST_F(HttpClient, FinalResponseCarriesOnlyTheLastAttemptsHeadersAndBody) {
+TEST_P(HttpClient, FinalResponseCarriesOnlyTheLastAttemptsHeadersAndBody) {
   server_.enqueue(Action::respond(502, "first body", {{"X-Attempt", "1"}, {"X-Only-First", "yes"}}));
   server_.enqueue(Action::respond(200, "second body", {{"X-Attempt", "2"}}));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto response = client.send({"GET", server_.base_url() + "/x"});
   EXPECT_EQ(response.body, "second body");
   EXPECT_EQ(response.header("x-attempt"), "2");
   EXPECT_FALSE(response.header("X-Only-First"));
 }
 
-TEST_F(HttpClient, CallersOwnIdempotencyKeyHeaderIsKeptAndNotDuplicated) {
+TEST_P(HttpClient, CallersOwnIdempotencyKeyHeaderIsKeptAndNotDuplicated) {
   server_.enqueue(Action::respond(500));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   CallOptions call;
   call.auto_idempotency_key = true;
   client.send({"POST", server_.base_url() + "/x", {{"idempotency-key", "caller-key-1"}}, "{}"}, call);
@@ -319,10 +325,10 @@ TEST_F(HttpClient, CallersOwnIdempotencyKeyHeaderIsKeptAndNotDuplicated) {
   }
 }
 
-TEST_F(HttpClient, LargeBodyArrivesIntact) {
+TEST_P(HttpClient, LargeBodyArrivesIntact) {
   std::string body(512 * 1024, 'a');
   for (std::size_t i = 0; i < body.size(); i += 997) body[i] = static_cast<char>('a' + (i / 997) % 26);
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"PUT", server_.base_url() + "/blob", {{"Content-Type", "application/octet-stream"}}, body}).status, 200);
   const auto requests = server_.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -330,9 +336,9 @@ TEST_F(HttpClient, LargeBodyArrivesIntact) {
   EXPECT_TRUE(requests[0].body == body) << "received " << requests[0].body.size() << " bytes";
 }
 
-TEST_F(HttpClient, HeadRequestGetsHeadersWithoutBodyAndTheConnectionStaysUsable) {
+TEST_P(HttpClient, HeadRequestGetsHeadersWithoutBodyAndTheConnectionStaysUsable) {
   server_.set_default(Action::respond(200, "0123456789"));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   const auto head = client.send({"HEAD", server_.base_url() + "/x"});
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.body, "");
@@ -341,10 +347,10 @@ TEST_F(HttpClient, HeadRequestGetsHeadersWithoutBodyAndTheConnectionStaysUsable)
   EXPECT_EQ(server_.requests().at(0).method, "HEAD");
 }
 
-TEST_F(HttpClient, OneLogLinePerAttemptSayingWhatHappensNext) {
+TEST_P(HttpClient, OneLogLinePerAttemptSayingWhatHappensNext) {
   server_.enqueue(Action::close_connection());  // first, on a fresh connection (see below)
   server_.enqueue(Action::respond(500));
-  Client client(options(), clock_, Random(1));
+  auto client = make(options(), Random(1));
   client.send({"GET", server_.base_url() + "/x"});
   ASSERT_EQ(log_.size(), 3u);
   EXPECT_NE(log_[0].find("failed"), std::string::npos) << log_[0];
@@ -354,11 +360,11 @@ TEST_F(HttpClient, OneLogLinePerAttemptSayingWhatHappensNext) {
   EXPECT_NE(log_[2].find("-> 200"), std::string::npos) << log_[2];
 }
 
-TEST_F(HttpClient, DropOnAReusedConnectionIsResentOnceByLibcurlWithTheSameKey) {
-  // libcurl resends a request by itself when a kept-alive connection closes before any byte of
-  // the answer (it cannot tell a stale connection from a crash): one attempt here, two requests
-  // upstream. Fault tests that want the client's own retry must drop a fresh connection.
-  Client client(options(), clock_, Random(1));
+TEST_P(HttpClient, DropOnAReusedConnectionIsResentOnceByTheTransportWithTheSameKey) {
+  // Both transports resend a request by themselves when a kept-alive connection closes before any
+  // byte of the answer (a stale connection cannot be told from a crash): one attempt here, two
+  // requests upstream. Fault tests that want the client's own retry must drop a fresh connection.
+  auto client = make(options(), Random(1));
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/warm-up"}).status, 200);
   server_.enqueue(Action::close_connection());
   CallOptions call;
@@ -372,9 +378,9 @@ TEST_F(HttpClient, DropOnAReusedConnectionIsResentOnceByLibcurlWithTheSameKey) {
   EXPECT_EQ(requests[2].header("Idempotency-Key"), "key-1");
 }
 
-TEST_F(HttpClient, TransportErrorNamesTheUrlButNotTheKey) {
+TEST_P(HttpClient, TransportErrorNamesTheUrlButNotTheKey) {
   const int port = process::find_free_port();
-  Client client(options(0), clock_, Random(1));
+  auto client = make(options(0), Random(1));
   const std::string key = "rsolv_TOPSECRETKEYVALUE";
   try {
     client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/api/v1/entitlement", {{"X-Api-Key", key}}});
@@ -387,6 +393,8 @@ TEST_F(HttpClient, TransportErrorNamesTheUrlButNotTheKey) {
   }
   for (const auto& line : log_) EXPECT_EQ(line.find("TOPSECRET"), std::string::npos) << line;
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, HttpClient, test::kTransports, test::transport_name);
 
 }  // namespace
 }  // namespace rsolv::http

@@ -21,11 +21,51 @@ TEST(RetryAfter, HttpDateFormats) {
   EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", kNow), 0ms) << "dates in the past mean now";
 }
 
+TEST(RetryAfter, HttpDateDetails) {
+  EXPECT_EQ(parse_retry_after("Tue Nov  4 22:13:30 2025", kNow)->count(), (1762294410LL - 1700000000LL) * 1000)
+      << "asctime pads a one-digit day with a space";
+  EXPECT_EQ(parse_retry_after("Fri, 01 Mar 2024 00:00:00 GMT", kNow)->count(), (1709251200LL - 1700000000LL) * 1000);
+  EXPECT_EQ(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", kNow)->count(), (1709164800LL - 1700000000LL) * 1000)
+      << "leap day";
+  EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", kNow), 0ms) << "two-digit year 94 is 1994, in the past";
+  EXPECT_EQ(parse_retry_after("Monday, 01-Jan-24 00:00:00 GMT", kNow)->count(), (1704067200LL - 1700000000LL) * 1000);
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:13:20 GMT", kNow), 0ms);
+  EXPECT_EQ(parse_retry_after("86400000000", kNow), std::chrono::milliseconds(365LL * 24 * 3600 * 1000))
+      << "absurd delays are capped, not overflowed";
+}
+
 TEST(RetryAfter, GarbageIsIgnored) {
   EXPECT_FALSE(parse_retry_after("", kNow));
   EXPECT_FALSE(parse_retry_after("soon", kNow));
   EXPECT_FALSE(parse_retry_after("12abc", kNow));
   EXPECT_FALSE(parse_retry_after("-5", kNow));
+  EXPECT_FALSE(parse_retry_after("+5", kNow));
+  EXPECT_FALSE(parse_retry_after("1.5", kNow));
+}
+
+TEST(RetryAfter, MalformedDatesAreIgnored) {
+  for (const char* value : {
+           "Tue, 14 Nov 2023 22:13:30 UTC",    // not GMT
+           "Tue, 14 Nov 2023 24:00:00 GMT",    // hour
+           "Tue, 14 Nov 2023 22:60:00 GMT",    // minute
+           "Tue, 14 Nov 2023 22:13:61 GMT",    // second
+           "Tue, 31 Feb 2023 22:13:30 GMT",    // no such day
+           "Tue, 29 Feb 2023 22:13:30 GMT",    // not a leap year
+           "Tue, 14 Nov 23 22:13:30 GMT",      // IMF-fixdate needs four digits
+           "Tue, 4 Nov 2023 22:13:30 GMT",     // and a two-digit day
+           "Tue, 14 Nvm 2023 22:13:30 GMT",    // month
+           "Tsd, 14 Nov 2023 22:13:30 GMT",    // weekday
+           "14 Nov 2023 22:13:30 GMT",         // no weekday
+           "Tue, 14 Nov 2023 22:13 GMT",       // no seconds
+           "Tue, 14 Nov 2023 2:13:30 GMT",     // one-digit hour
+           "Tue, 14 Nov 2023 22:13:30 GMT x",  // trailing junk
+           "Tuesday, 14-Nov-2023 22:13:30 GMT",  // RFC 850 has two-digit years
+           "Tue, 14-Nov-23 22:13:30 GMT",      // RFC 850 spells the weekday out
+           "Tue Nov 14 22:13:30 23",           // asctime has four-digit years
+           "Tue Nov 14 22:13:30",              // asctime without year
+       }) {
+    EXPECT_FALSE(parse_retry_after(value, kNow)) << value;
+  }
 }
 
 TEST(Backoff, FullJitterStaysUnderTheExponentialCap) {

@@ -1,8 +1,10 @@
 #pragma once
-// A libcurl (OpenSSL) HTTP client for the action, the simulator and the security probes:
-// connect/total timeouts, retry with exponential back-off and full jitter on network errors,
-// 5xx and 429 (honouring Retry-After), one Idempotency-Key kept across the retries of a call,
-// and secret headers redacted in every log line. Not for the load generator's hot path.
+// An HTTP client for the action, the simulator and the security probes: connect/total timeouts,
+// retry with exponential back-off and full jitter on network errors, 5xx and 429 (honouring
+// Retry-After), one Idempotency-Key kept across the retries of a call, and secret headers redacted
+// in every log line. Not for the load generator's hot path.
+// The bytes travel through a Transport (transport.hpp): libcurl by default (curl_transport.cpp),
+// or the lean Beast/OpenSSL one (beast_transport.hpp) for programs whose start-up time counts.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -91,11 +93,18 @@ struct CallOptions {
   bool auto_idempotency_key = false;
 };
 
+class Transport;
+
 // Not thread-safe: one Client per thread. It keeps its connection alive between calls.
 class Client {
  public:
+  // libcurl transport (defined in curl_transport.cpp, so programs that never call these do not
+  // link libcurl).
   explicit Client(ClientOptions options = {}, Clock& clock = SystemClock::instance());
   Client(ClientOptions options, Clock& clock, Random random);
+  // Any transport, e.g. make_lean_transport().
+  Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock = SystemClock::instance());
+  Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock, Random random);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -113,11 +122,10 @@ class Client {
   std::chrono::milliseconds backoff_delay(int retry, std::optional<std::chrono::milliseconds> retry_after);
 
  private:
-  struct Impl;
   ClientOptions options_;
   Clock* clock_;
   Random random_;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Transport> transport_;
 };
 
 // Parses a Retry-After value: delta-seconds or an HTTP-date, relative to `now`.

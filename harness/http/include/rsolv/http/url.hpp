@@ -1,0 +1,47 @@
+#pragma once
+// URL parts and proxy selection for the lean transport (beast_transport.cpp); public so tests can
+// check the rules directly.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rsolv::http {
+
+struct Url {
+  std::string scheme;    // lower case: "http" or "https"
+  std::string host;      // without IPv6 brackets
+  std::string port;      // always set: the default port of the scheme when absent
+  std::string target;    // path and query, "/" when empty; no fragment
+  std::string userinfo;  // "user:pass" as written (percent-encoded), usually empty
+  bool port_given = false;
+  bool ipv6() const { return host.find(':') != std::string::npos; }
+  // host[:port] as a Host header or CONNECT authority: brackets for IPv6, default port left out
+  // for the Host header (`with_default_port` false) and kept for CONNECT.
+  std::string authority(bool with_default_port) const;
+};
+
+// Throws rsolv::Error with one line saying what is wrong with `text` (credentials never echoed).
+// Only http and https (and, for proxies, a missing scheme meaning http) are accepted.
+Url parse_url(std::string_view text, bool default_scheme_http = false);
+
+// The URL without userinfo, for log and error lines.
+std::string url_for_log(const Url& url);
+
+// curl's no_proxy rules: comma (or space) separated entries; "*" alone matches every host; an
+// entry matches the host itself or any host in its domain (a leading dot is ignored:
+// "example.com" and ".example.com" both match www.example.com but not badexample.com); IPv6
+// addresses without brackets; IP addresses may carry a CIDR suffix ("10.0.0.0/8"). Loopback is
+// proxied like any other host unless listed (curl does the same).
+bool no_proxy_matches(std::string_view no_proxy, std::string_view host);
+
+using Getenv = std::function<const char*(const char*)>;
+
+// The proxy curl would take from the environment for a request to `url`: for http only
+// http_proxy (lower case; the upper-case name is ignored, as curl does, because CGI servers set
+// HTTP_PROXY from a request header), for https https_proxy or HTTPS_PROXY, else all_proxy or
+// ALL_PROXY; none when no_proxy (or NO_PROXY) matches the host. Throws rsolv::Error for a proxy
+// URL that is not http:// (credentials never echoed).
+std::optional<Url> proxy_for(const Url& url, const Getenv& getenv);
+
+}  // namespace rsolv::http

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "rsolv/common/error.hpp"
+#include "rsolv/http/url.hpp"
+
+namespace rsolv::http {
+namespace {
+
+TEST(Url, PartsAndDefaults) {
+  const auto url = parse_url("HTTPS://API.Example.com/api/v1/x?q=1#frag");
+  EXPECT_EQ(url.scheme, "https");
+  EXPECT_EQ(url.host, "api.example.com");
+  EXPECT_EQ(url.port, "443");
+  EXPECT_EQ(url.target, "/api/v1/x?q=1");
+  EXPECT_EQ(url.authority(false), "api.example.com");
+  EXPECT_EQ(url.authority(true), "api.example.com:443");
+  EXPECT_EQ(parse_url("http://h").target, "/");
+  EXPECT_EQ(parse_url("http://h?x").target, "/?x");
+  EXPECT_EQ(parse_url("http://h:8080/").authority(false), "h:8080");
+}
+
+TEST(Url, Ipv6LiteralsKeepTheirBracketsOnlyOnTheWire) {
+  const auto url = parse_url("http://[::1]:4000/health");
+  EXPECT_EQ(url.host, "::1");
+  EXPECT_EQ(url.port, "4000");
+  EXPECT_EQ(url.authority(false), "[::1]:4000");
+  EXPECT_EQ(parse_url("https://[2001:db8::7]/").authority(true), "[2001:db8::7]:443");
+}
+
+TEST(Url, BadUrlsAreOneLineErrorsWithoutCredentials) {
+  for (const char* text : {"ftp://h/x", "http://h:0/", "http://h:99999/", "http://h:12ab/", "http://[::1/", "http:///x",
+                           "no-scheme.example/x", "gopher://user:hunter2@h/"}) {
+    try {
+      parse_url(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+      EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(NoProxy, CurlsMatchingRules) {
+  struct Case {
+    const char* list;
+    const char* host;
+    bool bypass;
+  };
+  const Case cases[] = {
+      {"*", "anything.example", true},
+      {"example.com", "example.com", true},
+      {"example.com", "api.EXAMPLE.com", true},
+      {".example.com", "example.com", true},
+      {".example.com", "www.example.com", true},
+      {"example.com", "badexample.com", false},
+      {"example.com", "example.com.org", false},
+      {"a.test, example.com ,b.test", "x.example.com", true},
+      {"example.com.", "example.com", true},
+      {"", "example.com", false},
+      {"*.example.com", "www.example.com", false},  // * is a wildcard only alone
+      // Addresses match addresses (exactly or by CIDR), never domains, and names are not resolved.
+      {"127.0.0.1", "127.0.0.1", true},
+      {"127.0.0.1", "127.0.0.2", false},
+      {".0.0.1", "127.0.0.1", false},
+      {"10.0.0.0/8", "10.200.3.4", true},
+      {"10.0.0.0/8", "11.0.0.1", false},
+      {"::1", "::1", true},
+      {"[::1]", "::1", true},
+      {"2001:db8::/32", "2001:db8:1::5", true},
+      {"10.0.0.0/8", "::1", false},
+      {"localhost", "127.0.0.1", false},
+  };
+  for (const auto& [list, host, bypass] : cases) EXPECT_EQ(no_proxy_matches(list, host), bypass) << list << " vs " << host;
+}
+
+TEST(ProxyFor, PicksTheVariableCurlWould) {
+  std::map<std::string, std::string> env;
+  const Getenv getenv = [&](const char* name) -> const char* {
+    const auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  const auto http = parse_url("http://api.example.com/x");
+  const auto https = parse_url("https://api.example.com/x");
+  EXPECT_FALSE(proxy_for(http, getenv));
+  env["HTTP_PROXY"] = "http://upper:3128";
+  EXPECT_FALSE(proxy_for(http, getenv)) << "HTTP_PROXY is ignored";
+  env["http_proxy"] = "proxy.local:3128";
+  EXPECT_EQ(proxy_for(http, getenv)->authority(true), "proxy.local:3128");
+  EXPECT_FALSE(proxy_for(https, getenv));
+  env["HTTPS_PROXY"] = "http://secure-proxy";
+  EXPECT_EQ(proxy_for(https, getenv)->authority(true), "secure-proxy:1080") << "curl's default proxy port";
+  env["https_proxy"] = "http://lower:8080";
+  EXPECT_EQ(proxy_for(https, getenv)->host, "lower");
+  env["NO_PROXY"] = "example.com";
+  EXPECT_FALSE(proxy_for(https, getenv));
+  env["no_proxy"] = "other.test";
+  EXPECT_TRUE(proxy_for(https, getenv)) << "no_proxy wins over NO_PROXY";
+  env = {{"ALL_PROXY", "http://all:1"}};
+  EXPECT_EQ(proxy_for(http, getenv)->host, "all");
+  env = {{"https_proxy", "socks5://user:hunter2@p:1"}};
+  try {
+    proxy_for(https, getenv);
+    ADD_FAILURE() << "a socks proxy was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()).find("hunter2"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace rsolv::http
