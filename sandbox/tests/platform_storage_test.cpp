@@ -107,10 +107,26 @@ TEST_F(PlatformStorage, ReopeningManyTimesKeepsDataAndTheSchema) {
     platform_.reset();
     open();
   }
-  EXPECT_EQ(user_version(), 1);
+  EXPECT_EQ(user_version(), 2);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master"), objects);
   ASSERT_TRUE(platform().authenticate(key));
   EXPECT_EQ(platform().authenticate(key)->value, id.value);
+  EXPECT_EQ(balance(id), 5);
+}
+
+TEST_F(PlatformStorage, AVersionOneFileIsUpgradedInPlaceKeepingItsData) {
+  std::string key;
+  const auto id = onboard("upgrade@example.com", &key);
+  platform_.reset();
+  {
+    // What a sandbox built before migration 2 left behind.
+    Connection db(db_path());
+    db.exec("DROP TABLE stripe_subscriptions; PRAGMA user_version = 1;");
+  }
+  open();
+  EXPECT_EQ(user_version(), 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'stripe_subscriptions'"), 1);
+  ASSERT_TRUE(platform().authenticate(key));
   EXPECT_EQ(balance(id), 5);
 }
 
@@ -138,7 +154,7 @@ TEST_F(PlatformStorage, ConcurrentOpensOfAFreshFileMigrateOnce) {
     Connection db(path);
     Statement version(db, "PRAGMA user_version");
     version.step();
-    EXPECT_EQ(version.int64(0), 1);
+    EXPECT_EQ(version.int64(0), 2);
   }
 }
 

@@ -332,7 +332,7 @@ TEST_F(PlatformTest, ReopeningKeepsDataAndMigratesNothingTwice) {
   Connection db(path_.string());
   Statement version(db, "PRAGMA user_version");
   version.step();
-  EXPECT_EQ(version.int64(0), 1);
+  EXPECT_EQ(version.int64(0), 2);
 }
 
 }  // namespace

@@ -153,6 +153,83 @@ TEST_F(PlatformWebhooks, InvoiceBeforeSubscriptionCreatedStillLinksTheSubscripti
   EXPECT_EQ(balance(id), 70);
 }
 
+// ---- Stripe does not order deliveries: per subscription, the newest event (event.created) wins ----
+
+// The same event shape, created at `created` (unix seconds).
+json created_at(json event, std::int64_t created) {
+  event["created"] = created;
+  return event;
+}
+
+TEST_F(PlatformWebhooks, ALateSubscriptionCreatedDoesNotUndoItsActivation) {
+  const auto [id, cus] = billed("latecreated@example.com");
+  EXPECT_EQ(status_of(deliver(created_at(
+                event("evt_lc_updated", "customer.subscription.updated", subscription(cus, "active")), 1760000010))),
+            "processed");
+  const auto late = deliver(created_at(
+      event("evt_lc_created", "customer.subscription.created", subscription(cus, "incomplete")), 1760000002));
+  EXPECT_EQ(status_of(late), "ignored");
+  EXPECT_EQ(me(id)["subscription_state"], "active");
+  EXPECT_EQ(me(id)["subscription_type"], "pro");
+}
+
+TEST_F(PlatformWebhooks, AnOlderUpdateArrivingLastIsIgnoredANewerOneApplies) {
+  const auto [id, cus] = billed("olderupdate@example.com");
+  deliver(created_at(event("evt_ou_new", "customer.subscription.updated", subscription(cus, "past_due")), 1760000020));
+  EXPECT_EQ(status_of(deliver(created_at(
+                event("evt_ou_old", "customer.subscription.updated", subscription(cus, "active", true)), 1760000010))),
+            "ignored");
+  EXPECT_EQ(me(id)["subscription_state"], "past_due");
+  EXPECT_EQ(me(id)["cancel_at_period_end"], false);
+  EXPECT_EQ(status_of(deliver(created_at(
+                event("evt_ou_newer", "customer.subscription.updated", subscription(cus, "active")), 1760000030))),
+            "processed");
+  EXPECT_EQ(me(id)["subscription_state"], "active");
+}
+
+TEST_F(PlatformWebhooks, AFailureOlderThanTheAppliedPaymentLeavesTheStateActive) {
+  const auto [id, cus] = billed("olderfailure@example.com");
+  auto paid = pro_invoice(cus);
+  paid["parent"] = {{"type", "subscription_details"}, {"subscription_details", {{"subscription", "sub_fixture"}}}};
+  deliver(created_at(event("evt_of_paid", "invoice.payment_succeeded", paid), 1760259201));
+  auto failed = paid;
+  failed["attempt_count"] = 1;
+  EXPECT_EQ(status_of(deliver(created_at(event("evt_of_failed", "invoice.payment_failed", failed), 1760000003))),
+            "ignored");
+  EXPECT_EQ(me(id)["subscription_state"], "active");
+  EXPECT_EQ(balance(id), 70);
+}
+
+TEST_F(PlatformWebhooks, NothingRevivesADeletedSubscriptionButItsLatePaymentStillCredits) {
+  const auto [id, cus] = billed("afterdelete@example.com");
+  deliver(created_at(event("evt_ad_created", "customer.subscription.created", subscription(cus, "active")), 1760000000));
+  EXPECT_EQ(status_of(deliver(created_at(
+                event("evt_ad_deleted", "customer.subscription.deleted", subscription(cus, "canceled")), 1760000005))),
+            "processed");
+  // An update Stripe sent later than the deletion, and one from before it, both arrive afterwards.
+  for (const auto& [event_id, created] : {std::pair{"evt_ad_later", 1760000009}, std::pair{"evt_ad_before", 1760000001}}) {
+    EXPECT_EQ(status_of(deliver(created_at(
+                  event(event_id, "customer.subscription.updated", subscription(cus, "active")), created))),
+              "ignored")
+        << event_id;
+  }
+  auto invoice = pro_invoice(cus);
+  invoice["parent"] = {{"type", "subscription_details"}, {"subscription_details", {{"subscription", "sub_fixture"}}}};
+  EXPECT_EQ(status_of(deliver(created_at(event("evt_ad_invoice", "invoice.payment_succeeded", invoice), 1760000003))),
+            "processed");
+  const auto customer = me(id);
+  EXPECT_EQ(customer["subscription_type"], "pay_as_you_go");
+  EXPECT_TRUE(customer["subscription_state"].is_null());
+  EXPECT_EQ(customer["credit_balance"], 70) << "the payment was collected, so its credits are granted";
+  // A new subscription for the same customer is a new timeline.
+  auto renewed = subscription(cus, "active");
+  renewed["id"] = "sub_second";
+  EXPECT_EQ(status_of(deliver(created_at(event("evt_ad_second", "customer.subscription.created", renewed), 1760000001))),
+            "processed");
+  EXPECT_EQ(me(id)["subscription_type"], "pro");
+  EXPECT_EQ(me(id)["stripe_subscription_id"], "sub_second");
+}
+
 TEST_F(PlatformWebhooks, FirstAttachGrantsFiveAndLaterAttachesDoNot) {
   const auto id = onboard("attach@example.com");
   {

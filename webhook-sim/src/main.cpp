@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
   auto* flow = app.add_subcommand("flow", "Send a whole lifecycle (pro-signup, renewal, ...) with shared ids");
   flow->add_option("name", flow_name, "built-in flow name (see `flows`) or a flow .yaml file")->required();
   add_send_options(*flow, flow_args);
+  flow->add_option("--start", flow_args.start,
+                   "created of the first event: unix seconds or +/-DURATION from now (default now); continue a "
+                   "subscription's timeline after a flow with later steps, e.g. +721h");
 
   ws::ListenArgs listen_args;
   auto* listen = app.add_subcommand("listen", "Receive webhooks: verify signatures, print JSON lines, answer with set codes");

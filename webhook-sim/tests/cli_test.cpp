@@ -149,3 +149,32 @@ TEST(Cli, RepeatedEditsBeforeTheEventNameAndFlowPrinting) {
   EXPECT_EQ(count, 9);
   EXPECT_EQ(subscriptions.size(), 1u);
 }
+
+// --start places a flow on a timeline: the first event's `created` is the start, later steps keep
+// their offsets, so a second flow on the same subscription can begin after the first one ended.
+TEST(Cli, FlowStartSetsTheTimelineAbsoluteOrFromNow) {
+  const auto created_of = [](const std::string& out) {
+    std::vector<std::int64_t> created;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) created.push_back(nlohmann::json::parse(line)["created"]);
+    return created;
+  };
+  const auto absolute = sim({"flow", "cancel-at-period-end", "--print", "--compact", "--start", "1767225600"});
+  ASSERT_EQ(absolute.exit_code, 0) << absolute.err;
+  EXPECT_EQ(created_of(absolute.out), (std::vector<std::int64_t>{1767225600, 1767225600 + 2592000}));
+
+  const auto before = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto later = sim({"flow", "renewal", "--print", "--compact", "--start", "+721h"});
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  const auto first = created_of(later.out).front();
+  EXPECT_GE(first, before + 721 * 3600);
+  EXPECT_LE(first, before + 721 * 3600 + 60);
+
+  for (const std::string bad : {"tomorrow", "+3", "-", "0", "17x"}) {
+    const auto result = sim({"flow", "renewal", "--print", "--start", bad});
+    EXPECT_EQ(result.exit_code, 2) << bad << ": " << result.out;
+    EXPECT_NE(result.err.find("--start"), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+}

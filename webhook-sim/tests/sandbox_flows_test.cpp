@@ -2,6 +2,7 @@
 // through the states platform-api.md gives for those events.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 
 #include "sandbox_support.hpp"
@@ -103,4 +104,38 @@ TEST_F(SandboxFlows, CancelNowDowngradesAtOnceKeepingCredits) {
   walk("cancel-now", customer,
        {{0, {{"subscription_type", "pay_as_you_go"}, {"subscription_state", nullptr}, {"credit_balance", credits},
              {"has_billing", true}}}});
+}
+
+// Flows chained on ONE subscription follow its timeline, as in Stripe where a renewal comes a month
+// after the sign-up: each `rsolv-webhook-sim flow ... --subscription S --start T` begins after the
+// previous flow ended. The platform orders a subscription's events by event.created, so a flow
+// started earlier than the last one applied only adds its credits and leaves the state alone.
+TEST_F(SandboxFlows, FlowsChainedOnOneSubscriptionWithStartFollowItsTimeline) {
+  const auto customer = sandbox_->new_customer();
+  const std::string subscription = "sub_chained" + customer.stripe_id.substr(4, 12);
+  const auto t0 = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count() - 90 * 86400;
+  const auto flow = [&](const std::string& name, std::int64_t start) {
+    const auto result = rsolv::process::run(
+        std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim",
+        {"flow", name, "--forward-to", sandbox_->webhook_url(), "--customer", customer.stripe_id, "--subscription",
+         subscription, "--start", std::to_string(start), "--quiet"},
+        {{"RSOLV_WEBHOOK_SECRET", kSecret}});
+    EXPECT_EQ(result.exit_code, 0) << name << ": " << result.out << result.err;
+    return billing_state(sandbox_->state(customer));
+  };
+  const auto credits = sandbox_->state(customer)["credit_balance"].get<int>();
+  auto state = flow("pro-signup", t0);
+  EXPECT_EQ(state["subscription_state"], "active");
+  state = flow("renewal", t0 + 30 * 86400);
+  EXPECT_EQ(state["subscription_state"], "active");
+  EXPECT_EQ(state["credit_balance"], credits + 120);
+  state = flow("failed-renewal", t0 + 60 * 86400);
+  EXPECT_EQ(state["subscription_state"], "past_due");
+  state = flow("renewal", t0 + 45 * 86400);  // older than the failure already applied
+  EXPECT_EQ(state["subscription_state"], "past_due");
+  EXPECT_EQ(state["credit_balance"], credits + 180);
+  state = flow("cancel-now", t0 + 61 * 86400);
+  EXPECT_EQ(state["subscription_type"], "pay_as_you_go");
+  EXPECT_EQ(state["credit_balance"], credits + 180);
 }

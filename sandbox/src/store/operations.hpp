@@ -61,6 +61,17 @@ void update_subscription(Connection& db, std::int64_t customer_id, const std::st
                          const std::optional<std::string>& state, bool cancel_at_period_end,
                          const std::optional<std::string>& subscription_id);
 
+// ---- subscription timelines (Stripe does not order deliveries) ----
+struct SubscriptionTimeline {
+  bool known = false;    // an event of this subscription was applied before
+  bool deleted = false;  // terminal: Stripe never revives a deleted subscription
+  std::int64_t last_event_created = 0;
+};
+SubscriptionTimeline load_timeline(Connection& db, const std::string& subscription_id);
+// Records that an event created at `created` (when the event says) set this subscription's state.
+void advance_timeline(Connection& db, std::int64_t customer_id, const std::string& subscription_id,
+                      std::optional<std::int64_t> created, bool deleted);
+
 // ---- ledger ----
 // Adds `amount` (negative to consume) to the balance and appends the ledger row in the caller's
 // transaction; returns the new balance. A negative result violates the schema's CHECK and throws.

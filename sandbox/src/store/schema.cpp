@@ -8,7 +8,7 @@ namespace rsolv::sandbox {
 namespace {
 
 // Append-only list: a released migration is never edited, a change is a new entry.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE customers (
   id INTEGER PRIMARY KEY,
@@ -88,6 +88,17 @@ CREATE TABLE webhook_events (
   customer_id INTEGER REFERENCES customers(id),
   outcome TEXT NOT NULL CHECK (outcome IN ('processed', 'ignored')),
   received_at INTEGER NOT NULL
+);
+)sql",
+    // 2: Stripe does not order deliveries. Per subscription, the `created` time of the newest event
+    // applied and whether it was deleted (terminal: Stripe never revives a subscription), so a late
+    // event cannot undo a newer one.
+    R"sql(
+CREATE TABLE stripe_subscriptions (
+  id TEXT PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  last_event_created INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 )sql",
 };

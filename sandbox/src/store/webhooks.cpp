@@ -93,41 +93,40 @@ std::optional<std::string> subscription_id_of(const nlohmann::json& subscription
   return id ? id : customer.stripe_subscription_id;
 }
 
+std::optional<std::int64_t> event_created(const nlohmann::json& event) {
+  const auto it = event.find("created");
+  if (it == event.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+// The subscription a state-setting event concerns: the subscription object itself, or the
+// invoice's parent (API 2025-03-31 and later) or legacy `subscription` field; else the customer's.
+std::optional<std::string> concerned_subscription(const std::string& type, const nlohmann::json& object,
+                                                  const Customer& customer) {
+  std::optional<std::string> id;
+  if (type.starts_with("customer.subscription.")) {
+    id = string_field(object, {"id"});
+  } else {
+    id = string_field(object, {"parent", "subscription_details", "subscription"});
+    if (!id) id = string_field(object, {"subscription"});
+  }
+  return id ? id : customer.stripe_subscription_id;
+}
+
+// Stripe does not order deliveries, and its guidance is not to rely on order. An event may set a
+// subscription's state unless the subscription was deleted (terminal), a newer event (by
+// event.created; ties go to arrival order) was applied already, or it is a late
+// customer.subscription.created for a subscription already seen: created is always the first
+// event of a subscription's life, so anything applied before it is newer.
+bool may_set_state(const SubscriptionTimeline& timeline, const std::string& type, std::optional<std::int64_t> created) {
+  if (!timeline.known) return true;
+  if (timeline.deleted || type == "customer.subscription.created") return false;
+  return !created || *created >= timeline.last_event_created;
+}
+
 // Applies one event to one customer; returns false when the event needed no change (ignored).
-bool apply(Env& env, const std::string& type, const nlohmann::json& object, const Customer& customer) {
-  if (type == "invoice.payment_succeeded") {
-    if (!has_pro_line(object, env.config.pro_price_id)) return false;
-    append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
-                  {{"invoice", nullable(string_field(object, {"id"}))},
-                   {"billing_reason", nullable(string_field(object, {"billing_reason"}))}});
-    // The invoice can arrive before customer.subscription.created (Stripe does not order events):
-    // then it is the first place the subscription id is seen.
-    auto subscription = customer.stripe_subscription_id;
-    if (!subscription) subscription = string_field(object, {"parent", "subscription_details", "subscription"});
-    if (!subscription) subscription = string_field(object, {"subscription"});
-    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end, subscription);
-    return true;
-  }
-  if (type == "invoice.payment_failed") {
-    update_subscription(env.db, customer.id, customer.subscription_type, std::string("past_due"),
-                        customer.cancel_at_period_end, customer.stripe_subscription_id);
-    return true;
-  }
-  if (type == "customer.subscription.created") {
-    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
-                        subscription_id_of(object, customer));
-    return true;
-  }
-  if (type == "customer.subscription.updated") {
-    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
-                        subscription_id_of(object, customer));
-    return true;
-  }
-  if (type == "customer.subscription.deleted") {
-    // Back to pay-as-you-go; credits already granted are kept.
-    update_subscription(env.db, customer.id, "pay_as_you_go", std::nullopt, false, std::nullopt);
-    return true;
-  }
+bool apply(Env& env, const std::string& type, const nlohmann::json& event, const Customer& customer) {
+  const auto& object = event.at("data").at("object");
   if (type == "payment_method.attached") {
     attach_billing(env, customer, string_field(object, {"id"}).value_or("pm_unknown"));
     return true;
@@ -137,7 +136,46 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& object, cons
     update.bind(1, customer.id).run();
     return true;
   }
-  return false;
+
+  // The remaining types set the subscription state, each through its subscription's timeline.
+  const auto subscription = concerned_subscription(type, object, customer);
+  const auto created = event_created(event);
+  const auto timeline = subscription ? load_timeline(env.db, *subscription) : SubscriptionTimeline{};
+  const bool current = may_set_state(timeline, type, created);
+  const auto record = [&](bool deleted) {
+    if (subscription) advance_timeline(env.db, customer.id, *subscription, created, deleted);
+  };
+  if (type == "invoice.payment_succeeded") {
+    if (!has_pro_line(object, env.config.pro_price_id)) return false;
+    // The payment was collected, so its credits are granted in any order; only the state waits.
+    append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
+                  {{"invoice", nullable(string_field(object, {"id"}))},
+                   {"billing_reason", nullable(string_field(object, {"billing_reason"}))}});
+    if (!current) return true;
+    // The invoice can arrive before customer.subscription.created: then it is the first place the
+    // subscription id is seen.
+    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end,
+                        customer.stripe_subscription_id ? customer.stripe_subscription_id : subscription);
+    record(false);
+    return true;
+  }
+  if (type == "customer.subscription.deleted") {
+    if (timeline.deleted) return false;
+    // Back to pay-as-you-go; credits already granted are kept. Deletion is final in any order.
+    update_subscription(env.db, customer.id, "pay_as_you_go", std::nullopt, false, std::nullopt);
+    record(true);
+    return true;
+  }
+  if (!current) return false;
+  if (type == "invoice.payment_failed") {
+    update_subscription(env.db, customer.id, customer.subscription_type, std::string("past_due"),
+                        customer.cancel_at_period_end, customer.stripe_subscription_id);
+  } else {  // customer.subscription.created / .updated
+    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
+                        subscription_id_of(object, customer));
+  }
+  record(false);
+  return true;
 }
 
 ApiResult received(const std::string& status) { return json_result(200, {{"received", true}, {"status", status}}); }
@@ -163,8 +201,6 @@ ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view s
   }
   const auto event_id = event["id"].get<std::string>();
   const auto type = event["type"].get<std::string>();
-  const auto& object = event["data"]["object"];
-
   CounterDelta delta;
   auto db = pool_->acquire();
   Env env{*db, config_, clock_, delta};
@@ -198,7 +234,7 @@ ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view s
     add_counters(delta.counts);
     return received("duplicate");
   }
-  const bool changed = handled && apply(env, type, object, *customer);
+  const bool changed = handled && apply(env, type, event, *customer);
   if (!changed) {
     Statement mark(*db, "UPDATE webhook_events SET outcome = 'ignored' WHERE id = ?1");
     mark.bind(1, event_id).run();

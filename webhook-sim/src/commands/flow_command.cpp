@@ -11,7 +11,8 @@ namespace rsolv::webhook_sim {
 int run_flow(const std::string& name, const SendArgs& args, std::ostream& out, std::ostream& err) {
   const auto flow = load_flow(name);
   auto random = detail::make_random(args);
-  auto events = build_flow(flow, detail::vars_from(args), random, SystemClock::instance().unix_seconds());
+  auto events = build_flow(flow, detail::vars_from(args), random,
+                           detail::flow_start(args, SystemClock::instance().unix_seconds()));
   for (auto& event : events) detail::apply_edits(event, args);
   return detail::emit(events, args, "flow " + flow.name, random, out, err);
 }

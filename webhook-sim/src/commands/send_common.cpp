@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ostream>
 
 #include "rsolv/common/clock.hpp"
@@ -28,6 +29,26 @@ nlohmann::json vars_from(const SendArgs& args) {
   if (!args.subscription.empty()) vars["subscription"] = args.subscription;
   if (args.amount) vars["amount"] = *args.amount;
   return vars;
+}
+
+std::int64_t flow_start(const SendArgs& args, std::int64_t now_unix) {
+  const std::string_view text = args.start;
+  if (text.empty()) return now_unix;
+  if (text.front() == '+' || text.front() == '-') {
+    std::chrono::seconds offset{0};
+    try {
+      offset = std::chrono::duration_cast<std::chrono::seconds>(config::parse_duration(text.substr(1)));
+    } catch (const UsageError& error) {
+      throw UsageError("--start '" + args.start + "': " + error.what());
+    }
+    return text.front() == '+' ? now_unix + offset.count() : now_unix - offset.count();
+  }
+  std::int64_t seconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error != std::errc() || end != text.data() + text.size() || seconds <= 0) {
+    throw UsageError("--start '" + args.start + "' is neither unix seconds (1767225600) nor +/-DURATION from now (+720h)");
+  }
+  return seconds;
 }
 
 void apply_edits(nlohmann::json& event, const SendArgs& args) {

@@ -15,6 +15,8 @@ namespace rsolv::webhook_sim::detail {
 Random make_random(const SendArgs& args);
 // --customer/--price/--amount/--subscription and --var, as catalogue variables.
 nlohmann::json vars_from(const SendArgs& args);
+// --start as unix seconds (now when empty).
+std::int64_t flow_start(const SendArgs& args, std::int64_t now_unix);
 // --set / --unset on one built event.
 void apply_edits(nlohmann::json& event, const SendArgs& args);
 SendOptions send_options_from(const SendArgs& args);

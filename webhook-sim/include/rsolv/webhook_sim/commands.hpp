@@ -25,6 +25,8 @@ struct SendArgs {
   std::vector<std::string> vars;   // name=value catalogue variables
   std::string customer, price, subscription;
   std::optional<std::int64_t> amount;
+  // flow: `created` of the first event: unix seconds, or +DURATION / -DURATION from now ("+720h").
+  std::string start;
   bool print = false;    // emit the events, send nothing
   bool compact = false;  // one-line JSON bodies
   int duplicate = 1;
