@@ -3,14 +3,9 @@
 // is how a synchronous caller gets timeouts out of Asio without threads or signals.
 #include "rsolv/http/beast_transport.hpp"
 
-#include <dirent.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
-#include <sys/stat.h>
 
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +17,7 @@
 #include <cstdlib>
 
 #include "rsolv/http/url.hpp"
+#include "tls_trust.hpp"
 
 namespace rsolv::http {
 
@@ -40,15 +36,6 @@ constexpr std::uint64_t kBodyLimit = 64ull * 1024 * 1024;
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
 std::string ms_text(std::chrono::milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
-
-std::string openssl_error() {
-  const auto code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
 
 std::string percent_decode(std::string_view text) {
   std::string out;
@@ -73,69 +60,9 @@ std::string basic_credentials(std::string_view userinfo) {
   return "Basic " + encoded;
 }
 
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  net::ip::make_address(host, ec);
-  return !ec;
-}
-
 std::string endpoint_text(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address().to_string();
   return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(endpoint.port());
-}
-
-// "8 hex digits . digits": the names c_rehash / update-ca-certificates give hash links.
-bool is_hash_link_name(const char* name) {
-  int i = 0;
-  for (; i < 8; ++i) {
-    if (!std::isxdigit(static_cast<unsigned char>(name[i]))) return false;
-  }
-  if (name[i++] != '.' || !std::isdigit(static_cast<unsigned char>(name[i]))) return false;
-  for (; name[i]; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return false;
-  }
-  return true;
-}
-
-// Whether `dir` holds at least one hash link that resolves to a file (not a dangling symlink).
-bool has_hash_links(const char* dir) {
-  DIR* handle = ::opendir(dir);
-  if (!handle) return false;
-  bool found = false;
-  while (const dirent* entry = ::readdir(handle)) {
-    struct stat info {};
-    if (is_hash_link_name(entry->d_name) && ::stat((std::string(dir) + "/" + entry->d_name).c_str(), &info) == 0 &&
-        S_ISREG(info.st_mode)) {
-      found = true;
-      break;
-    }
-  }
-  ::closedir(handle);
-  return found;
-}
-
-// Trust anchors, loaded lazily: a hashed directory makes OpenSSL read only the issuer it needs
-// during verification, where parsing the whole bundle up front costs tens of ms.
-std::string load_trust(SSL_CTX* context, const std::string& ca_file) {
-  const char* file = nullptr;
-  const char* dir = nullptr;
-  std::string where;
-  if (!ca_file.empty()) {
-    file = ca_file.c_str();
-    where = "CA file " + ca_file;
-  } else if (std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env())) {
-    file = std::getenv(X509_get_default_cert_file_env());
-    dir = std::getenv(X509_get_default_cert_dir_env());
-    where = std::string(file ? X509_get_default_cert_file_env() : X509_get_default_cert_dir_env()) + "=" + (file ? file : dir);
-  } else if (has_hash_links(X509_get_default_cert_dir())) {
-    dir = X509_get_default_cert_dir();
-    where = std::string("CA directory ") + dir;
-  } else {
-    file = X509_get_default_cert_file();
-    where = std::string("CA bundle ") + file;
-  }
-  if (SSL_CTX_load_verify_locations(context, file, dir) != 1) return "cannot load the " + where + ": " + openssl_error();
-  return {};
 }
 
 // A one-line failure of one attempt; `dead_before_response` marks a reused connection that
@@ -394,12 +321,7 @@ class LeanTransport final : public Transport {
     ssl::context context(ssl::context::tls_client);
     SSL_CTX* native = context.native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-    if (options.verify_tls) {
-      SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
-      if (auto problem = load_trust(native, options.ca_file); !problem.empty()) throw Failure{problem};
-    } else {
-      SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
-    }
+    if (auto problem = set_up_trust(native, options.verify_tls, options.ca_file); !problem.empty()) throw Failure{problem};
     tls_.emplace(std::move(context));
     tls_settings_ = settings;
     return *tls_;
@@ -410,22 +332,14 @@ class LeanTransport final : public Transport {
     connection.secure = std::make_unique<TlsStream>(std::move(*connection.plain), context);
     connection.plain.reset();
     SSL* native = connection.secure->native_handle();
-    const bool literal = is_ip_literal(url.host);
-    // SNI carries names only (RFC 6066); the certificate must name the host or its IP address.
-    if (!literal) SSL_set_tlsext_host_name(native, url.host.c_str());
-    if (options.verify_tls) {
-      const int set = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), url.host.c_str())
-                              : SSL_set1_host(native, url.host.c_str());
-      if (set != 1) throw Failure{"cannot verify TLS for host " + url.host + ": " + openssl_error()};
-    }
+    if (auto problem = expect_peer(native, url.host, options.verify_tls); !problem.empty()) throw Failure{problem};
     connection.lowest().expires_at(deadlines.connect);
     error_code ec;
     connection.secure->async_handshake(ssl::stream_base::client, [&](error_code result) { ec = result; });
     run();
     if (!ec) return;
-    const auto verify = SSL_get_verify_result(native);
-    if (options.verify_tls && verify != X509_V_OK) {
-      throw Failure{"TLS certificate verify failed for " + url.host + ": " + X509_verify_cert_error_string(verify)};
+    if (options.verify_tls) {
+      if (auto problem = verify_failure(native, url.host); !problem.empty()) throw Failure{problem};
     }
     if (ec == beast::error::timeout) {
       throw Failure{"TLS handshake with " + url.authority(true) + " timed out after " + ms_text(deadlines.connect_timeout)};

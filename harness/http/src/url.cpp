@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "rsolv/common/error.hpp"
-#include "rsolv/http/client.hpp"
 
 namespace rsolv::http {
 
@@ -71,12 +70,12 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
   Url url;
   std::string_view rest = text;
   const auto separator = rest.find("://");
-  if (separator == std::string_view::npos) {
-    if (!default_scheme_http) throw Error("URL '" + std::string(text) + "' has no scheme: use http:// or https://");
-    url.scheme = "http";
-  } else {
+  const bool scheme_given = separator != std::string_view::npos;
+  if (scheme_given) {
     url.scheme = lower(rest.substr(0, separator));
     rest.remove_prefix(separator + 3);
+  } else {
+    url.scheme = "http";
   }
   const auto authority_end = rest.find_first_of("/?#");
   auto authority = rest.substr(0, authority_end);
@@ -86,7 +85,8 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
     authority.remove_prefix(at + 1);
   }
   // Error lines name the URL without its credentials.
-  const auto shown = url.scheme + "://" + std::string(authority) + std::string(path);
+  const auto shown = (scheme_given ? url.scheme + "://" : std::string()) + std::string(authority) + std::string(path);
+  if (!scheme_given && !default_scheme_http) throw Error("URL '" + shown + "' has no scheme: use http:// or https://");
   if (url.scheme != "http" && url.scheme != "https") {
     throw Error("unsupported URL scheme '" + url.scheme + "' in " + shown + ": use http or https");
   }
@@ -111,7 +111,7 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
     int number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
-      throw Error("URL " + shown + " has an invalid port '" + std::string(port) + "'");
+      throw Error("URL " + shown + " has an invalid port '" + std::string(port) + "': use a number from 1 to 65535");
     }
     url.port = std::to_string(number);
     url.port_given = true;

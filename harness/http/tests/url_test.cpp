@@ -31,7 +31,7 @@ TEST(Url, Ipv6LiteralsKeepTheirBracketsOnlyOnTheWire) {
 
 TEST(Url, BadUrlsAreOneLineErrorsWithoutCredentials) {
   for (const char* text : {"ftp://h/x", "http://h:0/", "http://h:99999/", "http://h:12ab/", "http://[::1/", "http:///x",
-                           "no-scheme.example/x", "gopher://user:hunter2@h/"}) {
+                           "no-scheme.example/x", "gopher://user:hunter2@h/", "user:hunter2@no-scheme.example/x"}) {
     try {
       parse_url(text);
       ADD_FAILURE() << text << " was accepted";

@@ -4,20 +4,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
-#include <charconv>
 #include <cstring>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::loadgen::engine {
-
-namespace {
-
-[[noreturn]] void bad(std::string_view url, const std::string& why) {
-  throw UsageError("invalid URL '" + std::string(url) + "': " + why);
-}
-
-}  // namespace
 
 std::string Origin::str() const { return std::string(tls ? "https://" : "http://") + host_header; }
 
@@ -29,57 +21,26 @@ std::pair<std::string_view, std::string_view> split_origin(std::string_view url)
   return {url.substr(0, path_start), url.substr(path_start)};
 }
 
+// The parsing rules are harness/http's (shared with the action's transport); this maps its parts
+// to what a connection is bound to.
 Url parse_url(std::string_view text) {
+  http::Url parsed;
+  try {
+    parsed = http::parse_url(text);
+  } catch (const Error& error) {
+    throw UsageError(error.what());
+  }
+  // Requests never carry URL credentials, and a run measuring 401s would be worthless: refuse them.
+  if (!parsed.userinfo.empty()) {
+    throw UsageError("URL " + http::url_for_log(parsed) +
+                     " has user:password@ credentials, which are not sent: put them in an Authorization header");
+  }
   Url url;
-  std::string_view rest;
-  if (text.starts_with("http://")) {
-    rest = text.substr(7);
-  } else if (text.starts_with("https://")) {
-    url.origin.tls = true;
-    rest = text.substr(8);
-  } else {
-    bad(text, "it must start with http:// or https://");
-  }
-  const auto path_start = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
-  if (authority.find('@') != std::string_view::npos) bad(text, "user:password@ in URLs is not supported (send a header)");
-  if (const auto hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
-  std::string_view host = authority;
-  std::string_view port_text;
-  if (authority.starts_with('[')) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) bad(text, "unterminated IPv6 address");
-    host = authority.substr(1, close - 1);
-    const auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') bad(text, "unexpected text after the IPv6 address");
-      port_text = after.substr(1);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port_text = authority.substr(colon + 1);
-  }
-  if (host.empty()) bad(text, "the host is empty");
-  int port = url.origin.tls ? 443 : 80;
-  if (!port_text.empty()) {
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535) {
-      bad(text, "the port must be a number from 1 to 65535");
-    }
-  }
-  url.origin.host = std::string(host);
-  url.origin.port = static_cast<std::uint16_t>(port);
-  const bool default_port = port == (url.origin.tls ? 443 : 80);
-  const std::string bracketed = host.find(':') != std::string_view::npos ? "[" + url.origin.host + "]" : url.origin.host;
-  url.origin.host_header = default_port ? bracketed : bracketed + ":" + std::to_string(port);
-  if (path.empty()) {
-    url.target = "/";
-  } else if (path[0] == '?') {
-    url.target = "/" + std::string(path);
-  } else {
-    url.target = std::string(path);
-  }
+  url.origin.tls = parsed.scheme == "https";
+  url.origin.host = parsed.host;
+  url.origin.port = static_cast<std::uint16_t>(std::stoi(parsed.port));  // 1 to 65535, checked by the parser
+  url.origin.host_header = parsed.authority(false);
+  url.target = parsed.target;
   return url;
 }
 

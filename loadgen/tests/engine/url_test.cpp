@@ -34,16 +34,40 @@ TEST(Url, Ipv6LiteralsKeepTheirBracketsOnlyInTheHostHeader) {
   EXPECT_EQ(url.target, "/health");
 }
 
-TEST(Url, RefusesWhatItCannotConnectToWithTheReason) {
-  for (const char* bad : {"ftp://h/", "h:80/x", "http://:80/", "http://h:0/", "http://h:65536/", "http://h:8o/",
-                          "http://user:pw@h/", "http://[::1/"}) {
-    try {
-      parse_url(bad);
-      ADD_FAILURE() << bad << " was accepted";
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
-    }
+std::string refusal(const char* text) {
+  try {
+    parse_url(text);
+  } catch (const UsageError& e) {
+    return e.what();
   }
+  ADD_FAILURE() << text << " was accepted";
+  return {};
+}
+
+TEST(Url, RefusesWhatItCannotConnectToNamingTheUrlAndTheReason) {
+  EXPECT_EQ(refusal("ftp://h/"), "unsupported URL scheme 'ftp' in ftp://h/: use http or https");
+  EXPECT_EQ(refusal("h:80/x"), "URL 'h:80/x' has no scheme: use http:// or https://");
+  EXPECT_EQ(refusal("http://:80/"), "URL http://:80/ has no host");
+  EXPECT_EQ(refusal("http://[::1/"), "URL http://[::1/ has an unterminated IPv6 address");
+  for (const char* bad : {"http://h:0/", "http://h:65536/", "http://h:8o/"}) {
+    const auto message = refusal(bad);
+    EXPECT_NE(message.find(bad), std::string::npos) << message;
+    EXPECT_NE(message.find("use a number from 1 to 65535"), std::string::npos) << message;
+  }
+}
+
+TEST(Url, RefusesCredentialsWithoutShowingThem) {
+  const auto message = refusal("http://user:hunter2@h/x");
+  EXPECT_EQ(message,
+            "URL http://h/x has user:password@ credentials, which are not sent: put them in an Authorization header");
+}
+
+TEST(Url, SchemeAndHostAreCaseInsensitive) {
+  const auto url = parse_url("HTTPS://Example.TEST:8443/Path");
+  EXPECT_TRUE(url.origin.tls);
+  EXPECT_EQ(url.origin.host, "example.test");
+  EXPECT_EQ(url.origin.host_header, "example.test:8443");
+  EXPECT_EQ(url.target, "/Path");
 }
 
 TEST(Url, SplitOriginKeepsTemplatedPathsApart) {

@@ -1,6 +1,7 @@
 #pragma once
 // URL parts and proxy selection for the lean transport (beast_transport.cpp); public so tests can
-// check the rules directly.
+// check the rules directly, and so the load generator parses URLs by the same rules (its own
+// library, rsolv_http_url, keeps libcurl out of programs that only parse).
 #include <functional>
 #include <optional>
 #include <string>

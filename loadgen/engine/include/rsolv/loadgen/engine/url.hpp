@@ -11,7 +11,7 @@ namespace rsolv::loadgen::engine {
 
 struct Origin {
   bool tls = false;
-  std::string host;         // as written, without brackets for IPv6
+  std::string host;         // lower case, without brackets for IPv6
   std::uint16_t port = 0;
   std::string host_header;  // "host" or "host:port" when the port is not the scheme's default
 
@@ -24,7 +24,8 @@ struct Url {
   std::string target;  // "/path?query", never empty
 };
 
-// Accepts http:// and https:// URLs; throws rsolv::UsageError naming the URL and the problem.
+// Accepts http:// and https:// URLs by rsolv::http::parse_url's rules, without user:password@;
+// throws rsolv::UsageError naming the URL (never its credentials) and the problem.
 Url parse_url(std::string_view text);
 // Splits an absolute URL into its origin part ("http://h:p") and the rest ("/path?q"), without
 // validating; used by the scenario parser to keep templated paths apart from static origins.
