@@ -24,7 +24,7 @@ class Faults : public ::testing::Test {
     return step;
   }
   void expect_clean(const StepResult& result, const std::string& key) {
-    expect_key_never_leaked(result, key, true, {sandbox.access_log(), sandbox.stderr_log()});
+    expect_key_never_leaked(result, key, true, {sandbox.access_log_path(), sandbox.stderr_path()});
   }
   // Every request that reached the proxy carried the same Idempotency-Key.
   void expect_one_idempotency_key() {

@@ -70,7 +70,7 @@ TEST_F(RunnerContract, KeyIsMaskedOnTheFirstLineAndGroupsHoldTheHttpDetail) {
   EXPECT_TRUE(lines[1].starts_with("::group::RSOLV API: GET /api/v1/entitlement")) << lines[1];
   EXPECT_NE(std::find(lines.begin(), lines.end(), "::endgroup::"), lines.end());
   EXPECT_NE(result.out.find("x-api-key: [redacted]"), std::string::npos) << result.out;
-  expect_key_never_leaked(result, key, true, {sandbox.access_log(), sandbox.stderr_log()});
+  expect_key_never_leaked(result, key, true, {sandbox.access_log_path(), sandbox.stderr_path()});
 }
 
 TEST_F(RunnerContract, BadInputsExitTwoWithOneErrorLineNamingTheInput) {
@@ -111,7 +111,7 @@ TEST_F(RunnerContract, RejectedKeyExitsTwoEvenUnderWarn) {
   EXPECT_EQ(result.exit_code, 2) << result.out;
   EXPECT_EQ(result.output("reason"), "invalid_api_key");
   EXPECT_NE(result.out.find("rejected the api-key"), std::string::npos);
-  expect_key_never_leaked(result, wrong, true, {sandbox.access_log(), sandbox.stderr_log()});
+  expect_key_never_leaked(result, wrong, true, {sandbox.access_log_path(), sandbox.stderr_path()});
 }
 
 TEST_F(RunnerContract, ActionYmlDefaultsAreWhatTheBinaryUses) {

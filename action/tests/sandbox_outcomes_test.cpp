@@ -23,7 +23,7 @@ class Outcomes : public ::testing::Test {
     return step;
   }
   void expect_clean(const StepResult& result, const std::string& key) {
-    expect_key_never_leaked(result, key, /*masked=*/true, {sandbox.access_log(), sandbox.stderr_log()});
+    expect_key_never_leaked(result, key, /*masked=*/true, {sandbox.access_log_path(), sandbox.stderr_path()});
   }
 
   Sandbox sandbox;

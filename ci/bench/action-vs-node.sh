@@ -13,6 +13,7 @@
 # Every run's exit code and outputs are checked, so a failing step cannot look fast.
 # Usage: ci/bench/action-vs-node.sh [BUILD_DIR=build] [N=50]
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "$0")/../.."
 build="${1:-build}"
 runs="${2:-50}"
@@ -41,17 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- a seeded sandbox, the per-key API limit out of the way ---------------------------------------
-"$sandbox" seed --db "$work/sandbox.db" --out "$work/keys.json" >/dev/null
-"$sandbox" serve --listen 127.0.0.1:0 --db "$work/sandbox.db" --webhook-secret whsec_bench_action_vs_node \
-  --rate-limit-api 1000000000/3600 >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-for _ in $(seq 1 200); do
-  [[ -s "$work/sandbox.out" ]] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
-  sleep 0.05
-done
-url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/sandbox.out" | head -1)"
-[[ -n "$url" ]] || { echo "action-vs-node: the sandbox did not report its address" >&2; exit 1; }
+start_sandbox "$sandbox" "$work" --webhook-secret whsec_bench_action_vs_node --rate-limit-api 1000000000/3600
 
 # --- the Node.js step: what a JavaScript/TypeScript action does for the same call -----------------
 cat >"$work/entitlement.mjs" <<'JS'
@@ -94,7 +85,7 @@ process.exit(body.entitled ? 0 : 1);
 JS
 
 # --- the timer: spawn to exit, interleaved, every run checked -------------------------------------
-python3 - "$action" "$(command -v node)" "$work" "$url" "$runs" <<'PY'
+python3 - "$action" "$(command -v node)" "$work" "$sandbox_url" "$runs" <<'PY'
 import json, os, statistics, subprocess, sys, time
 
 action, node, work, url, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])

@@ -43,20 +43,11 @@ p99() { awk '$1 == "99%" {print $2}' "$1"; }
 
 # --- the sandbox, seeded, with the per-key API limit out of the way -------------------------------
 secret="whsec_bench_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$sandbox" seed --db "$work/sandbox.db" --out "$work/keys.json" >/dev/null
+# The secret in the environment, not on the command line (ps shows that).
+RSOLV_WEBHOOK_SECRET="$secret" start_sandbox "$sandbox" "$work" --rate-limit-api 1000000000/3600
 key_json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([c for c in d["customers"] if c["state"]=="pro_active"][0][sys.argv[2]])' "$work/keys.json" "$1"; }
 api_key="$(key_json api_key)"
 stripe_customer="$(key_json stripe_customer_id)"
-RSOLV_WEBHOOK_SECRET="$secret" "$sandbox" serve --listen 127.0.0.1:0 --db "$work/sandbox.db" \
-  --rate-limit-api 1000000000/3600 >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-for _ in $(seq 1 200); do
-  [[ -s "$work/sandbox.out" ]] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
-  sleep 0.05
-done
-sandbox_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/sandbox.out" | head -1)"
-[[ -n "$sandbox_url" ]] || { echo "sandbox-vs-nginx: the sandbox did not report its address" >&2; exit 1; }
 
 # --- nginx: one worker, foreground, every path inside the temp dir --------------------------------
 nginx_port="$(free_port)"

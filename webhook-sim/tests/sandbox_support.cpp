@@ -24,45 +24,38 @@ nlohmann::json call(const std::string& method, const std::string& url, const std
   return nlohmann::json::parse(response.body);
 }
 
+rsolv::testing::SandboxOptions sandbox_options() {
+  rsolv::testing::SandboxOptions options;
+  options.seed = false;
+  options.webhook_secret = kSecret;
+  options.rate_limit_onboard = "10000/3600";
+  options.access_log = false;
+  options.health_path = "/api/health";
+  return options;
+}
+
 }  // namespace
 
-Sandbox::Sandbox() {
-  dir_ = std::filesystem::temp_directory_path() / ("whsim-" + rsolv::Random().hex(12));
-  std::filesystem::create_directories(dir_);
-  rsolv::process::ServerOptions options;
-  options.executable = std::string(RSOLV_BIN_DIR) + "/rsolv-sandbox";
-  options.args = {"serve", "--listen", "127.0.0.1:0", "--db", (dir_ / "sandbox.db").string(),
-                  "--rate-limit-onboard", "10000/3600", "--rate-limit-api", "100000/3600", "--threads", "2",
-                  // A flag rather than ServerOptions::env, which trips a Boost.Process 1.74 bug under ASan.
-                  "--webhook-secret", kSecret};
-  options.health_path = "/api/health";
-  server_ = std::make_unique<rsolv::process::ServerProcess>(rsolv::process::ServerProcess::start(options));
-}
+Sandbox::Sandbox() : SandboxProcess(sandbox_options()) {}
 
-Sandbox::~Sandbox() {
-  server_.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
-}
-
-std::string Sandbox::webhook_url() const { return server_->base_url() + "/api/webhooks/stripe"; }
+std::string Sandbox::webhook_url() const { return url() + "/api/webhooks/stripe"; }
 
 Customer Sandbox::new_customer() {
   const auto n = ++customers_;
-  const auto onboard = call("POST", server_->base_url() + "/api/v1/customers/onboard", "",
+  const auto onboard = call("POST", url() + "/api/v1/customers/onboard", "",
                             {{"name", "Sim " + std::to_string(n)}, {"email", "sim" + std::to_string(n) + "-" +
                                                                                  rsolv::Random().hex(6) + "@example.com"}},
                             201);
   Customer customer;
   customer.api_key = onboard.at("api_key").get<std::string>();
-  call("POST", server_->base_url() + "/api/v1/billing/payment-methods", customer.api_key,
+  call("POST", url() + "/api/v1/billing/payment-methods", customer.api_key,
        {{"payment_method", "pm_card_visa"}, {"billing_consent", true}}, 201);
   customer.stripe_id = state(customer).at("stripe_customer_id").get<std::string>();
   return customer;
 }
 
 nlohmann::json Sandbox::state(const Customer& customer) {
-  return call("GET", server_->base_url() + "/api/v1/customers/me", customer.api_key, nullptr, 200);
+  return call("GET", url() + "/api/v1/customers/me", customer.api_key, nullptr, 200);
 }
 
 Customer Sandbox::pro_customer() {

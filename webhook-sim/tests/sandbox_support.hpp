@@ -1,14 +1,13 @@
 #pragma once
 // A real rsolv-sandbox on a free loopback port with a temp database, and the customer operations
 // the webhook tests need: onboard, attach billing (which assigns the cus_ id), read the state.
-#include <filesystem>
-#include <memory>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "rsolv/process/server.hpp"
+#include "rsolv/testing/sandbox_process.hpp"
 #include "rsolv/webhook_sim/sender.hpp"
 
 namespace whsim_test {
@@ -20,10 +19,10 @@ struct Customer {
   std::string stripe_id;
 };
 
-class Sandbox {
+// Not seeded: the tests onboard their own customers.
+class Sandbox : public rsolv::testing::SandboxProcess {
  public:
   Sandbox();
-  ~Sandbox();
   std::string webhook_url() const;
   // Onboarded, billing attached (5 + 5 credits), so the platform knows its cus_ id.
   Customer new_customer();
@@ -33,8 +32,6 @@ class Sandbox {
   Customer pro_customer();
 
  private:
-  std::filesystem::path dir_;
-  std::unique_ptr<rsolv::process::ServerProcess> server_;
   int customers_ = 0;
 };
 

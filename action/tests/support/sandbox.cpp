@@ -1,10 +1,8 @@
 #include "support/sandbox.hpp"
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <fstream>
+#include <chrono>
 #include <sstream>
+#include <stdexcept>
 
 #include "rsolv/common/random.hpp"
 
@@ -21,52 +19,7 @@ http::ClientOptions direct_options() {
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "rsolv-action-test-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << content;
-}
-
-Sandbox::Sandbox() : client_(direct_options()) {
-  const std::string binary = std::string(RSOLV_BIN_DIR) + "/rsolv-sandbox";
-  const auto db = (dir_.path() / "sandbox.db").string();
-  const auto keys = dir_.path() / "keys.json";
-  const auto seeded = process::run(binary, {"seed", "--db", db, "--out", keys.string()}, {}, std::chrono::seconds(30));
-  if (seeded.exit_code != 0) throw std::runtime_error("rsolv-sandbox seed failed: " + seeded.err);
-  keys_ = nlohmann::json::parse(read_file(keys));
-
-  process::ServerOptions options;
-  options.executable = binary;
-  options.args = {"serve", "--listen", "127.0.0.1:0", "--db", db, "--webhook-secret", "whsec_action_tests",
-                  "--rate-limit-api", "100000/3600", "--rate-limit-onboard", "100000/3600", "--threads", "2",
-                  "--access-log", access_log().string()};
-  options.stderr_file = stderr_log().string();
-  server_ = std::make_unique<process::ServerProcess>(process::ServerProcess::start(options));
-}
-
-std::string Sandbox::key(const std::string& state) const {
-  for (const auto& customer : keys_["customers"]) {
-    if (customer["state"] == state) return customer["api_key"].get<std::string>();
-  }
-  throw std::runtime_error("no seeded customer in state " + state);
-}
+Sandbox::Sandbox() : client_(direct_options()) {}
 
 http::Response Sandbox::call(const std::string& method, const std::string& path, const std::string& key,
                              const std::string& body, const http::Headers& headers) {

@@ -1,42 +1,23 @@
 #pragma once
-// A real rsolv-sandbox for the action's tests: seeded, temp SQLite file, free loopback port,
-// access log and stderr kept so tests can prove no key reached them.
-#include <filesystem>
-#include <memory>
+// A real rsolv-sandbox for the action's tests (seeded, temp SQLite file, free loopback port; its
+// access log and stderr kept so tests can prove no key reached them), with the calls they set up
+// and inspect state with.
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "rsolv/http/client.hpp"
-#include "rsolv/process/server.hpp"
+#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::action::testing {
 
-// A temporary directory, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
+using rsolv::testing::read_file;
+using rsolv::testing::TempDir;
+using rsolv::testing::write_file;
 
- private:
-  std::filesystem::path path_;
-};
-
-std::string read_file(const std::filesystem::path& path);
-void write_file(const std::filesystem::path& path, const std::string& content);
-
-class Sandbox {
+class Sandbox : public rsolv::testing::SandboxProcess {
  public:
   Sandbox();
-  std::string url() const { return server_->base_url(); }
-  const std::filesystem::path& dir() const { return dir_.path(); }
-  std::filesystem::path access_log() const { return dir_.path() / "access.log"; }
-  std::filesystem::path stderr_log() const { return dir_.path() / "sandbox.err"; }
-
-  // The raw key of a seeded state ("trial_no_billing", "payg", "pro_active", ...).
-  std::string key(const std::string& state) const;
 
   // A direct call (no retries), for setting up and inspecting state.
   http::Response call(const std::string& method, const std::string& path, const std::string& key,
@@ -56,9 +37,6 @@ class Sandbox {
   double requests_total(const std::string& label_fragment);
 
  private:
-  TempDir dir_;
-  std::unique_ptr<process::ServerProcess> server_;
-  nlohmann::json keys_;
   http::Client client_;
   int drained_prs_ = 0;
 };
