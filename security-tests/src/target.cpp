@@ -1,10 +1,14 @@
 #include "rsolv/security/target.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/config/yaml_loader.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::security {
 
@@ -135,6 +139,18 @@ Target parse_document(const Document& doc) {
   if (!target.base_url.starts_with("http://") && !target.base_url.starts_with("https://")) {
     config::fail_at(doc, doc.root["base_url"], "base_url must start with http:// or https://");
   }
+  // The same parser as the HTTP client's, so the host checked against the loopback rule is the
+  // host the probes reach: "http://127.0.0.1@evil.example" goes to evil.example.
+  http::Url parsed;
+  try {
+    parsed = http::parse_url(target.base_url);
+  } catch (const Error& error) {
+    config::fail_at(doc, doc.root["base_url"], error.what());
+  }
+  if (!parsed.userinfo.empty()) {
+    config::fail_at(doc, doc.root["base_url"],
+                    "base_url " + http::url_for_log(parsed) + " has user:password@ in it: give credentials under 'credentials'");
+  }
   while (target.base_url.ends_with("/")) target.base_url.pop_back();
   target.allow_hosts = string_list(doc, doc.root, "allow_hosts");
   if (const auto credentials = doc.root["credentials"]) {
@@ -185,12 +201,26 @@ std::vector<Secret> Target::secrets() const {
   return out;
 }
 
-std::string Target::host() const {
-  auto rest = base_url.substr(base_url.find("://") + 3);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.starts_with("[")) return rest.substr(1, rest.find(']') - 1);
-  return rest.substr(0, rest.find(':'));
+std::string Target::host() const { return http::parse_url(base_url).host; }
+
+namespace {
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  std::array<unsigned char, 16> address{};
+  // Literal addresses only: "127.0.0.1.evil.example" is a name, and names other than localhost
+  // may resolve anywhere.
+  if (::inet_pton(AF_INET, host.c_str(), address.data()) == 1) return address[0] == 127;
+  if (::inet_pton(AF_INET6, host.c_str(), address.data()) == 1) {
+    constexpr std::array<unsigned char, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    const bool v4_mapped = std::all_of(address.begin(), address.begin() + 10, [](unsigned char b) { return b == 0; }) &&
+                           address[10] == 0xff && address[11] == 0xff;
+    return address == kLoopback6 || (v4_mapped && address[12] == 127);
+  }
+  return false;
 }
+
+}  // namespace
 
 Target load_target(const std::string& path) { return parse_document(config::load_yaml_file(path)); }
 
@@ -200,8 +230,7 @@ Target parse_target(const std::string& text, const std::string& label) {
 
 void check_host_allowed(const Target& target, const std::vector<std::string>& extra_allowed) {
   const auto host = target.host();
-  const bool loopback = host == "localhost" || host.starts_with("127.") || host == "::1";
-  if (loopback) return;
+  if (is_loopback_host(host)) return;
   const auto listed = [&](const std::vector<std::string>& hosts) {
     return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
   };

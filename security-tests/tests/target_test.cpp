@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/yaml_loader.hpp"
 #include "rsolv/security/target.hpp"
 
 namespace rsolv::security {
@@ -88,6 +89,37 @@ TEST(Target, OnlyLoopbackIsProbedUnlessTheUserAllowsTheHost) {
     EXPECT_NE(std::string(error.what()).find("--allow-host api.example.com"), std::string::npos) << error.what();
   }
   EXPECT_NO_THROW(check_host_allowed(remote, {"api.example.com"}));
+}
+
+TEST(Target, NamesThatOnlyLookLikeLoopbackAreRefused) {
+  for (const std::string url : {"http://127.0.0.1.evil.example/", "http://127.evil.example:4000", "http://[::2]:4000"}) {
+    const auto target = parse_target("base_url: " + url + "\n", "t.yaml");
+    EXPECT_THROW(check_host_allowed(target, {}), UsageError) << url;
+  }
+  for (const std::string url : {"http://127.0.0.2:4000", "http://[::1]:4000", "http://[::ffff:127.0.0.1]:4000", "http://LOCALHOST"}) {
+    const auto target = parse_target("base_url: " + url + "\n", "t.yaml");
+    EXPECT_NO_THROW(check_host_allowed(target, {})) << url;
+  }
+}
+
+TEST(Target, CredentialsInBaseUrlAreRefusedWithoutEchoingThem) {
+  // curl would send this to evil.example: the host must not pass as loopback, and the password
+  // must not reach the error line.
+  try {
+    parse_target("base_url: http://127.0.0.1:s3cretpw@evil.example/\n", "t.yaml");
+    FAIL() << "a base_url with credentials was accepted";
+  } catch (const config::ConfigError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind("t.yaml:1:", 0), 0u) << what;
+    EXPECT_NE(what.find("evil.example"), std::string::npos) << what;
+    EXPECT_EQ(what.find("s3cretpw"), std::string::npos) << what;
+  }
+  try {
+    parse_target("base_url: http://127.0.0.1:99999/\n", "t.yaml");
+    FAIL() << "an invalid port was accepted";
+  } catch (const config::ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("invalid port"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace
