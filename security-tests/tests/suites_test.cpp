@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "rsolv/process/server.hpp"
+#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 
 namespace {
 
@@ -17,22 +19,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const std::string kSecurity = std::string(RSOLV_BIN_DIR) + "/rsolv-security";
-const std::string kSandbox = std::string(RSOLV_BIN_DIR) + "/rsolv-sandbox";
 const std::string kWebhookSecret = "whsec_suites_test_0123456789abcdef";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("rsolv-security-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using rsolv::testing::read_file;
+using rsolv::testing::TempDir;
 
 struct SecurityRun {
   rsolv::process::RunResult result;
@@ -54,21 +44,21 @@ SecurityRun run_security(const fs::path& dir, const std::vector<std::string>& ex
   args.insert(args.end(), extra.begin(), extra.end());
   SecurityRun run;
   run.result = rsolv::process::run(kSecurity, args, env, std::chrono::seconds(120));
-  if (fs::exists(dir / "r.json")) run.report = json::parse(slurp(dir / "r.json"));
-  run.sarif = slurp(dir / "r.sarif");
-  run.junit = slurp(dir / "r.xml");
+  if (fs::exists(dir / "r.json")) run.report = json::parse(read_file(dir / "r.json"));
+  run.sarif = read_file(dir / "r.sarif");
+  run.junit = read_file(dir / "r.xml");
   return run;
 }
 
 class VulnerableTarget : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fresh_dir("vulnerable"));
+    dir_ = new TempDir("rsolv-security-vulnerable");
     rsolv::process::ServerOptions options;
     options.executable = VULNERABLE_SERVER;
-    options.args = {"--log", (*dir_ / "app.log").string()};
+    options.args = {"--log", (dir_->path() / "app.log").string()};
     server_ = new rsolv::process::ServerProcess(rsolv::process::ServerProcess::start(options));
-    std::ofstream(*dir_ / "target.yaml") << "base_url: " << server_->base_url() << R"(
+    std::ofstream(dir_->path() / "target.yaml") << "base_url: " << server_->base_url() << R"(
 credentials: {api_key: rsolv_live_key_do_not_leak_0001, second_api_key: rsolv_second_key_0002, webhook_secret: )"
                                          << kWebhookSecret << R"(}
 endpoints:
@@ -79,20 +69,19 @@ endpoints:
 webhook: {replay_probe: true}
 limits:
   - {name: api, path: /api/v1/entitlement, auth: true, requests: 20, window_seconds: 3600}
-logs: [)" << (*dir_ / "app.log").string() << "]\n";
-    run_ = new SecurityRun(run_security(*dir_, {}));
+logs: [)" << (dir_->path() / "app.log").string() << "]\n";
+    run_ = new SecurityRun(run_security(dir_->path(), {}));
   }
   static void TearDownTestSuite() {
     delete run_;
     delete server_;
-    fs::remove_all(*dir_);
     delete dir_;
   }
-  static fs::path* dir_;
+  static TempDir* dir_;
   static rsolv::process::ServerProcess* server_;
   static SecurityRun* run_;
 };
-fs::path* VulnerableTarget::dir_ = nullptr;
+TempDir* VulnerableTarget::dir_ = nullptr;
 rsolv::process::ServerProcess* VulnerableTarget::server_ = nullptr;
 SecurityRun* VulnerableTarget::run_ = nullptr;
 
@@ -135,55 +124,45 @@ TEST_F(VulnerableTarget, SarifAndJUnitDescribeTheSameFindings) {
 
 TEST_F(VulnerableTarget, FailOnCriticalPassesWhenNothingIsThatSevere) {
   // Only the suites whose findings are below critical: the threshold decides the exit code.
-  const auto dir = fresh_dir("failon");
-  fs::copy_file(*dir_ / "target.yaml", dir / "target.yaml");
-  const auto strict = run_security(dir, {"--suite", "rate-limit", "--fail-on", "low", "-q"});
+  const TempDir dir("rsolv-security-failon");
+  fs::copy_file(dir_->path() / "target.yaml", dir.path() / "target.yaml");
+  const auto strict = run_security(dir.path(), {"--suite", "rate-limit", "--fail-on", "low", "-q"});
   EXPECT_EQ(strict.result.exit_code, 1) << strict.result.out;
-  const auto lenient = run_security(dir, {"--suite", "rate-limit", "--fail-on", "critical", "-q"});
+  const auto lenient = run_security(dir.path(), {"--suite", "rate-limit", "--fail-on", "critical", "-q"});
   EXPECT_EQ(lenient.result.exit_code, 0) << lenient.result.out;
   EXPECT_FALSE(lenient.rule_ids().empty()) << "findings are still reported";
-  fs::remove_all(dir);
 }
 
 class SandboxTarget : public ::testing::Test {};
 
 TEST_F(SandboxTarget, TheSandboxPassesEverySuite) {
-  const auto dir = fresh_dir("sandbox");
-  const auto db = (dir / "db.sqlite").string();
-  const auto seeded = rsolv::process::run(kSandbox, {"seed", "--db", db, "--out", (dir / "keys.json").string()});
-  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-  const auto keys = json::parse(slurp(dir / "keys.json"));
-  const auto key_of = [&](const std::string& state) {
-    for (const auto& customer : keys.at("customers")) {
-      if (customer.at("state") == state) return customer.at("api_key").get<std::string>();
-    }
-    return std::string();
-  };
-  rsolv::process::ServerOptions options;
-  options.executable = kSandbox;
-  options.args = {"serve", "--listen", "127.0.0.1:0", "--db", db, "--rate-limit-api", "40/3600",
-                  "--rate-limit-onboard", "5/3600", "--access-log", (dir / "access.log").string()};
-  options.env = {{"RSOLV_WEBHOOK_SECRET", kWebhookSecret}};
-  auto sandbox = rsolv::process::ServerProcess::start(options);
-  fs::copy_file(fs::path(RSOLV_SOURCE_DIR) / "examples/targets/sandbox.yaml", dir / "target.yaml");
+  rsolv::testing::SandboxOptions options;
+  options.webhook_secret = kWebhookSecret;
+  options.pass_secret_flag = false;  // as deployed: RSOLV_WEBHOOK_SECRET
+  // Limits low enough for the rate-limit suite to reach them (the target file is told them below).
+  options.rate_limit_api = "40/3600";
+  options.rate_limit_onboard = "5/3600";
+  const rsolv::testing::SandboxProcess sandbox(options);
+  const TempDir dir("rsolv-security-sandbox");
+  fs::copy_file(fs::path(RSOLV_SOURCE_DIR) / "examples/targets/sandbox.yaml", dir.path() / "target.yaml");
 
-  const auto run = run_security(dir, {}, {{"RSOLV_TARGET", sandbox.base_url()}, {"RSOLV_API_KEY", key_of("payg")},
-                                          {"RSOLV_API_KEY_2", key_of("pro_active")},
+  const auto run = run_security(dir.path(), {}, {{"RSOLV_TARGET", sandbox.url()}, {"RSOLV_API_KEY", sandbox.key("payg")},
+                                          {"RSOLV_API_KEY_2", sandbox.key("pro_active")},
                                           {"RSOLV_WEBHOOK_SECRET", kWebhookSecret}, {"RSOLV_API_LIMIT", "40"},
                                           {"RSOLV_ONBOARD_LIMIT", "5"},
-                                          {"RSOLV_ACCESS_LOG", (dir / "access.log").string()}});
+                                          {"RSOLV_ACCESS_LOG", sandbox.access_log_path().string()}});
   EXPECT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
   EXPECT_TRUE(run.rule_ids().empty()) << run.report.dump(1).substr(0, 3000);
   EXPECT_GE(run.report.at("checks").size(), 25u) << "every suite ran its checks";
   EXPECT_EQ(json::parse(run.sarif).at("runs").at(0).at("results").size(), 0u);
   EXPECT_EQ(run.junit.find("<failure"), std::string::npos);
-  EXPECT_EQ(run.sarif.find(key_of("payg")), std::string::npos);
+  EXPECT_EQ(run.sarif.find(sandbox.key("payg")), std::string::npos);
   EXPECT_EQ(run.report.dump().find(kWebhookSecret), std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine) {
-  const auto dir = fresh_dir("cli");
+  const TempDir temp("rsolv-security-cli");
+  const auto& dir = temp.path();
   std::ofstream(dir / "target.yaml") << "base_url: http://127.0.0.1:9\nlimits: [{path: /a, requests: x, window_seconds: 1}]\n";
   const auto bad_file = rsolv::process::run(kSecurity, {"run", "--target", (dir / "target.yaml").string()});
   EXPECT_EQ(bad_file.exit_code, 2);
@@ -207,7 +186,6 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine) {
   for (const auto* name : {"pci", "sqli", "webhooks", "rate-limit", "auth", "RSOLV-SQLI-001", "RSOLV-WH-001"}) {
     EXPECT_NE(list.out.find(name), std::string::npos) << list.out;
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace

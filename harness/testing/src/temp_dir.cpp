@@ -19,6 +19,11 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  write_file(path_ / name, content);
+  return file(name);
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   std::ostringstream text;

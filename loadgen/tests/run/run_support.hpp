@@ -4,36 +4,17 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "rsolv/process/server.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::loadgen::testing {
 
 inline const std::string kLoadgen = std::string(RSOLV_BIN_DIR) + "/rsolv-loadgen";
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device device;
-    path_ = std::filesystem::temp_directory_path() / ("lgcore-" + std::to_string(device()) + std::to_string(device()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return file(name);
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using rsolv::testing::TempDir;
 
 inline nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "rsolv/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -15,18 +16,18 @@ const std::string kSecret = "whsec_loadgen_test_secret";
 class SandboxRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    process::ServerOptions options;
-    options.executable = std::string(RSOLV_BIN_DIR) + "/rsolv-sandbox";
     // A build without the sandbox (RSOLV_EXCLUDE=sandbox) cannot run these.
-    if (!std::filesystem::exists(options.executable)) GTEST_SKIP() << "rsolv-sandbox is not built";
-    options.args = {"serve", "--listen", "127.0.0.1:0", "--db", dir_.file("sandbox.db"), "--rate-limit-onboard",
-                    "100000/3600", "--threads", "1"};
-    options.env = {{"RSOLV_WEBHOOK_SECRET", kSecret}};
-    sandbox_ = std::make_unique<process::ServerProcess>(process::ServerProcess::start(options));
+    if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
+    rsolv::testing::SandboxOptions options;
+    options.seed = false;  // the scenario onboards its own customers
+    options.webhook_secret = kSecret;
+    options.pass_secret_flag = false;  // the way a deployment passes it: RSOLV_WEBHOOK_SECRET
+    options.threads = "1";
+    sandbox_ = std::make_unique<rsolv::testing::SandboxProcess>(options);
   }
 
   std::string scenario(const std::string& secret) const {
-    const auto base = sandbox_->base_url();
+    const auto base = sandbox_->url();
     return R"(name: sandbox
 scenarios:
   signup:
@@ -72,7 +73,7 @@ thresholds:
   }
 
   TempDir dir_;
-  std::unique_ptr<process::ServerProcess> sandbox_;
+  std::unique_ptr<rsolv::testing::SandboxProcess> sandbox_;
 };
 
 TEST_F(SandboxRun, SignupExtractsTheKeyAndSignedWebhooksAreAccepted) {

@@ -13,6 +13,10 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
+  // The path of `name` inside, as a string for command lines.
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `content` to `name` inside and returns its path.
+  std::string write(const std::string& name, const std::string& content) const;
 
  private:
   std::filesystem::path path_;
