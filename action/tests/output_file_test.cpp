@@ -1,24 +1,16 @@
 #include "rsolv/action/output_file.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 #include "support/github_output.hpp"
 
 namespace rsolv::action {
 namespace {
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using rsolv::testing::read_file;
 
 TEST(OutputFile, OneLineValueIsNameEqualsValue) {
   Random random(1);
@@ -69,19 +61,16 @@ TEST(OutputFile, NamesTheRunnerCannotParseAreRefused) {
 }
 
 TEST(OutputFile, AppendFileAppendsToWhatIsThereAndCreatesMissingFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / ("rsolv-append-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const rsolv::testing::TempDir dir("rsolv-append");
   {
-    std::ofstream(dir / "existing") << "earlier=1\n";
-    AppendFile existing((dir / "existing").string(), "GITHUB_OUTPUT");
+    AppendFile existing(dir.write("existing", "earlier=1\n"), "GITHUB_OUTPUT");
     existing.append("later=2\n");
-    AppendFile fresh((dir / "fresh").string(), "GITHUB_STEP_SUMMARY");
+    AppendFile fresh(dir.file("fresh"), "GITHUB_STEP_SUMMARY");
     fresh.append("# one\n");
     fresh.append("# two\n");
   }
-  EXPECT_EQ(slurp(dir / "existing"), "earlier=1\nlater=2\n");
-  EXPECT_EQ(slurp(dir / "fresh"), "# one\n# two\n");
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(read_file(dir.file("existing")), "earlier=1\nlater=2\n");
+  EXPECT_EQ(read_file(dir.file("fresh")), "# one\n# two\n");
 }
 
 TEST(OutputFile, UnopenableFileIsAOneLineErrorNamingTheVariable) {

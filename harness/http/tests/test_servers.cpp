@@ -144,11 +144,8 @@ void relay(Side a, Side b) {
 }  // namespace
 
 TestCertificate::TestCertificate(const std::string& common_name) {
-  char pattern[] = "/tmp/rsolv-tls-XXXXXX";
-  if (!::mkdtemp(pattern)) throw std::runtime_error("TestCertificate: mkdtemp failed");
-  dir = pattern;
-  cert_file = (dir / "cert.pem").string();
-  key_file = (dir / "key.pem").string();
+  cert_file = dir.file("cert.pem");
+  key_file = dir.file("key.pem");
   EVP_PKEY* key = EVP_EC_gen("P-256");
   X509* cert = X509_new();
   X509_set_version(cert, 2);
@@ -177,11 +174,6 @@ TestCertificate::TestCertificate(const std::string& common_name) {
   std::fclose(out);
   X509_free(cert);
   EVP_PKEY_free(key);
-}
-
-TestCertificate::~TestCertificate() {
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }
 
 std::string subject_hash_name(const std::string& cert_file) {

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "rsolv/http/client.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::http::test {
 
@@ -58,8 +59,7 @@ int connect_to(const std::string& host, int port);
 
 struct TestCertificate {
   explicit TestCertificate(const std::string& common_name = "localhost");
-  ~TestCertificate();
-  std::filesystem::path dir;
+  rsolv::testing::TempDir dir{"rsolv-tls"};  // holds both files
   std::string cert_file;  // PEM, also the CA file that trusts it
   std::string key_file;
 };

@@ -91,7 +91,7 @@ TEST_P(TlsAndProxies, VerifyOffAcceptsAnyCertificate) {
 
 TEST_P(TlsAndProxies, UnreadableCaFileIsAnError) {
   auto o = options();
-  o.ca_file = certificate_.dir.string() + "/missing.pem";
+  o.ca_file = certificate_.dir.file("missing.pem");
   const auto message = failure(o, tls_.base_url() + "/secure");
   if (lean()) {
     EXPECT_NE(message.find("cannot load the CA file"), std::string::npos) << message;
@@ -107,7 +107,7 @@ TEST_P(TlsAndProxies, TrustedThroughOpenSslsEnvironmentVariables) {
   }
   {
     // A hashed directory, as c_rehash / update-ca-certificates lay it out: only the link is read.
-    const auto dir = certificate_.dir / "hashed";
+    const auto dir = certificate_.dir.path() / "hashed";
     std::filesystem::create_directory(dir);
     std::filesystem::create_symlink(certificate_.cert_file, dir / test::subject_hash_name(certificate_.cert_file));
     test::ScopedEnv env{{"SSL_CERT_DIR", dir.c_str()}};

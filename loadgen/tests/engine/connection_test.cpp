@@ -2,11 +2,7 @@
 // connects, servers that drop or truncate, and abort (what a request timeout does).
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <array>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <cerrno>
 #include <chrono>
@@ -19,6 +15,7 @@
 #include "rsolv/loadgen/engine/tls.hpp"
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/scripted_server.hpp"
+#include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::loadgen::engine {
 namespace {
@@ -196,34 +193,28 @@ namespace {
 class TlsServer {
  public:
   TlsServer() {
-    char pattern[] = "/tmp/lgcore-tls-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
-    std::ofstream(dir_ + "/index.html") << "hello over tls";
+    dir_.write("index.html", "hello over tls");
     const auto made = process::run("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                               "-nodes", "-keyout", dir_ + "/key.pem", "-out", dir_ + "/cert.pem", "-days",
+                                               "-nodes", "-keyout", dir_.file("key.pem"), "-out", dir_.file("cert.pem"), "-days",
                                                "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
     if (made.exit_code != 0) throw std::runtime_error("openssl req failed: " + made.err);
     port_ = process::find_free_port();
     process::ServerOptions options;
     options.executable = "openssl";
-    options.args = {"s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert", dir_ + "/cert.pem",
-                    "-key", dir_ + "/key.pem", "-WWW"};
+    options.args = {"s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert", dir_.file("cert.pem"),
+                    "-key", dir_.file("key.pem"), "-WWW"};
     options.ready_by = process::ReadyBy::tcp_connect;
     options.port = port_;
     // -WWW serves files relative to its working directory.
-    options.args.insert(options.args.begin(), {"-c", "cd " + dir_ + " && exec openssl \"$@\"", "openssl"});
+    options.args.insert(options.args.begin(), {"-c", "cd " + dir_.path().string() + " && exec openssl \"$@\"", "openssl"});
     options.executable = "/bin/sh";
     server_ = std::make_unique<process::ServerProcess>(process::ServerProcess::start(options));
   }
-  ~TlsServer() {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   int port() const { return port_; }
-  std::string ca_file() const { return dir_ + "/cert.pem"; }
+  std::string ca_file() const { return dir_.file("cert.pem"); }
 
  private:
-  std::string dir_;
+  rsolv::testing::TempDir dir_{"lgcore-tls"};  // declared first: removed after the server stops
   int port_ = 0;
   std::unique_ptr<process::ServerProcess> server_;
 };
