@@ -308,8 +308,7 @@ http::ClientOptions client_options(const Inputs& inputs) {
 Outcome call_platform(const Inputs& inputs, http::ClientOptions options, Clock& clock) {
   const auto request = inputs.command == Command::check ? entitlement_request(inputs) : deployment_request(inputs);
   try {
-    // The lean transport: no libcurl closure to load, which is most of a short run's wall time.
-    http::Client client(http::make_lean_transport(), std::move(options), clock);
+    http::Client client(std::move(options), clock);
     const auto response = client.send(request);
     return inputs.command == Command::check ? interpret_entitlement(response) : interpret_deployment(response, inputs);
   } catch (const http::TransportError& error) {

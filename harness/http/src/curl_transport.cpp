@@ -1,5 +1,5 @@
-// The libcurl transport, and the Client constructors that default to it. Kept apart from
-// client.cpp so a program that only uses another transport does not link libcurl.
+// The libcurl transport: built only with RSOLV_WITH_CURL, as the reference the lean transport's
+// contract tests compare with.
 #include <curl/curl.h>
 
 #include <mutex>
@@ -105,10 +105,5 @@ class CurlTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> make_curl_transport() { return std::make_unique<CurlTransport>(); }
-
-Client::Client(ClientOptions options, Clock& clock) : Client(std::move(options), clock, Random()) {}
-
-Client::Client(ClientOptions options, Clock& clock, Random random)
-    : Client(make_curl_transport(), std::move(options), clock, std::move(random)) {}
 
 }  // namespace rsolv::http

@@ -16,13 +16,15 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "rsolv/http/beast_transport.hpp"
+#include "rsolv/http/transport.hpp"
 
 namespace rsolv::http::test {
 
 Client make_client(const std::string& transport, ClientOptions options, Clock& clock, Random random) {
-  if (transport == "curl") return Client(std::move(options), clock, std::move(random));
-  return Client(make_lean_transport(), std::move(options), clock, std::move(random));
+#ifdef RSOLV_HAVE_CURL
+  if (transport == "curl") return Client(make_curl_transport(), std::move(options), clock, std::move(random));
+#endif
+  return Client(std::move(options), clock, std::move(random));
 }
 
 LoopbackListener::LoopbackListener(Handler handler, bool ipv6) : handler_(std::move(handler)) {

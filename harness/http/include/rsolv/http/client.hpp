@@ -3,8 +3,9 @@
 // retry with exponential back-off and full jitter on network errors, 5xx and 429 (honouring
 // Retry-After), one Idempotency-Key kept across the retries of a call, and secret headers redacted
 // in every log line. Not for the load generator's hot path.
-// The bytes travel through a Transport (transport.hpp): libcurl by default (curl_transport.cpp),
-// or the lean Beast/OpenSSL one (beast_transport.hpp) for programs whose start-up time counts.
+// The bytes travel through a Transport (transport.hpp): the lean Beast/OpenSSL one by default
+// (beast_transport.hpp: starts in milliseconds and links no libcurl, so release binaries need only
+// glibc), or libcurl in builds with RSOLV_WITH_CURL (the reference the contract tests compare with).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -98,11 +99,10 @@ class Transport;
 // Not thread-safe: one Client per thread. It keeps its connection alive between calls.
 class Client {
  public:
-  // libcurl transport (defined in curl_transport.cpp, so programs that never call these do not
-  // link libcurl).
+  // The lean transport (make_lean_transport()).
   explicit Client(ClientOptions options = {}, Clock& clock = SystemClock::instance());
   Client(ClientOptions options, Clock& clock, Random random);
-  // Any transport, e.g. make_lean_transport().
+  // Any transport, e.g. make_curl_transport().
   Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock = SystemClock::instance());
   Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock, Random random);
   ~Client();
