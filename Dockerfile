@@ -1,31 +1,27 @@
-# rsolv-action: the RSOLV billing guard as a container action.
+# rsolv-action: the RSOLV billing guard's image, published by the release workflow as
+# ghcr.io/rsolv-dev/rsolv-action:<version> and :v<major>; action.yml runs that image, so a workflow
+# pulls it instead of building this file.
 #
-# Stage 1 builds the one binary on Debian 12 with the project's own CMake preset and strips it.
-# Stage 2 is empty (scratch) plus what make-rootfs.sh derives with ldd in stage 1: the binary, the
-# exact shared libraries it loads (libc, libssl, libcrypto: the action does not use libcurl), the CA
-# certificates and OpenSSL's config. No shell, no package manager. libcurl and fmt stay in the build
-# stage because the top-level CMakeLists.txt finds them for every build.
-# Estimated size: ~10.5 MB uncompressed, ~4.3 MB compressed (see docs/action.md).
+# Stage 1 builds the one binary on Debian 12 with the project's release preset (OpenSSL and the C++
+# runtime linked in, no libcurl) and strips it. Stage 2 is empty (scratch) plus what make-rootfs.sh
+# derives with ldd in stage 1: the binary, the glibc files it loads, the CA certificates and
+# OpenSSL's config. No shell, no package manager.
 
 FROM debian:12-slim AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      g++ cmake ninja-build binutils ca-certificates \
-      libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev \
-      libboost-dev libboost-filesystem-dev libboost-system-dev \
-      libsqlite3-dev libcli11-dev libfmt-dev \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# .dockerignore limits the context to what rsolv-action needs (the other tools are left out, and
-# the top-level CMakeLists.txt skips folders that are absent).
+COPY ci/bootstrap.sh ci/bootstrap.sh
+RUN ci/bootstrap.sh --build-only && rm -rf /var/lib/apt/lists/*
+# .dockerignore limits the context to what rsolv-action needs; RSOLV_EXCLUDE names the tools left out.
 COPY . .
-RUN cmake --preset default -DRSOLV_BUILD_TESTS=OFF -DRSOLV_BUILD_BENCH=OFF \
- && cmake --build --preset default --target rsolv-action \
- && strip --strip-all build/bin/rsolv-action \
- && build/bin/rsolv-action --version \
- && action/docker/make-rootfs.sh build/bin/rsolv-action /rootfs
+RUN cmake --preset release -DRSOLV_EXCLUDE="sandbox;webhook-sim;loadgen;security-tests" \
+ && cmake --build --preset release --target rsolv-action \
+ && strip --strip-all build-release/bin/rsolv-action \
+ && build-release/bin/rsolv-action --version \
+ && action/docker/make-rootfs.sh build-release/bin/rsolv-action /rootfs
 
 FROM scratch
+LABEL org.opencontainers.image.source="https://github.com/RSOLV-dev/rsolv-harness" \
+      org.opencontainers.image.description="RSOLV billing guard: entitlement check and exactly-once fix reports"
 COPY --from=build /rootfs/ /
 # GitHub runs container actions as root and gives them runner-owned files ($GITHUB_OUTPUT,
 # $GITHUB_STEP_SUMMARY) that a non-root USER cannot write, so the image has no USER line (GitHub's

@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs to build, test and benchmark.
 # Idempotent and quiet when everything is already there. Run as root (or with sudo available).
+# Usage: ci/bootstrap.sh [--build-only]   (--build-only: what the release preset needs, no test tools)
 set -euo pipefail
+build_only=0
+case "${1:-}" in
+  "") ;;
+  --build-only) build_only=1 ;;
+  *) echo "bootstrap: unknown option '$1' (usage: ci/bootstrap.sh [--build-only])" >&2; exit 2 ;;
+esac
 
 build_packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost-dev libboost-filesystem-dev libboost-system-dev
   libsqlite3-dev libcli11-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  dpkg-dev
 )
+test_packages=(libgtest-dev libgmock-dev libbenchmark-dev)
 # Peers and tools the tests and benchmarks run for real: curl, jq, sqlite3, wrk, nginx, gcovr,
-# Prometheus (scrapes the tools in ci/tests), Python's YAML module (checks the workflows), Node.js.
-tool_packages=(curl jq sqlite3 wrk nginx-light gcovr prometheus python3-yaml)
+# Prometheus (scrapes the tools in ci/tests), Python's YAML module (checks the workflows), Node.js,
+# debootstrap (the clean Debian root the .deb is installed into). dpkg-dev above gives CPack
+# dpkg-shlibdeps, which computes the .deb's dependencies.
+tool_packages=(curl jq sqlite3 wrk nginx-light gcovr prometheus python3-yaml debootstrap)
 
+wanted=("${build_packages[@]}")
+((build_only)) || wanted+=("${test_packages[@]}" "${tool_packages[@]}")
 missing=()
-for pkg in "${build_packages[@]}" "${tool_packages[@]}"; do
+for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 # Node.js may come from elsewhere than Debian (a runner image); only install it when absent.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+if ((!build_only)) && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
   missing+=(nodejs npm)
 fi
 

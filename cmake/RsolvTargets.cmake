@@ -1,6 +1,7 @@
 # Helpers that give every target of the project the same flags and layout.
 #   rsolv_library(NAME SOURCES ... DEPS ...)      -> static library rsolv_NAME, include dir ./include
 #   rsolv_executable(NAME SOURCES ... DEPS ...)   -> build/bin/NAME
+#   rsolv_tool(NAME SOURCES ... DEPS ...)         -> a program users get: rsolv_executable, installed
 #   rsolv_test(NAME LABEL L SOURCES ... DEPS ...) -> GoogleTest binary, each TEST is one ctest test
 #   rsolv_bench(NAME SOURCES ... DEPS ...)        -> Google Benchmark binary in build/bin
 
@@ -38,6 +39,20 @@ function(rsolv_executable name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE rsolv_flags ${ARG_DEPS})
   target_compile_definitions(${name} PRIVATE RSOLV_VERSION="${PROJECT_VERSION}")
+endfunction()
+
+include(GNUInstallDirs)
+function(rsolv_tool name)
+  rsolv_executable(${name} ${ARGN})
+  # --as-needed: no library a tool does not call into is loaded (libcurl, which only the contract
+  # tests use; glibc's empty libdl/libpthread stubs).
+  target_link_options(${name} PRIVATE -Wl,--as-needed)
+  if(RSOLV_STATIC)
+    # With RSOLV_STATIC the dependencies are archives (cmake/RsolvStaticDeps.cmake); the C++
+    # runtime goes in too.
+    target_link_options(${name} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endfunction()
 
 function(rsolv_test name)

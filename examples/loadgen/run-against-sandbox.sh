@@ -4,6 +4,7 @@
 #
 #   examples/loadgen/run-against-sandbox.sh examples/loadgen/signup.yaml [run options...]
 #   RSOLV_BIN=/path/to/bin examples/loadgen/run-against-sandbox.sh examples/loadgen/webhooks.yaml --html report.html
+# The tools are taken from RSOLV_BIN, else build/bin, else PATH (an installed release).
 #
 # The sandbox gets the webhook secret from RSOLV_WEBHOOK_SECRET (a development default otherwise),
 # the same variable the webhooks scenario signs with, and a raised onboarding limit (the signup
@@ -14,12 +15,19 @@ if [ $# -lt 1 ]; then
   echo "usage: $0 SCENARIO.yaml [rsolv-loadgen run options...]" >&2
   exit 2
 fi
-bin=${RSOLV_BIN:-build/bin}
+# The tools: RSOLV_BIN, else a source build's build/bin, else the installed ones on PATH.
+if [ -n "${RSOLV_BIN:-}" ]; then
+  bin=$RSOLV_BIN
+elif [ -x build/bin/rsolv-loadgen ]; then
+  bin=build/bin
+else
+  bin=$(dirname "$(command -v rsolv-loadgen || echo /nonexistent/rsolv-loadgen)")
+fi
 scenario=$1
 shift
 for tool in rsolv-sandbox rsolv-loadgen; do
   if [ ! -x "$bin/$tool" ]; then
-    echo "$0: error: $bin/$tool not found (build first, or set RSOLV_BIN to the folder holding it)" >&2
+    echo "$0: error: $bin/$tool not found (install rsolv-harness, build it, or set RSOLV_BIN to the folder holding it)" >&2
     exit 2
   fi
 done
