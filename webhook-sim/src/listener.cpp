@@ -1,115 +1,147 @@
 #include "rsolv/webhook_sim/listener.hpp"
 
-#include <poll.h>
+#include <arpa/inet.h>
 
-#include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/json_bounded.hpp"
+#include "rsolv/http/server.hpp"
 #include "rsolv/stripe/signature.hpp"
 
 namespace rsolv::webhook_sim {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
-
-struct Listener::Impl {
-  ListenOptions options;
-  LineSink sink;
-  Clock* clock;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::atomic<bool> stopping{false};
-  std::atomic<std::int64_t> served{0};
-  std::map<std::string, int> deliveries_per_event;
-
-  void handle(tcp::socket socket);
-};
-
 namespace {
 
-tcp::endpoint parse_address(const std::string& address) {
+struct Address {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+Address parse_address(const std::string& address) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos) throw UsageError("--listen takes HOST:PORT (e.g. 127.0.0.1:0), not '" + address + "'");
   auto host = address.substr(0, colon);
   if (host == "localhost") host = "127.0.0.1";
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code error;
-  const auto ip = asio::ip::make_address(host, error);
   int port = -1;
   try {
-    port = std::stoi(address.substr(colon + 1));
+    std::size_t used = 0;
+    const auto digits = address.substr(colon + 1);
+    port = std::stoi(digits, &used);
+    if (used != digits.size()) port = -1;
   } catch (const std::exception&) {
   }
-  if (error || port < 0 || port > 65535) {
+  unsigned char scratch[sizeof(in6_addr)];
+  const bool literal = inet_pton(AF_INET, host.c_str(), scratch) == 1 || inet_pton(AF_INET6, host.c_str(), scratch) == 1;
+  if (!literal || port < 0 || port > 65535) {
     throw UsageError("--listen takes HOST:PORT with a literal IP (e.g. 127.0.0.1:0), not '" + address + "'");
   }
-  return {ip, static_cast<unsigned short>(port)};
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+bool refused_before_body(stripe::VerifyStatus status) {
+  return status == stripe::VerifyStatus::missing_header || status == stripe::VerifyStatus::malformed_header ||
+         status == stripe::VerifyStatus::no_v1_signature;
 }
 
 }  // namespace
 
-void Listener::Impl::handle(tcp::socket socket) {
-  // A slow or silent client must not hold the single serving thread for long.
-  struct timeval timeout{5, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  beast::flat_buffer buffer;
-  bhttp::request_parser<bhttp::string_body> parser;
-  parser.body_limit(4 * 1024 * 1024);
-  boost::system::error_code error;
-  bhttp::read(socket, buffer, parser, error);
-  if (error) return;
-  const auto& request = parser.get();
-  const std::string body = request.body();
-  std::string signature;
-  if (auto it = request.find("Stripe-Signature"); it != request.end()) signature = std::string(it->value());
+// Runs on the server's single worker thread: the per-event delivery counts need no lock.
+struct Listener::Impl final : http::RequestHandler {
+  ListenOptions options;
+  LineSink sink;
+  Clock* clock = nullptr;
+  std::optional<http::Server> server;
+  std::atomic<std::int64_t> served{0};
+  std::map<std::string, int> deliveries_per_event;
 
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now().time_since_epoch()).count();
-  nlohmann::json line = {{"received_at_unix_ms", now_ms}, {"method", std::string(request.method_string())},
-                         {"target", std::string(request.target())}, {"bytes", body.size()}};
-  const auto verdict = stripe::verify(signature, body, std::span<const Secret>(options.secrets), clock->unix_seconds(),
-                                      options.tolerance_seconds);
-  const auto parsed = stripe::parse_signature_header(signature);
-  if (parsed.header) line["signature_t"] = parsed.header->timestamp;
-  auto event = nlohmann::json::parse(body, nullptr, false);
-  const bool is_event = event.is_object() && event.contains("id") && event["id"].is_string();
-  line["event_id"] = is_event ? event["id"] : nlohmann::json(nullptr);
-  line["type"] = is_event && event.contains("type") ? event["type"] : nlohmann::json(nullptr);
-  line["verified"] = verdict.ok();
-  int status = options.invalid_status;
-  nlohmann::json answer;
-  if (verdict.ok()) {
-    const auto id = is_event ? event["id"].get<std::string>() : std::string();
+  nlohmann::json line_for(const http::ServerRequest& request) const {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now().time_since_epoch()).count();
+    return {{"received_at_unix_ms", now_ms}, {"method", request.method}, {"target", printable(request.target)},
+            {"bytes", request.body.size()}};
+  }
+
+  // Request targets are the client's bytes: kept to visible ASCII so the line stays valid JSON.
+  static std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text.substr(0, 2048)) out += (c > 0x20 && c < 0x7f) ? c : '?';
+    return out;
+  }
+
+  std::string_view signature_of(const http::ServerRequest& request) const {
+    return request.header("Stripe-Signature").value_or(std::string_view());
+  }
+
+  stripe::VerifyResult verify(const http::ServerRequest& request) const {
+    return stripe::verify(signature_of(request), request.body, std::span<const Secret>(options.secrets),
+                          clock->unix_seconds(), options.tolerance_seconds);
+  }
+
+  // Without a usable Stripe-Signature header nothing can verify: answered before the body is read.
+  std::optional<http::ServerResponse> screen(const http::ServerRequest& head) override {
+    auto verdict = verify(head);
+    if (!refused_before_body(verdict.status)) return std::nullopt;
+    return refuse(head, verdict);
+  }
+
+  http::ServerResponse handle(const http::ServerRequest& request) override {
+    const auto verdict = verify(request);
+    if (!verdict.ok()) return refuse(request, verdict);
+    nlohmann::json line = line_for(request);
+    if (const auto parsed = stripe::parse_signature_header(signature_of(request)); parsed.header) {
+      line["signature_t"] = parsed.header->timestamp;
+    }
+    // Only a verified body is parsed, with its nesting bounded: --events dumps it again.
+    auto event = config::parse_json_bounded(request.body);
+    const bool is_event = event.ok() && event.value.is_object() && event.value.contains("id") && event.value["id"].is_string();
+    line["event_id"] = is_event ? event.value["id"] : nlohmann::json(nullptr);
+    line["type"] = is_event && event.value.contains("type") ? event.value["type"] : nlohmann::json(nullptr);
+    if (!event.ok()) line["body_error"] = event.message;
+    line["verified"] = true;
+    const auto id = is_event ? event.value["id"].get<std::string>() : std::string();
     const int delivery = ++deliveries_per_event[id];
     line["delivery"] = delivery;
-    status = options.respond[std::min<std::size_t>(static_cast<std::size_t>(delivery - 1), options.respond.size() - 1)];
-    answer = {{"received", true}};
-  } else {
-    line["reason"] = verdict.reason;
-    answer = {{"error", "invalid_signature"}, {"message", verdict.reason}};
+    const int status =
+        options.respond[std::min<std::size_t>(static_cast<std::size_t>(delivery - 1), options.respond.size() - 1)];
+    line["status"] = status;
+    if (options.include_events && is_event) line["event"] = std::move(event.value);
+    return answer(line, status, nlohmann::json{{"received", true}});
   }
-  line["status"] = status;
-  if (options.include_events && is_event) line["event"] = event;
 
-  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), request.version()};
-  response.set(bhttp::field::content_type, "application/json");
-  response.set(bhttp::field::connection, "close");
-  response.keep_alive(false);
-  response.body() = answer.dump();
-  response.prepare_payload();
-  // Recorded before answering: once a sender has its answer, the line is there.
-  if (sink) sink(line.dump());
-  ++served;
-  bhttp::write(socket, response, error);
-  socket.shutdown(tcp::socket::shutdown_both, error);
-}
+  http::ServerResponse refuse(const http::ServerRequest& request, const stripe::VerifyResult& verdict) {
+    nlohmann::json line = line_for(request);
+    if (const auto parsed = stripe::parse_signature_header(signature_of(request)); parsed.header) {
+      line["signature_t"] = parsed.header->timestamp;
+    }
+    line["event_id"] = nullptr;
+    line["type"] = nullptr;
+    line["verified"] = false;
+    line["reason"] = verdict.reason;
+    line["status"] = options.invalid_status;
+    return answer(line, options.invalid_status,
+                  nlohmann::json{{"error", "invalid_signature"}, {"message", verdict.reason}});
+  }
+
+  http::ServerResponse answer(const nlohmann::json& line, int status, const nlohmann::json& body) {
+    // Recorded before answering: once a sender has its answer, the line is there.
+    if (sink) sink(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    http::ServerResponse response;
+    response.status = status;
+    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.close = true;
+    if (const auto count = ++served; options.max_requests > 0 && count >= options.max_requests) server->stop();
+    return response;
+  }
+
+  void on_connection_error(const std::exception& error) override {
+    std::fprintf(stderr, "rsolv-webhook-sim: error: a connection was closed after an internal error: %s\n", error.what());
+  }
+};
 
 Listener::Listener(ListenOptions options, LineSink sink, Clock& clock) : impl_(std::make_unique<Impl>()) {
   if (options.respond.empty()) options.respond = {200};
@@ -119,39 +151,34 @@ Listener::Listener(ListenOptions options, LineSink sink, Clock& clock) : impl_(s
   impl_->options = std::move(options);
   impl_->sink = std::move(sink);
   impl_->clock = &clock;
-  const auto endpoint = parse_address(impl_->options.address);
-  boost::system::error_code error;
-  impl_->acceptor.open(endpoint.protocol(), error);
-  if (!error) impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) impl_->acceptor.bind(endpoint, error);
-  if (!error) impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
-  if (error) throw Error("cannot listen on " + impl_->options.address + ": " + error.message());
+  const auto address = parse_address(impl_->options.address);
+  http::ServerOptions server;
+  server.host = address.host;
+  server.port = address.port;
+  server.threads = 1;
+  server.body_limit = impl_->options.body_limit;
+  server.header_limit = impl_->options.header_limit;
+  server.idle_timeout = impl_->options.idle_timeout;
+  server.request_timeout = impl_->options.request_timeout;
+  server.shutdown_grace = std::chrono::seconds(5);
+  server.handle_signals = false;  // the caller owns signals (listen.cpp waits for them)
+  impl_->server.emplace(server, *impl_);  // throws rsolv::Error "cannot listen on HOST:PORT: why"
+
 }
 
 Listener::~Listener() = default;
 
 std::string Listener::bound_address() const {
-  const auto endpoint = impl_->acceptor.local_endpoint();
-  const auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]" : endpoint.address().to_string();
-  return host + ":" + std::to_string(endpoint.port());
+  const auto host = impl_->server->bound_host();
+  const auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return shown + ":" + std::to_string(impl_->server->bound_port());
 }
 
-int Listener::port() const { return impl_->acceptor.local_endpoint().port(); }
+int Listener::port() const { return impl_->server->bound_port(); }
 
-void Listener::run() {
-  while (!impl_->stopping.load()) {
-    if (impl_->options.max_requests > 0 && impl_->served.load() >= impl_->options.max_requests) break;
-    pollfd fd{impl_->acceptor.native_handle(), POLLIN, 0};
-    if (::poll(&fd, 1, 100) <= 0) continue;
-    boost::system::error_code error;
-    tcp::socket socket(impl_->io);
-    impl_->acceptor.accept(socket, error);
-    if (error) continue;
-    impl_->handle(std::move(socket));
-  }
-}
+void Listener::run() { impl_->server->run(); }
 
-void Listener::stop() { impl_->stopping.store(true); }
+void Listener::stop() { impl_->server->stop(); }
 
 std::int64_t Listener::requests() const { return impl_->served.load(); }
 

@@ -49,6 +49,15 @@ Action Action::forward_to(std::string upstream_base_url) {
   return action;
 }
 
+Action Action::stream(std::string head, std::string repeat, std::size_t max_bytes) {
+  Action action;
+  action.kind = Kind::stream;
+  action.body = std::move(head);
+  action.repeat = std::move(repeat);
+  action.max_bytes = max_bytes;
+  return action;
+}
+
 Action Action::after(std::chrono::milliseconds delay) const {
   Action copy = *this;
   copy.stall = delay;
@@ -162,6 +171,23 @@ void ScriptedServer::accept_loop() {
   }
 }
 
+void ScriptedServer::stream(int fd, const Action& action) {
+  std::size_t sent = 0;
+  if (!wire::send_all(fd, action.body)) return;
+  sent += action.body.size();
+  streamed_ += action.body.size();
+  if (action.repeat.empty()) return;
+  // A block of repeats per send: the client, not the syscall rate, sets the pace.
+  std::string block;
+  while (block.size() < 64 * 1024) block += action.repeat;
+  while (!stopping_ && sent < action.max_bytes) {
+    const auto n = std::min(block.size(), action.max_bytes - sent);
+    if (!wire::send_all(fd, block.substr(0, n))) return;
+    sent += n;
+    streamed_ += n;
+  }
+}
+
 void ScriptedServer::serve(int fd, std::string client_ip) {
   std::string pending;
   bool reset = false;
@@ -188,6 +214,10 @@ void ScriptedServer::serve(int fd, std::string client_ip) {
       const auto response = wire::forward(action.upstream, *request);
       if (!response.empty()) wire::send_all(fd, response);
       break;  // the upstream's response carries Connection: close
+    }
+    if (action.kind == Action::Kind::stream) {
+      stream(fd, action);
+      break;
     }
     const bool with_body = request->parsed.method != "HEAD";
     auto response = wire::render_response(action.status, action.headers, action.body, request->keep_alive, with_body);

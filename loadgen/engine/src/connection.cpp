@@ -162,6 +162,7 @@ void Connection::write() {
 
 void Connection::read() {
   const bool tls = socket_.ssl != nullptr;
+  std::size_t budget = kReadBudget;
   for (;;) {
     const IoResult r = socket_.ops->read(socket_, context_->read_buffer, context_->read_buffer_size);
     if (r.status == Io::ok) {
@@ -183,6 +184,11 @@ void Connection::read() {
       // at a time, so TLS reads on until the library asks for more.
       // With the FIN already announced, no new edge will come: read on to the EOF.
       if (!tls && !hangup_ && r.bytes < context_->read_buffer_size) return;
+      if (r.bytes >= budget) {
+        owner_->on_read_paused(*this);
+        return;
+      }
+      budget -= r.bytes;
       continue;
     }
     if (r.status == Io::want_read || r.status == Io::want_write) return;

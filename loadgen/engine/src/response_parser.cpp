@@ -48,8 +48,11 @@ void ResponseParser::reset(bool head_request) {
   has_length_ = false;
   http10_ = false;
   status_ = 0;
+  interim_ = 0;
   remaining_ = 0;
   body_bytes_ = 0;
+  head_bytes_ = 0;
+  framing_bytes_ = 0;
   error_ = nullptr;
   carry_.clear();
 }
@@ -129,6 +132,10 @@ void ResponseParser::on_header_line(std::string_view line, ResponseSink* sink) {
 bool ResponseParser::end_of_headers() {
   if (status_ < 200) {
     // 1xx interim response (100 Continue, 103 Early Hints): the real one follows.
+    if (++interim_ > kMaxInterimResponses) {
+      error_ = "more than 5 interim (1xx) responses before the final one";
+      return false;
+    }
     state_ = State::status_line;
     chunked_ = has_length_ = false;
     remaining_ = 0;
@@ -139,10 +146,31 @@ bool ResponseParser::end_of_headers() {
   } else if (chunked_) {
     state_ = State::chunk_size;
   } else if (has_length_) {
+    if (remaining_ > body_limit_) {
+      error_ = "Content-Length exceeds maxResponseBytes";
+      return false;
+    }
     state_ = remaining_ == 0 ? State::done : State::body_length;
   } else {
     keep_alive_ = false;
     state_ = State::body_until_close;
+  }
+  return true;
+}
+
+bool ResponseParser::count_line(std::size_t bytes) {
+  if (state_ == State::status_line || state_ == State::headers) {
+    head_bytes_ += static_cast<std::int64_t>(bytes);
+    if (head_bytes_ > kMaxHeaderBytes) {
+      error_ = "response headers exceed 1 MiB (interim 1xx responses included)";
+      return false;
+    }
+    return true;
+  }
+  framing_bytes_ += static_cast<std::int64_t>(bytes);
+  if (body_bytes_ + framing_bytes_ > body_limit_) {
+    error_ = "response body exceeds maxResponseBytes";
+    return false;
   }
   return true;
 }
@@ -221,6 +249,10 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
       case State::body_length:
       case State::chunk_data: {
         const auto take = static_cast<std::size_t>(std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(size - pos)));
+        if (state_ == State::chunk_data && body_bytes_ + framing_bytes_ + static_cast<std::int64_t>(take) > body_limit_) {
+          consumed = pos;
+          return fail("response body exceeds maxResponseBytes");
+        }
         if (sink != nullptr) sink->on_body(std::string_view(data + pos, take));
         pos += take;
         remaining_ -= static_cast<std::int64_t>(take);
@@ -229,6 +261,10 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
         break;
       }
       case State::body_until_close: {
+        if (body_bytes_ + static_cast<std::int64_t>(size - pos) > body_limit_) {
+          consumed = pos;
+          return fail("response body exceeds maxResponseBytes");
+        }
         if (sink != nullptr) sink->on_body(std::string_view(data + pos, size - pos));
         body_bytes_ += static_cast<std::int64_t>(size - pos);
         pos = size;
@@ -246,6 +282,11 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
           break;
         }
         const auto end = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+        if (!count_line(carry_.size() + (end - pos) + 1)) {
+          consumed = end + 1;
+          state_ = State::failed;
+          return Status::error;
+        }
         bool ok;
         if (carry_.empty()) {
           ok = on_line(std::string_view(data + pos, end - pos), sink);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <exception>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -207,6 +208,14 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   const std::int64_t end = now_us();
   take_interval(end);
   result.duration_seconds = static_cast<double>(end - control.zero_us) / 1e6;
+  result.protocol_errors = control.protocol_errors.load();
+  if (const char* first = control.first_protocol_error.load(); first != nullptr) result.first_protocol_error = first;
+  if (result.protocol_errors > 0) {
+    std::cerr << "rsolv-loadgen: warning: " << result.protocol_errors
+              << " responses were refused and counted as failed requests (status 0); the first: "
+              << result.first_protocol_error << " (maxResponseBytes: " << plan.max_response_bytes
+              << " bytes; response headers: at most 1 MiB and 5 interim 1xx responses)\n";
+  }
   result.thresholds = evaluate(plan.thresholds, result.metrics, result.duration_seconds);
   return result;
 }

@@ -64,6 +64,7 @@ Worker::Worker(PreparedPlan& plan, RunControl& control, int index, int threads, 
   context_.read_buffer = read_buffer_.data();
   context_.read_buffer_size = read_buffer_.size();
   context_.tls = plan.tls.get();
+  context_.max_response_bytes = plan.plan->max_response_bytes;
   setup();
 }
 
@@ -119,6 +120,8 @@ void Worker::setup() {
   timers_.reserve(vus_.size() + 16);
   ready_.reserve(vus_.size() + 16);
   ready_swap_.reserve(vus_.size() + 16);
+  paused_.reserve(vus_.size());
+  paused_swap_.reserve(vus_.size());
 }
 
 void Worker::run() {
@@ -153,12 +156,14 @@ void Worker::run() {
       while (next_flush <= now) next_flush += control_.flush_interval_us;
     }
     if (!ready_.empty()) continue;
-    const std::int64_t wake = std::min({next_wakeup(now, next_sweep, next_flush), next_tick});
+    // A paused connection has bytes waiting: poll without sleeping, then read on.
+    const std::int64_t wake = paused_.empty() ? std::min({next_wakeup(now, next_sweep, next_flush), next_tick}) : now;
     const auto ready = loop_.wait(events, std::max<std::int64_t>(0, wake - now));
     for (const auto& event : ready) {
       const auto index = static_cast<std::uint32_t>(event.data.u64 >> 32);
       vus_[index].connection.on_event(event.events, static_cast<std::uint32_t>(event.data.u64));
     }
+    resume_paused();
     run_ready();
   }
   flush();
@@ -388,6 +393,11 @@ void Worker::start_request(ScenarioRun& run, std::uint32_t index, const Prepared
 
 void Worker::on_request_done(engine::Connection& connection, engine::Failure failure) {
   if (failure == engine::Failure::aborted) return;  // interrupt() ends the VU's iteration itself
+  if (failure == engine::Failure::protocol) {
+    control_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    const char* none = nullptr;
+    control_.first_protocol_error.compare_exchange_strong(none, connection.response().error(), std::memory_order_relaxed);
+  }
   const auto index = static_cast<std::uint32_t>(connection.epoll_tag() >> 32);
   Vu& vu = vus_[index];
   ScenarioRun& run = runs_[vu.scenario];
@@ -395,6 +405,17 @@ void Worker::on_request_done(engine::Connection& connection, engine::Failure fai
   vu.intended_us = -1;  // later requests of the iteration count from their own send
   vu.state = VuState::responded;
   ready_.push_back(index);
+}
+
+void Worker::on_read_paused(engine::Connection& connection) {
+  paused_.push_back(static_cast<std::uint32_t>(connection.epoll_tag() >> 32));
+}
+
+void Worker::resume_paused() {
+  if (paused_.empty()) return;
+  paused_swap_.swap(paused_);
+  for (const auto index : paused_swap_) vus_[index].connection.resume();
+  paused_swap_.clear();
 }
 
 Worker::StatusSeries& Worker::status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected) {

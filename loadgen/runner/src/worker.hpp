@@ -31,6 +31,9 @@ struct RunControl {
   std::atomic<int> stop_mode{0};  // 0 running, 1 graceful stop, 2 interrupt now
   std::mutex mutex;               // guards `interval`
   MetricSet interval;             // what workers flushed since the coordinator last took it
+  // Responses refused as malformed or over a limit (Failure::protocol), and the first reason.
+  std::atomic<std::int64_t> protocol_errors{0};
+  std::atomic<const char*> first_protocol_error{nullptr};
 };
 
 // What a VU captures of a response when its step inspects it, plus its extracted variables.
@@ -77,6 +80,7 @@ class Worker final : public engine::ConnectionOwner {
   // The thread body: runs every scenario to its end, then flushes its last metrics.
   void run();
   void on_request_done(engine::Connection& connection, engine::Failure failure) override;
+  void on_read_paused(engine::Connection& connection) override;
   // VUs of a scenario in an iteration (read by the coordinator for the vus gauge).
   std::int64_t active_vus(std::size_t scenario) const {
     return published_[scenario].load(std::memory_order_relaxed);
@@ -128,6 +132,7 @@ class Worker final : public engine::ConnectionOwner {
                         bool ok);
   StatusSeries& status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected);
   void run_ready();
+  void resume_paused();
   void fire_timers(std::int64_t now);
   void sweep_timeouts(std::int64_t now);
   void flush();
@@ -147,6 +152,8 @@ class Worker final : public engine::ConnectionOwner {
   std::vector<ScenarioRun> runs_;
   std::vector<std::uint32_t> ready_;
   std::vector<std::uint32_t> ready_swap_;
+  std::vector<std::uint32_t> paused_;  // connections that used their read budget (resume_paused)
+  std::vector<std::uint32_t> paused_swap_;
   RenderScratch scratch_;
   std::int64_t active_ = 0;
   std::unique_ptr<std::atomic<std::int64_t>[]> published_;  // by scenario

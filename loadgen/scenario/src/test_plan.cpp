@@ -379,12 +379,19 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
   const auto& root = doc.root;
   config::require_map(doc, root, "a scenario file");
   config::check_keys(doc, root, {"name", "description", "base_url", "headers", "tags", "timeout", "userAgent",
-                                 "insecureSkipTLSVerify", "caFile", "vars", "metrics", "scenarios", "thresholds"});
+                                 "insecureSkipTLSVerify", "caFile", "maxResponseBytes", "vars", "metrics", "scenarios",
+                                 "thresholds"});
   plan.name = root["name"] ? l.text(root["name"], "name") : std::filesystem::path(doc.file).stem().string();
   if (const auto d = root["description"]) plan.description = l.text(d, "description");
   if (const auto ua = root["userAgent"]) plan.user_agent = l.at(ua, [&] { return config::expand_env(l.text(ua, "userAgent"), options.env); });
   if (const auto v = root["insecureSkipTLSVerify"]) plan.insecure_skip_tls_verify = config::as_bool(doc, v, "insecureSkipTLSVerify");
   if (const auto v = root["caFile"]) plan.ca_file = l.at(v, [&] { return config::expand_env(l.text(v, "caFile"), options.env); });
+  if (const auto v = root["maxResponseBytes"]) {
+    plan.max_response_bytes = config::as_int(doc, v, "maxResponseBytes");
+    if (plan.max_response_bytes <= 0) {
+      config::fail_at(doc, v, "maxResponseBytes must be a positive number of bytes (default 67108864, 64 MiB)");
+    }
+  }
   if (const auto v = root["timeout"]) {
     l.default_timeout = l.duration(v, "timeout");
     if (l.default_timeout <= Micros{0}) config::fail_at(doc, v, "timeout must be greater than 0");

@@ -25,10 +25,16 @@ using testing::DelayServer;
 
 struct Owner final : ConnectionOwner {
   int calls = 0;
+  int pauses = 0;
+  bool paused = false;
   Failure last = Failure::none;
   void on_request_done(Connection&, Failure failure) override {
     ++calls;
     last = failure;
+  }
+  void on_read_paused(Connection&) override {
+    ++pauses;
+    paused = true;
   }
 };
 
@@ -62,9 +68,13 @@ class Client {
 
   void poll(std::int64_t timeout_us) {
     std::array<epoll_event, 16> events{};
-    for (const auto& event : loop_.wait(events, timeout_us)) {
+    for (const auto& event : loop_.wait(events, owner_.paused ? 0 : timeout_us)) {
       EXPECT_EQ(event.data.u64 >> 32, 7u);  // the tag given to bind()
       connection_.on_event(event.events, static_cast<std::uint32_t>(event.data.u64));
+    }
+    if (owner_.paused) {
+      owner_.paused = false;
+      connection_.resume();
     }
   }
 

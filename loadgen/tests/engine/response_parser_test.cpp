@@ -190,6 +190,51 @@ TEST(ResponseParser, AnEndlessHeaderLineIsRefusedInsteadOfBuffered) {
   EXPECT_EQ(feed_in_pieces(parser, wire, 4096, nullptr).status, ResponseParser::Status::error);
 }
 
+TEST(ResponseParser, EndlessEmptyLinesStopAtTheHeaderLimit) {
+  ResponseParser parser;
+  parser.reset(false);
+  std::string wire;
+  while (wire.size() <= static_cast<std::size_t>(ResponseParser::kMaxHeaderBytes)) wire += "\r\n";
+  const auto out = feed_in_pieces(parser, wire + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 65536, nullptr);
+  EXPECT_EQ(out.status, ResponseParser::Status::error);
+  EXPECT_STREQ(parser.error(), "response headers exceed 1 MiB (interim 1xx responses included)");
+}
+
+TEST(ResponseParser, FiveInterimResponsesAreFineASixthIsAnError) {
+  std::string five;
+  for (int i = 0; i < 5; ++i) five += "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n";
+  const std::string final_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  ResponseParser parser;
+  parser.reset(false);
+  EXPECT_EQ(feed_in_pieces(parser, five + final_response, 7, nullptr).status, ResponseParser::Status::complete);
+  EXPECT_EQ(parser.status_code(), 200);
+  parser.reset(false);
+  const auto out = feed_in_pieces(parser, five + "HTTP/1.1 100 Continue\r\n\r\n" + final_response, 7, nullptr);
+  EXPECT_EQ(out.status, ResponseParser::Status::error);
+  EXPECT_STREQ(parser.error(), "more than 5 interim (1xx) responses before the final one");
+}
+
+TEST(ResponseParser, BodiesAreCutAtTheBodyLimitInEveryFraming) {
+  ResponseParser parser;
+  parser.set_body_limit(10);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n0123456789a", "Content-Length exceeds maxResponseBytes"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n6\r\n6789ab\r\n0\r\n\r\n",
+       "response body exceeds maxResponseBytes"},
+      {"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n0123456789abcdef", "response body exceeds maxResponseBytes"},
+  };
+  for (const auto& [wire, error] : cases) {
+    parser.reset(false);
+    EXPECT_EQ(feed_in_pieces(parser, wire, 5, nullptr).status, ResponseParser::Status::error) << wire;
+    EXPECT_STREQ(parser.error(), error.c_str()) << wire;
+  }
+  // Exactly at the limit, framing included for chunked bodies, is accepted.
+  parser.reset(false);
+  EXPECT_EQ(feed_in_pieces(parser, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789", 5, nullptr).status,
+            ResponseParser::Status::complete);
+  EXPECT_EQ(parser.body_limit(), 10);
+}
+
 TEST(ResponseParser, ResetMakesAParserReusableForTheNextResponse) {
   ResponseParser parser;
   for (int i = 0; i < 3; ++i) {

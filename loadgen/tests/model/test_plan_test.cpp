@@ -381,6 +381,14 @@ TEST(TestPlanErrors, MissingRequiredOptionAndBadValues) {
   EXPECT_TRUE(zero.starts_with("plan.yaml:4:15: vus must be between 1")) << zero;
 }
 
+TEST(TestPlan, MaxResponseBytesDefaultsTo64MiBAndMustBePositive) {
+  const std::string scenarios = "scenarios:\n  s: {executor: constant-vus, duration: 1s, flow: [{url: /}]}\n";
+  EXPECT_EQ(load("base_url: http://127.0.0.1:1\n" + scenarios).max_response_bytes, 64 * 1024 * 1024);
+  EXPECT_EQ(load("base_url: http://127.0.0.1:1\nmaxResponseBytes: 1024\n" + scenarios).max_response_bytes, 1024);
+  const auto zero = error_of("base_url: http://127.0.0.1:1\nmaxResponseBytes: 0\n" + scenarios);
+  EXPECT_TRUE(zero.starts_with("plan.yaml:2:19: maxResponseBytes must be a positive number of bytes")) << zero;
+}
+
 TEST(TestPlanErrors, TypoInAStepKeySuggestsTheKey) {
   const auto message = error_of(std::string(kHead) + "    executor: constant-vus\n    duration: 1s\n    flow:\n"
                                 "      - url: /\n        chekcs: []\n");

@@ -14,15 +14,6 @@ namespace rsolv::sandbox::server {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 HttpResponse from_result(ApiResult result) {
   HttpResponse response;
   response.status = result.status;
@@ -55,20 +46,6 @@ HttpResponse rate_limited(const RateDecision& decision) {
 }
 
 }  // namespace
-
-std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return std::string_view(value);
-  }
-  return std::nullopt;
-}
-
-HttpResponse json_error(int status, std::string_view code, std::string_view message) {
-  HttpResponse response;
-  response.status = status;
-  response.body = nlohmann::json{{"error", code}, {"message", message}}.dump();
-  return response;
-}
 
 App::App(Platform& platform, AppOptions options, const Clock& clock)
     : platform_(platform),
@@ -208,10 +185,14 @@ HttpResponse App::authenticated(Endpoint endpoint, const HttpRequest& request, s
 }
 
 HttpResponse App::reject(std::string_view method, std::string_view target, int status, std::string_view code,
-                         std::string_view message) const {
+                         std::string_view message) {
   HttpResponse response = json_error(status, code, message);
   response.route = match_route(method, split_target(target).first).route;
   return response;
+}
+
+void App::on_connection_error(const std::exception& error) {
+  std::fprintf(stderr, "rsolv-sandbox: error: a connection was closed after an internal error: %s\n", error.what());
 }
 
 void App::observe(const Observation& o) {

@@ -17,7 +17,7 @@
 #include "rsolv/report/atomic_file.hpp"
 #include "rsolv/sandbox/platform.hpp"
 #include "rsolv/sandbox/server/app.hpp"
-#include "rsolv/sandbox/server/http_server.hpp"
+#include "rsolv/http/server.hpp"
 #include "rsolv/sandbox/server/listen_address.hpp"
 
 namespace rsolv::sandbox::server {
@@ -44,8 +44,9 @@ void serve(const ServeOptions& options, std::ostream& out) {
   }
   if (options.db.empty()) throw UsageError("--db is required: the SQLite file to serve from");
 
-  ServerOptions server_options;
-  server_options.listen = listen;
+  http::ServerOptions server_options;
+  server_options.host = listen.host;
+  server_options.port = listen.port;
   server_options.threads = options.threads;
 
   PlatformConfig config;
@@ -64,8 +65,9 @@ void serve(const ServeOptions& options, std::ostream& out) {
   // Destruction order is the shutdown order: server (threads joined) -> app -> platform (DB closed).
   Platform platform(std::move(config), SystemClock::instance());
   App app(platform, AppOptions{options.onboard, options.api, options.access_log}, SystemClock::instance());
-  auto server = std::make_unique<HttpServer>(server_options, app);
-  out << "listening on " << server->bound().url() << std::endl;  // the first stdout line; flushed
+  auto server = std::make_unique<http::Server>(server_options, app);
+  const ListenAddress bound{server->bound_host(), server->bound_port()};
+  out << "listening on " << bound.url() << std::endl;  // the first stdout line; flushed
   server->run();
   // Every worker has finished. A repeated SIGTERM from a supervisor must not kill the process
   // while the database closes: block it (the worker threads are gone, this is the only thread).

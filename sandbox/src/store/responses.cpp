@@ -1,6 +1,7 @@
 #include <openssl/evp.h>
 
 #include "operations.hpp"
+#include "rsolv/config/json_bounded.hpp"
 #include "rsolv/common/random.hpp"
 
 namespace rsolv::sandbox::ops {
@@ -11,11 +12,40 @@ ApiResult error_result(int status, std::string_view code, std::string_view messa
   return json_result(status, {{"error", code}, {"message", message}});
 }
 
+namespace {
+
+// The path of the first string (or key) holding a NUL character, e.g. "name" or "metadata.note".
+// Depth is bounded by the parse (config::kMaxJsonDepth), so the recursion is too. Keys and
+// strings are valid UTF-8 (the parser checked), so a path can go into a JSON message.
+std::optional<std::string> nul_path(const nlohmann::json& value, const std::string& path) {
+  if (value.is_string()) {
+    if (value.get_ref<const std::string&>().find('\0') != std::string::npos) return path.empty() ? "(body)" : path;
+  } else if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      const std::string child_path = path.empty() ? key : path + "." + key;
+      if (key.find('\0') != std::string::npos) return path.empty() ? "(a key)" : path + " (a key)";
+      if (auto found = nul_path(child, child_path)) return found;
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (auto found = nul_path(value[i], path + "[" + std::to_string(i) + "]")) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::variant<nlohmann::json, ApiResult> parse_object(std::string_view body) {
-  auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) return error_result(400, "invalid_json", "The request body is not valid JSON.");
-  if (!parsed.is_object()) return error_result(400, "invalid_json", "The request body must be a JSON object.");
-  return parsed;
+  auto parsed = config::parse_json_bounded(body);
+  if (!parsed.ok()) return error_result(400, "invalid_json", "The request body is " + parsed.message + ".");
+  if (!parsed.value.is_object()) return error_result(400, "invalid_json", "The request body must be a JSON object.");
+  // SQLite stores a NUL inside TEXT, but C strings, logs and most readers stop at it: refused.
+  if (const auto path = nul_path(parsed.value, "")) {
+    const std::string where = path->size() <= 100 ? *path : "a field";
+    return error_result(422, "nul_character", "Text must not contain NUL characters (\\u0000); found in " + where + ".");
+  }
+  return std::move(parsed.value);
 }
 
 std::string random_id(std::string_view prefix) {

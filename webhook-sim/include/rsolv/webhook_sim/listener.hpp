@@ -3,6 +3,9 @@
 // It verifies Stripe-Signature, writes one JSON line per request, and answers with configurable
 // status codes so a sender's retries can be exercised: the n-th delivery of one event id gets the
 // n-th code of `respond` (the last one repeats), e.g. 500,500,200.
+// Connections are served concurrently (harness/http's server, one thread), each under its own
+// deadline. A request without a usable Stripe-Signature is answered before its body is read; only
+// verified bodies are parsed as JSON (nesting bounded, config::kMaxJsonDepth).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -24,10 +27,16 @@ struct ListenOptions {
   int invalid_status = 400;              // answer to a bad signature (Stripe's docs suggest 400)
   bool include_events = false;           // put the parsed event into each JSON line
   std::int64_t max_requests = 0;         // stop after this many; 0 = until stop()
+  // Limits of every connection; a client that exceeds one gets a JSON error naming it.
+  std::size_t body_limit = 4 * 1024 * 1024;       // 413 payload_too_large
+  std::size_t header_limit = 16 * 1024;           // 431 headers_too_large / trailers_too_large
+  std::chrono::seconds idle_timeout{30};          // a connection that sends nothing is closed
+  std::chrono::seconds request_timeout{10};       // to read one request / write its answer
 };
 
-// One JSON object per request: {"received_at_unix_ms","event_id","type","verified","reason",
-// "status","delivery","signature_t","bytes"} (+ "event" with include_events). No secrets.
+// One JSON object per request: {"received_at_unix_ms","method","target","event_id","type",
+// "verified","reason","status","delivery","signature_t","bytes"} (+ "event" with include_events,
+// "body_error" for a verified body that is not JSON). No secrets.
 using LineSink = std::function<void(const std::string& line)>;
 
 class Listener {
@@ -42,7 +51,7 @@ class Listener {
   int port() const;
   // Serves until stop() or max_requests; one request per connection (answers Connection: close).
   void run();
-  void stop();  // thread- and signal-safe: sets a flag the loop checks every 100 ms
+  void stop();  // thread-safe; may come before run()
   std::int64_t requests() const;
 
  private:

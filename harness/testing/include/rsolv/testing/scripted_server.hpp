@@ -27,6 +27,11 @@
 //     client's retries, drop the first request of a connection, or enqueue two drops.
 //   forward_to("http://127.0.0.1:P") relays the request (with Connection: close) to that upstream
 //                                   and its raw response back, then closes the client connection.
+//   stream(head, repeat, max_bytes) a hostile server: sends `head` (any bytes, e.g. a status line
+//                                   and headers), then `repeat` again and again, as fast as the
+//                                   client reads, until the client closes, the server stops or
+//                                   max_bytes were sent in all; then closes. streamed_bytes()
+//                                   tells how much the client took.
 //   X.after(ms)                     waits ms before doing X (a stalled upstream; the destructor
 //                                   cuts the wait short).
 //   X.truncated(n)                  for respond/too_many_requests: sends the head, with the full
@@ -59,7 +64,7 @@ namespace rsolv::testing {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Action {
-  enum class Kind { respond, close_connection, reset_connection, forward };
+  enum class Kind { respond, close_connection, reset_connection, forward, stream };
   Kind kind = Kind::respond;
   int status = 200;
   Headers headers;
@@ -67,6 +72,8 @@ struct Action {
   std::chrono::milliseconds stall{0};         // wait this long before acting
   std::optional<std::size_t> truncate_body;   // send only this many body bytes, then close
   std::string upstream;                       // for forward: "http://127.0.0.1:PORT"
+  std::string repeat;                         // for stream
+  std::size_t max_bytes = 0;                  // for stream
 
   static Action respond(int status, std::string body = {}, Headers headers = {});
   static Action close_connection();
@@ -75,6 +82,7 @@ struct Action {
   // (pass an HTTP-date, or garbage, as the value to test those forms).
   static Action too_many_requests(int retry_after_seconds, std::string retry_after_value = {});
   static Action forward_to(std::string upstream_base_url);
+  static Action stream(std::string head, std::string repeat, std::size_t max_bytes);
   // The same action, after a delay (a stalled upstream).
   Action after(std::chrono::milliseconds delay) const;
   // The same response, cut off after `body_bytes` bytes of its body.
@@ -106,6 +114,8 @@ class ScriptedServer {
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
+  // Bytes written by stream() actions so far, over all connections.
+  std::size_t streamed_bytes() const { return streamed_.load(); }
   // Blocks until at least `count` requests were recorded or the timeout passed; returns whether
   // they were (for peers that call the server asynchronously, e.g. webhook deliveries).
   bool wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const;
@@ -113,12 +123,14 @@ class ScriptedServer {
  private:
   void accept_loop();
   void serve(int fd, std::string client_ip);
+  void stream(int fd, const Action& action);
   Action next_action();
   bool wait_or_stop(std::chrono::milliseconds delay);
 
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> streamed_{0};
   mutable std::mutex mutex_;
   std::condition_variable stop_signal_;
   mutable std::condition_variable recorded_;

@@ -20,6 +20,7 @@ struct ConnectionContext {
   char* read_buffer = nullptr;  // one per thread: responses nobody inspects are never copied
   std::size_t read_buffer_size = 0;
   const TlsContext* tls = nullptr;
+  std::int64_t max_response_bytes = ResponseParser::kDefaultBodyLimit;  // each response body's cap
 };
 
 struct Endpoint {
@@ -49,6 +50,10 @@ class ConnectionOwner {
   virtual ~ConnectionOwner() = default;
   // Called once per start(); may be called from inside start() (a refused connect).
   virtual void on_request_done(Connection& connection, Failure failure) = 0;
+  // The connection read its budget for one wakeup (kReadBudget) and may have more waiting, which
+  // no new epoll edge will announce: call resume() after the loop's other work (timers, timeouts,
+  // stop signals) has run.
+  virtual void on_read_paused(Connection& connection) = 0;
 };
 
 class Connection {
@@ -62,6 +67,7 @@ class Connection {
     context_ = context;
     owner_ = owner;
     tag_ = tag;
+    parser_.set_body_limit(context->max_response_bytes);
   }
 
   // Sends `size` bytes at `data` (which must stay valid until done) and reads the response.
@@ -73,6 +79,14 @@ class Connection {
   void abort(Failure failure);
   // Closes the idle connection (abortive: RST, for the end of a run).
   void close(bool abortive = false);
+  // Goes on reading after on_read_paused(); nothing when the request has ended meanwhile.
+  void resume() {
+    if (phase_ == Phase::reading) read();
+  }
+
+  // Bytes one wakeup reads at most: a server streaming faster than we parse must not starve the
+  // event loop (timeouts, the duration, stop signals). 1 MiB: 16 full reads of the 64 KiB buffer.
+  static constexpr std::size_t kReadBudget = 1024 * 1024;
 
   bool busy() const { return phase_ != Phase::idle; }
   bool is_open() const { return socket_.open(); }

@@ -24,6 +24,10 @@ class ResponseParser {
 
   // Prepares for the next response; HEAD responses carry no body whatever their headers say.
   void reset(bool head_request);
+  // The most bytes a response body may take on the wire (chunk framing included); a larger one is
+  // an error ("response body exceeds maxResponseBytes"). Kept across reset().
+  void set_body_limit(std::int64_t bytes) { body_limit_ = bytes; }
+  std::int64_t body_limit() const { return body_limit_; }
   // Consumes a prefix of `data`; `consumed` is how much. Returns complete once the whole response
   // is in (bytes after it are left unconsumed), error with error() set on a malformed response.
   Status feed(const char* data, std::size_t size, std::size_t& consumed, ResponseSink* sink);
@@ -39,6 +43,12 @@ class ResponseParser {
 
   // Longest status, header or chunk-size line accepted.
   static constexpr std::size_t kMaxLine = 64 * 1024;
+  // Status lines and header sections of one response, interim (1xx) ones and stray empty lines
+  // before them included: a server streaming header bytes cannot hold a request forever.
+  static constexpr std::int64_t kMaxHeaderBytes = 1024 * 1024;
+  // Interim (1xx) responses before the final one (Go's net/http, which k6 uses, allows 5 too).
+  static constexpr int kMaxInterimResponses = 5;
+  static constexpr std::int64_t kDefaultBodyLimit = 64 * 1024 * 1024;
 
  private:
   enum class State : std::uint8_t {
@@ -46,6 +56,7 @@ class ResponseParser {
   };
 
   Status fail(const char* why);
+  bool count_line(std::size_t bytes);  // false: a size limit was hit, error set
   bool on_line(std::string_view line, ResponseSink* sink);  // false: error set
   bool on_status_line(std::string_view line);
   void on_header_line(std::string_view line, ResponseSink* sink);
@@ -59,8 +70,12 @@ class ResponseParser {
   bool has_length_ = false;
   bool http10_ = false;
   int status_ = 0;
+  int interim_ = 0;
   std::int64_t remaining_ = 0;
   std::int64_t body_bytes_ = 0;
+  std::int64_t head_bytes_ = 0;     // against kMaxHeaderBytes
+  std::int64_t framing_bytes_ = 0;  // chunk-size lines and trailers, counted with the body
+  std::int64_t body_limit_ = kDefaultBodyLimit;
   const char* error_ = nullptr;
   std::string carry_;
 };

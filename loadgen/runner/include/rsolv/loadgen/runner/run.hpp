@@ -54,10 +54,14 @@ struct RunResult {
   bool aborted_by_threshold = false;  // an abortOnFail threshold ended it
   std::string aborting_threshold;     // "key: source" of that threshold
   std::string segment = "1/1";
+  // Responses refused as malformed or over a limit (counted as failed requests, status 0).
+  std::int64_t protocol_errors = 0;
+  std::string first_protocol_error;  // e.g. "response body exceeds maxResponseBytes"
   bool thresholds_ok() const;
 };
 
-// Runs the plan to its end (or a stop). Throws rsolv::UsageError when an origin does not resolve
+// Runs the plan to its end (or a stop). Protocol errors are also reported on stderr, one
+// "rsolv-loadgen: warning:" line naming the first one and the limit it hit. Throws rsolv::UsageError when an origin does not resolve
 // or the TLS context cannot be built, rsolv::Error on a failure of the machine (epoll).
 RunResult run_test(const TestPlan& plan, const RunOptions& options = {});
 

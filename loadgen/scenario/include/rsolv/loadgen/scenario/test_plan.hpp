@@ -98,6 +98,9 @@ struct TestPlan {
   bool insecure_skip_tls_verify = false;
   std::string ca_file;
   std::string user_agent;
+  // The most bytes a response body may take (`maxResponseBytes`); a larger one fails its request
+  // (status 0) instead of being read to the timeout.
+  std::int64_t max_response_bytes = 64 * 1024 * 1024;
   std::vector<Secret> secrets;  // every secret the file holds, for redaction
   std::string description;
   // Variables some step reads before any step of its scenario extracted them start with these

@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP face of the platform, independent of the socket layer: routing, x-api-key
 // authentication, rate limits with their headers, JSON errors, /metrics and the access log.
-// The server (http_server.hpp) feeds it parsed requests from all worker threads; it is thread-safe.
+// The server (rsolv/http/server.hpp) feeds it parsed requests from all worker threads; it is thread-safe.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rsolv/common/clock.hpp"
+#include "rsolv/http/server.hpp"
 #include "rsolv/sandbox/platform.hpp"
 #include "rsolv/sandbox/server/access_log.hpp"
 #include "rsolv/sandbox/server/auth_cache.hpp"
@@ -22,37 +23,11 @@
 namespace rsolv::sandbox::server {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-// A parsed request as views into the server's buffers: valid for the duration of App::handle.
-struct HttpRequest {
-  std::string_view method;
-  std::string_view target;  // origin-form: path and query
-  std::vector<std::pair<std::string_view, std::string_view>> headers;
-  std::string_view body;
-  std::string_view client_ip;
-  std::string_view request_id;
-  // Case-insensitive; the first match.
-  std::optional<std::string_view> header(std::string_view name) const;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  HeaderList headers;
-  std::size_t route = 0;  // index into route_labels(), for metrics and the access log
-};
-
-// One finished exchange, as metrics and the access log see it.
-struct Observation {
-  std::string_view method;
-  std::size_t route = 0;
-  int status = 0;
-  std::size_t bytes = 0;  // response body bytes
-  std::chrono::microseconds duration{0};
-  std::string_view client_ip;
-  std::string_view request_id;
-};
+// The server's request, response and exchange (harness/http's server.hpp).
+using HttpRequest = http::ServerRequest;
+using HttpResponse = http::ServerResponse;
+using Observation = http::ServerExchange;
+using http::json_error;
 
 struct AppOptions {
   RateLimit onboard{10, 3600};  // per client IP
@@ -62,22 +37,21 @@ struct AppOptions {
   std::chrono::milliseconds auth_cache_ttl{1000};
 };
 
-// `{"error":code,"message":message}` with the given status.
-HttpResponse json_error(int status, std::string_view code, std::string_view message);
-
-class App {
+class App final : public http::RequestHandler {
  public:
   App(Platform& platform, AppOptions options, const Clock& clock);
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  HttpResponse handle(const HttpRequest& request);
+  HttpResponse handle(const HttpRequest& request) override;
   // A response for a request the server could not read whole (413, 400, 431): routed by target
   // when there is one, so metrics and the log still name the route.
   HttpResponse reject(std::string_view method, std::string_view target, int status, std::string_view code,
-                      std::string_view message) const;
+                      std::string_view message) override;
   // Called once the response is written: metrics and the access log.
-  void observe(const Observation& observation);
+  void observe(const Observation& observation) override;
+  // One stderr line; the server has closed that connection and serves on.
+  void on_connection_error(const std::exception& error) override;
 
   std::string render_metrics() const;
   HttpMetrics& metrics() { return metrics_; }
