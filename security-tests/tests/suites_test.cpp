@@ -12,43 +12,20 @@
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/sandbox_process.hpp"
 #include "rsolv/testing/temp_dir.hpp"
+#include "hostile_proxy.hpp"
+#include "security_cli.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const std::string kSecurity = std::string(RSOLV_BIN_DIR) + "/rsolv-security";
+const std::string kSecurity = rsolv::security::testing::kSecurityBinary;
 const std::string kWebhookSecret = "whsec_suites_test_0123456789abcdef";
 
-using rsolv::testing::read_file;
+using rsolv::security::testing::run_security;
+using rsolv::security::testing::SecurityRun;
 using rsolv::testing::TempDir;
-
-struct SecurityRun {
-  rsolv::process::RunResult result;
-  json report;  // --json
-  std::string sarif, junit;
-  std::set<std::string> rule_ids() const {
-    std::set<std::string> ids;
-    for (const auto& check : report.value("checks", json::array())) {
-      for (const auto& finding : check.at("findings")) ids.insert(finding.at("rule_id").get<std::string>());
-    }
-    return ids;
-  }
-};
-
-SecurityRun run_security(const fs::path& dir, const std::vector<std::string>& extra,
-                 const std::vector<std::pair<std::string, std::string>>& env = {}) {
-  std::vector<std::string> args = {"run", "--target", (dir / "target.yaml").string(), "--json", (dir / "r.json").string(),
-                                   "--sarif", (dir / "r.sarif").string(), "--junit", (dir / "r.xml").string()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  SecurityRun run;
-  run.result = rsolv::process::run(kSecurity, args, env, std::chrono::seconds(120));
-  if (fs::exists(dir / "r.json")) run.report = json::parse(read_file(dir / "r.json"));
-  run.sarif = read_file(dir / "r.sarif");
-  run.junit = read_file(dir / "r.xml");
-  return run;
-}
 
 class VulnerableTarget : public ::testing::Test {
  protected:
@@ -133,31 +110,63 @@ TEST_F(VulnerableTarget, FailOnCriticalPassesWhenNothingIsThatSevere) {
   EXPECT_FALSE(lenient.rule_ids().empty()) << "findings are still reported";
 }
 
-class SandboxTarget : public ::testing::Test {};
-
-TEST_F(SandboxTarget, TheSandboxPassesEverySuite) {
+// The sandbox as the security suites probe it: limits the rate-limit suite reaches in seconds, yet
+// high enough that the other suites' probes (same key, same address) never meet them.
+rsolv::testing::SandboxOptions sandbox_options() {
   rsolv::testing::SandboxOptions options;
   options.webhook_secret = kWebhookSecret;
   options.pass_secret_flag = false;  // as deployed: RSOLV_WEBHOOK_SECRET
-  // Limits low enough for the rate-limit suite to reach them (the target file is told them below).
-  options.rate_limit_api = "40/3600";
-  options.rate_limit_onboard = "5/3600";
-  const rsolv::testing::SandboxProcess sandbox(options);
-  const TempDir dir("rsolv-security-sandbox");
-  fs::copy_file(fs::path(RSOLV_SOURCE_DIR) / "examples/targets/sandbox.yaml", dir.path() / "target.yaml");
+  options.rate_limit_api = "1000/3600";
+  options.rate_limit_onboard = "150/3600";
+  return options;
+}
 
-  const auto run = run_security(dir.path(), {}, {{"RSOLV_TARGET", sandbox.url()}, {"RSOLV_API_KEY", sandbox.key("payg")},
-                                          {"RSOLV_API_KEY_2", sandbox.key("pro_active")},
-                                          {"RSOLV_WEBHOOK_SECRET", kWebhookSecret}, {"RSOLV_API_LIMIT", "40"},
-                                          {"RSOLV_ONBOARD_LIMIT", "5"},
-                                          {"RSOLV_ACCESS_LOG", sandbox.access_log_path().string()}});
+SecurityRun run_against_sandbox(const rsolv::testing::SandboxProcess& sandbox, const std::string& url, const fs::path& dir) {
+  fs::copy_file(fs::path(RSOLV_SOURCE_DIR) / "examples/targets/sandbox.yaml", dir / "target.yaml",
+                fs::copy_options::overwrite_existing);
+  return run_security(dir, {}, {{"RSOLV_TARGET", url}, {"RSOLV_API_KEY", sandbox.key("payg")},
+                                {"RSOLV_API_KEY_2", sandbox.key("pro_active")},
+                                {"RSOLV_WEBHOOK_SECRET", kWebhookSecret}, {"RSOLV_API_LIMIT", "1000"},
+                                {"RSOLV_ONBOARD_LIMIT", "150"},
+                                {"RSOLV_ACCESS_LOG", sandbox.access_log_path().string()}});
+}
+
+TEST(SandboxTarget, TheSandboxPassesEverySuite) {
+  const rsolv::testing::SandboxProcess sandbox(sandbox_options());
+  const TempDir dir("rsolv-security-sandbox");
+  const auto run = run_against_sandbox(sandbox, sandbox.url(), dir.path());
   EXPECT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
   EXPECT_TRUE(run.rule_ids().empty()) << run.report.dump(1).substr(0, 3000);
   EXPECT_GE(run.report.at("checks").size(), 25u) << "every suite ran its checks";
+  EXPECT_EQ(run.report.at("summary").at("inconclusive"), 0) << run.result.out;
   EXPECT_EQ(json::parse(run.sarif).at("runs").at(0).at("results").size(), 0u);
   EXPECT_EQ(run.junit.find("<failure"), std::string::npos);
   EXPECT_EQ(run.sarif.find(sandbox.key("payg")), std::string::npos);
   EXPECT_EQ(run.report.dump().find(kWebhookSecret), std::string::npos);
+}
+
+TEST(HostileTarget, AFlawlessButHostileTargetGivesNoFindingInThreeRunsInARow) {
+  for (int round = 1; round <= 3; ++round) {
+    SCOPED_TRACE("run " + std::to_string(round));
+    const rsolv::testing::SandboxProcess sandbox(sandbox_options());
+    const rsolv::security::testing::HostileProxy hostile(sandbox.url());
+    const TempDir dir("rsolv-security-hostile");
+    const auto run = run_against_sandbox(sandbox, hostile.base_url(), dir.path());
+    EXPECT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
+    EXPECT_EQ(run.findings(), 0u) << run.result.out;
+    EXPECT_EQ(json::parse(run.sarif).at("runs").at(0).at("results").size(), 0u);
+    // The hostility was real: inputs came back, load was shed, malformed JSON got a bare 500.
+    EXPECT_GE(hostile.shed_count(), 1u);
+    EXPECT_GE(hostile.bad_json_count(), 1u);
+    std::string inconclusive;
+    for (const auto& check : run.report.value("checks", json::array())) {
+      if (check.at("status") == "inconclusive") {
+        inconclusive += "\n    " + check.at("name").get<std::string>() + ": " + check.at("detail").get<std::string>();
+      }
+    }
+    std::printf("[hostile run %d] %zu requests through the proxy, %zu shed with 429, %zu findings; inconclusive:%s\n",
+                round, hostile.request_count(), hostile.shed_count(), run.findings(), inconclusive.c_str());
+  }
 }
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine) {
@@ -169,12 +178,12 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(bad_file.err.rfind("rsolv-security: error: " + (dir / "target.yaml").string() + ":2:", 0), 0u) << bad_file.err;
   EXPECT_EQ(std::count(bad_file.err.begin(), bad_file.err.end(), '\n'), 1) << bad_file.err;
 
-  std::ofstream(dir / "remote.yaml") << "base_url: https://api.example.com\n";
+  std::ofstream(dir / "remote.yaml") << "base_url: https://api.example.com\nendpoints: [{path: /a}]\n";
   const auto remote = rsolv::process::run(kSecurity, {"run", "--target", (dir / "remote.yaml").string()});
   EXPECT_EQ(remote.exit_code, 2);
   EXPECT_NE(remote.err.find("--allow-host"), std::string::npos) << remote.err;
 
-  std::ofstream(dir / "ok.yaml") << "base_url: http://127.0.0.1:9\n";
+  std::ofstream(dir / "ok.yaml") << "base_url: http://127.0.0.1:9\nendpoints: [{path: /a}]\n";
   const auto suite = rsolv::process::run(kSecurity, {"run", "--target", (dir / "ok.yaml").string(), "--suite", "xss"});
   EXPECT_EQ(suite.exit_code, 2);
   EXPECT_NE(suite.err.find("xss"), std::string::npos) << suite.err;

@@ -17,6 +17,7 @@
 //     - {name: api, method: GET, path: /api/v1/entitlement, auth: true, requests: 50, window_seconds: 3600,
 //        per: api_key}
 //   logs: [/var/log/platform/access.log]
+//   preflight: {method: GET, path: /api/health, status: 200, json: {status: ok}}   # the default
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -66,6 +67,15 @@ struct LimitTarget {
   std::string per = "api_key";  // api_key | ip
 };
 
+// The request that proves the target is the platform before any suite runs (preflight.hpp).
+struct PreflightTarget {
+  std::string method = "GET";
+  std::string path = "/api/health";
+  bool auth = false;
+  long status = 200;
+  nlohmann::json json = {{"status", "ok"}};  // top-level fields the answer must have (empty: any body)
+};
+
 struct Target {
   std::string file;
   std::string base_url;
@@ -75,6 +85,7 @@ struct Target {
   std::optional<WebhookTarget> webhook;
   std::vector<LimitTarget> limits;
   std::vector<std::string> logs;
+  PreflightTarget preflight;
 
   // Every secret of the target, for redaction.
   std::vector<Secret> secrets() const;

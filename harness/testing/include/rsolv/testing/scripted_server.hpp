@@ -27,6 +27,9 @@
 //     client's retries, drop the first request of a connection, or enqueue two drops.
 //   forward_to("http://127.0.0.1:P") relays the request (with Connection: close) to that upstream
 //                                   and its raw response back, then closes the client connection.
+//   from_request(fn)                the action fn(request) returns, decided per request (a server
+//                                   with behaviour, e.g. a hostile proxy); fn runs on the
+//                                   connection's thread and must be thread-safe.
 //   X.after(ms)                     waits ms before doing X (a stalled upstream; the destructor
 //                                   cuts the wait short).
 //   X.truncated(n)                  for respond/too_many_requests: sends the head, with the full
@@ -45,6 +48,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,8 +62,10 @@ namespace rsolv::testing {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+struct RecordedRequest;
+
 struct Action {
-  enum class Kind { respond, close_connection, reset_connection, forward };
+  enum class Kind { respond, close_connection, reset_connection, forward, from_request };
   Kind kind = Kind::respond;
   int status = 200;
   Headers headers;
@@ -67,6 +73,7 @@ struct Action {
   std::chrono::milliseconds stall{0};         // wait this long before acting
   std::optional<std::size_t> truncate_body;   // send only this many body bytes, then close
   std::string upstream;                       // for forward: "http://127.0.0.1:PORT"
+  std::function<Action(const RecordedRequest&)> decide;  // for from_request
 
   static Action respond(int status, std::string body = {}, Headers headers = {});
   static Action close_connection();
@@ -75,6 +82,7 @@ struct Action {
   // (pass an HTTP-date, or garbage, as the value to test those forms).
   static Action too_many_requests(int retry_after_seconds, std::string retry_after_value = {});
   static Action forward_to(std::string upstream_base_url);
+  static Action from_request(std::function<Action(const RecordedRequest&)> decide);
   // The same action, after a delay (a stalled upstream).
   Action after(std::chrono::milliseconds delay) const;
   // The same response, cut off after `body_bytes` bytes of its body.
