@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -43,6 +44,10 @@ endpoints:
   - {name: me, path: /api/v1/customers/me, auth: true, account_data: true}
   - {name: payment-methods, method: POST, path: /api/v1/billing/payment-methods, auth: true,
      body: {payment_method: pm_card_visa}, inputs: {body: [payment_method]}, card_fields: true}
+  - {name: lookup, path: /api/v1/customers/lookup, auth: true, query: {email: ada@acme.io}}
+  - {name: repos, path: /api/v1/repos, auth: true, query: {q: acme}}
+  - {name: invoices, method: POST, path: /api/v1/invoices/search, auth: true, body: {filter: {customer: acme}}}
+  - {name: safe-search, path: /api/v1/safe-search, auth: true, query: {org: acme}}
 webhook: {replay_probe: true}
 limits:
   - {name: api, path: /api/v1/entitlement, auth: true, requests: 20, window_seconds: 3600}
@@ -74,6 +79,33 @@ TEST_F(VulnerableTarget, EverySuiteFindsItsPlantedFlaw) {
                                "RSOLV-RL-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
     EXPECT_TRUE(ids.contains(expected)) << expected << " not found; report: " << run_->report.dump(1).substr(0, 3000);
   }
+}
+
+// The SQL-injection checks one by one: each planted context is found by the techniques that can
+// see it, and the bound-parameter route that echoes its input is clean.
+TEST_F(VulnerableTarget, SqlInjectionIsFoundInEveryPlantedContextAndNowhereElse) {
+  std::map<std::string, std::set<std::string>> found;
+  std::map<std::string, int> requests;
+  for (const auto& check : run_->report.at("checks")) {
+    if (check.at("suite") != "sqli") continue;
+    auto& ids = found[check.at("name").get<std::string>()];
+    for (const auto& finding : check.at("findings")) ids.insert(finding.at("rule_id").get<std::string>());
+    requests[check.at("name").get<std::string>()] = check.at("requests").get<int>();
+  }
+  const std::set<std::string> blind_techniques = {"RSOLV-SQLI-002", "RSOLV-SQLI-003", "RSOLV-SQLI-004"};
+  // Errors shown verbatim: all four techniques.
+  EXPECT_EQ(found["search query parameter 'org'"],
+            (std::set<std::string>{"RSOLV-SQLI-001", "RSOLV-SQLI-002", "RSOLV-SQLI-003", "RSOLV-SQLI-004"}));
+  // Blind (errors hidden): double-quoted literal, LIKE '%...%', and a nested JSON value whose
+  // value comes back in the result rows.
+  EXPECT_EQ(found["lookup query parameter 'email'"], blind_techniques);
+  EXPECT_EQ(found["repos query parameter 'q'"], blind_techniques);
+  EXPECT_EQ(found["invoices body field '/filter/customer'"], blind_techniques);
+  EXPECT_TRUE(found.contains("safe-search query parameter 'org'"));
+  EXPECT_TRUE(found["safe-search query parameter 'org'"].empty()) << "bound parameters with the input echoed are no flaw";
+  for (const auto& [name, ids] : found) EXPECT_TRUE(name.find("payment_method") == std::string::npos || ids.empty()) << name;
+  // Bounded: no input costs more than 80 requests.
+  for (const auto& [name, count] : requests) EXPECT_LE(count, 80) << name;
 }
 
 TEST_F(VulnerableTarget, ReportsNeverContainTheKeysTheSecretOrACardNumber) {
@@ -116,8 +148,8 @@ rsolv::testing::SandboxOptions sandbox_options() {
   rsolv::testing::SandboxOptions options;
   options.webhook_secret = kWebhookSecret;
   options.pass_secret_flag = false;  // as deployed: RSOLV_WEBHOOK_SECRET
-  options.rate_limit_api = "1000/3600";
-  options.rate_limit_onboard = "150/3600";
+  options.rate_limit_api = "400/3600";
+  options.rate_limit_onboard = "200/3600";
   return options;
 }
 
@@ -126,8 +158,8 @@ SecurityRun run_against_sandbox(const rsolv::testing::SandboxProcess& sandbox, c
                 fs::copy_options::overwrite_existing);
   return run_security(dir, {}, {{"RSOLV_TARGET", url}, {"RSOLV_API_KEY", sandbox.key("payg")},
                                 {"RSOLV_API_KEY_2", sandbox.key("pro_active")},
-                                {"RSOLV_WEBHOOK_SECRET", kWebhookSecret}, {"RSOLV_API_LIMIT", "1000"},
-                                {"RSOLV_ONBOARD_LIMIT", "150"},
+                                {"RSOLV_WEBHOOK_SECRET", kWebhookSecret}, {"RSOLV_API_LIMIT", "400"},
+                                {"RSOLV_ONBOARD_LIMIT", "200"},
                                 {"RSOLV_ACCESS_LOG", sandbox.access_log_path().string()}});
 }
 
