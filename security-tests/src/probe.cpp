@@ -107,7 +107,7 @@ Exchange Probe::attempt(const std::string& method, const std::string& path_and_q
   options.source_address = source_address;
   http::Client client(options);
   Exchange exchange;
-  exchange.request = http::Request(method, target_.base_url + path_and_query, headers, with_fresh_uuids(body));
+  exchange.request = http::Request(method, target_.url_for(path_and_query), headers, with_fresh_uuids(body));
   ++requests_sent_;
   const auto started = Clock::now();
   try {

@@ -161,6 +161,22 @@ Target parse_document(const Document& doc) {
     config::fail_at(doc, doc.root["base_url"],
                     "base_url " + http::url_for_log(parsed) + " has user:password@ in it: give credentials under 'credentials'");
   }
+  if (target.base_url.find('#') != std::string::npos) {
+    config::fail_at(doc, doc.root["base_url"], "base_url must not have a #fragment");
+  }
+  if (const auto question = target.base_url.find('?'); question != std::string::npos) {
+    target.base_query = target.base_url.substr(question + 1);
+    target.base_url.erase(question);
+    for (std::size_t start = 0; start < target.base_query.size();) {
+      auto end = target.base_query.find('&', start);
+      if (end == std::string::npos) end = target.base_query.size();
+      const auto pair = target.base_query.substr(start, end - start);
+      const auto equals = pair.find('=');
+      if (equals != std::string::npos && equals + 1 < pair.size()) target.url_secrets.emplace_back(pair.substr(equals + 1));
+      start = end + 1;
+    }
+  }
+  target.base_url_at = config::location(doc, doc.root["base_url"]);
   while (target.base_url.ends_with("/")) target.base_url.pop_back();
   target.allow_hosts = string_list(doc, doc.root, "allow_hosts");
   if (const auto credentials = doc.root["credentials"]) {
@@ -225,7 +241,16 @@ std::vector<Secret> Target::secrets() const {
   for (const auto* secret : {&api_key, &second_api_key, &revoked_api_key, &webhook_secret}) {
     if (!secret->empty()) out.push_back(*secret);
   }
+  out.insert(out.end(), url_secrets.begin(), url_secrets.end());
   return out;
+}
+
+std::string Target::url_for(const std::string& path_and_query) const {
+  if (base_query.empty()) return base_url + path_and_query;
+  const auto fragment = path_and_query.find('#');
+  auto url = base_url + path_and_query.substr(0, fragment);
+  url += (path_and_query.find('?') < fragment ? "&" : "?") + base_query;
+  return url;
 }
 
 std::string Target::host() const { return http::parse_url(base_url).host; }
@@ -262,9 +287,14 @@ void check_host_allowed(const Target& target, const std::vector<std::string>& ex
     return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
   };
   // allow_hosts in the file declares intent; --allow-host on the command line confirms it.
-  if (listed(extra_allowed)) return;
-  throw UsageError("refusing to probe " + host + ": only loopback targets are probed unless --allow-host " + host +
-                   " is given" + (listed(target.allow_hosts) ? "" : " (and the target's allow_hosts lists it)"));
+  if (listed(extra_allowed) && listed(target.allow_hosts)) return;
+  const auto where = target.base_url_at.empty() ? target.file : target.base_url_at;
+  if (listed(extra_allowed)) {
+    throw UsageError(where + ": refusing to probe " + host + ": --allow-host " + host +
+                     " is given but the target file's allow_hosts does not list it");
+  }
+  throw UsageError(where + ": refusing to probe " + host + ": only loopback targets are probed unless the target file's " +
+                   "allow_hosts lists " + host + " and --allow-host " + host + " confirms it");
 }
 
 }  // namespace rsolv::security

@@ -149,3 +149,35 @@ TEST(Reachability, MaxDurationBoundsARunAgainstASlowTarget) {
 }
 
 }  // namespace
+
+namespace {
+
+// A gateway that wants its key in the URL: every probe still reaches the right path with the key
+// in its query, and the key shows up in no output, although every answer is a finding here (the
+// server answers 200 to anything, missing keys included, so evidence with URLs is written).
+TEST(TargetFile, AKeyInTheBaseUrlQueryIsSentWithEveryProbeButShownNowhere) {
+  ScriptedServer server;
+  server.set_default(Action::respond(200, R"({"status":"ok"})"));
+  const TempDir dir("rsolv-security-url-key");
+  std::ofstream(dir.path() / "target.yaml") << "base_url: " << server.base_url() << R"(/?api_key=${env.RSOLV_URL_KEY}
+credentials: {api_key: rsolv_header_key_0001}
+endpoints:
+  - {name: me, path: /api/v1/customers/me, auth: true, account_data: true}
+  - {name: search, path: /api/v1/search, auth: true, query: {org: acme}}
+)";
+  const std::string url_key = "gw_url_key_7f3a9c1e5b";
+  const auto run = run_security(dir.path(), {"--suite", "auth", "--suite", "pci"}, {{"RSOLV_URL_KEY", url_key}});
+  EXPECT_EQ(run.result.exit_code, 1) << run.result.out << run.result.err;
+  ASSERT_GE(server.request_count(), 3u);
+  for (const auto& request : server.requests()) {
+    EXPECT_TRUE(request.target.starts_with("/api/")) << request.target;
+    EXPECT_NE(request.target.find("api_key=" + url_key), std::string::npos) << request.target;
+    EXPECT_EQ(std::count(request.target.begin(), request.target.end(), '?'), 1) << request.target;
+  }
+  for (const auto& text : {run.result.out, run.result.err, run.report.dump(), run.sarif, run.junit}) {
+    EXPECT_EQ(text.find(url_key), std::string::npos) << text.substr(0, 2000);
+  }
+  EXPECT_GT(run.findings(), 0u);
+}
+
+}  // namespace

@@ -76,7 +76,7 @@ TEST_F(VulnerableTarget, EverySuiteFindsItsPlantedFlaw) {
   const auto ids = run_->rule_ids();
   for (const auto* expected : {"RSOLV-PCI-001", "RSOLV-PCI-002", "RSOLV-PCI-003", "RSOLV-PCI-004", "RSOLV-SQLI-001",
                                "RSOLV-SQLI-002", "RSOLV-WH-001", "RSOLV-WH-002", "RSOLV-WH-004", "RSOLV-WH-005",
-                               "RSOLV-RL-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
+                               "RSOLV-RL-001", "RSOLV-RL-003", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
     EXPECT_TRUE(ids.contains(expected)) << expected << " not found; report: " << run_->report.dump(1).substr(0, 3000);
   }
 }
@@ -129,6 +129,34 @@ TEST_F(VulnerableTarget, SarifAndJUnitDescribeTheSameFindings) {
     EXPECT_FALSE(result.at("message").at("text").get<std::string>().empty());
   }
   EXPECT_NE(run_->junit.find("<failure"), std::string::npos);
+  std::set<std::string> prints;
+  for (const auto& result : results) prints.insert(result.at("partialFingerprints").dump());
+  EXPECT_EQ(prints.size(), results.size()) << "one result per fingerprint";
+}
+
+TEST_F(VulnerableTarget, FingerprintsStayTheSameOnAnotherPortAndInAnotherRun) {
+  const auto auth_prints = [](const std::string& sarif_text) {
+    std::set<std::string> prints;
+    const auto sarif = json::parse(sarif_text);
+    for (const auto& result : sarif.at("runs").at(0).at("results")) {
+      if (result.at("ruleId").get<std::string>().starts_with("RSOLV-AUTH-")) prints.insert(result.at("partialFingerprints").dump());
+    }
+    return prints;
+  };
+  const TempDir dir("rsolv-security-other-port");
+  rsolv::process::ServerOptions options;
+  options.executable = VULNERABLE_SERVER;
+  options.args = {"--log", (dir.path() / "app.log").string()};
+  const auto other = rsolv::process::ServerProcess::start(options);
+  ASSERT_NE(other.base_url(), server_->base_url());
+  auto yaml = rsolv::testing::read_file(dir_->path() / "target.yaml");
+  yaml.replace(yaml.find(server_->base_url()), server_->base_url().size(), other.base_url());
+  std::ofstream(dir.path() / "target.yaml") << yaml;
+  const auto again = run_security(dir.path(), {"--suite", "auth", "-q"});
+  ASSERT_FALSE(again.sarif.empty()) << again.result.out << again.result.err;
+  EXPECT_EQ(again.result.exit_code, 1) << again.result.out << again.result.err;
+  EXPECT_FALSE(auth_prints(again.sarif).empty());
+  EXPECT_EQ(auth_prints(again.sarif), auth_prints(run_->sarif));
 }
 
 TEST_F(VulnerableTarget, FailOnCriticalPassesWhenNothingIsThatSevere) {
