@@ -15,6 +15,15 @@ std::string_view to_string(Severity severity) {
   return "info";
 }
 
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::passed: return "passed";
+    case Outcome::failed: return "failed";
+    case Outcome::inconclusive: return "inconclusive";
+  }
+  return "inconclusive";
+}
+
 Severity parse_severity(std::string_view name) {
   for (auto severity : {Severity::info, Severity::low, Severity::medium, Severity::high, Severity::critical}) {
     if (to_string(severity) == name) return severity;

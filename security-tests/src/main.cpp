@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/duration.hpp"
 #include "rsolv/security/rules.hpp"
 #include "rsolv/security/runner.hpp"
 
@@ -20,13 +21,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rsolv-security ") + RSOLV_VERSION);
   app.require_subcommand(1);
   auto* run_cmd = app.add_subcommand("run", "Run suites against a target and write reports");
-  std::string target_file, sarif, junit, json, fail_on = "medium";
+  std::string target_file, sarif, junit, json, fail_on = "medium", max_duration, preflight_timeout = "5s";
   std::vector<std::string> suites, allow_hosts;
   bool quiet = false;
   run_cmd->add_option("--target", target_file, "TARGET.yaml describing the deployment")->required();
   run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): pci, sqli, webhooks, rate-limit, auth");
   run_cmd->add_option("--allow-host", allow_hosts, "allow probing this non-loopback host (repeatable)");
   run_cmd->add_option("--fail-on", fail_on, "lowest severity that fails the run: info, low, medium, high, critical")
+      ->capture_default_str();
+  run_cmd->add_option("--max-duration", max_duration,
+                      "bound the whole run (e.g. 30s, 5m): checks left when it is used up are inconclusive");
+  run_cmd->add_option("--preflight-timeout", preflight_timeout,
+                      "how long the target has to answer the preflight (health) request before exit 2")
       ->capture_default_str();
   run_cmd->add_option("--sarif", sarif, "write SARIF 2.1.0 here (GitHub code scanning)");
   run_cmd->add_option("--junit", junit, "write JUnit XML here (one test case per check)");
@@ -56,6 +62,13 @@ int main(int argc, char** argv) {
     options.suites = suites;
     options.allow_hosts = allow_hosts;
     options.fail_on = parse_severity(fail_on);
+    const auto as_millis = [](const std::string& flag, const std::string& text) {
+      const auto value = std::chrono::duration_cast<std::chrono::milliseconds>(config::parse_duration(text));
+      if (value.count() <= 0) throw UsageError(flag + " must be positive, got '" + text + "'");
+      return value;
+    };
+    if (!max_duration.empty()) options.max_duration = as_millis("--max-duration", max_duration);
+    options.preflight_timeout = as_millis("--preflight-timeout", preflight_timeout);
     if (!sarif.empty()) options.sarif_file = sarif;
     if (!junit.empty()) options.junit_file = junit;
     if (!json.empty()) options.json_file = json;

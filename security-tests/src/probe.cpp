@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <regex>
+#include <thread>
 
 #include "rsolv/common/random.hpp"
 
@@ -76,24 +77,70 @@ std::string with_fresh_uuids(std::string body) {
   return body;
 }
 
-Exchange Probe::send(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
-                     const std::string& body, const std::string& source_address) {
+void Probe::set_deadline(Clock::time_point deadline, std::string reason) {
+  deadline_ = deadline;
+  deadline_reason_ = std::move(reason);
+}
+
+bool has_rate_limit_headers(const http::Response& response) {
+  for (const auto* name : {"X-RateLimit-Limit", "X-RateLimit-Remaining", "RateLimit-Limit", "RateLimit-Remaining",
+                           "RateLimit", "RateLimit-Policy"}) {
+    if (response.header(name)) return true;
+  }
+  return false;
+}
+
+Exchange Probe::attempt(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
+                        const std::string& body, const std::string& source_address) {
+  auto timeout = timeout_;
+  if (deadline_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
+    if (left <= std::chrono::milliseconds(0)) throw NoAnswer(deadline_reason_);
+    timeout = std::min(timeout, left);
+  }
   http::ClientOptions options;
   options.retry.max_retries = 0;
-  options.attempt_timeout = timeout_;
-  options.total_timeout = timeout_;
+  options.connect_timeout = std::min(options.connect_timeout, timeout);
+  options.attempt_timeout = timeout;
+  options.total_timeout = timeout;
   options.user_agent = "rsolv-security";
   options.source_address = source_address;
   http::Client client(options);
   Exchange exchange;
-  exchange.request = http::Request(method, target_.base_url + path_and_query, headers, with_fresh_uuids(body));
-  const auto started = std::chrono::steady_clock::now();
+  exchange.request = http::Request(method, target_.url_for(path_and_query), headers, with_fresh_uuids(body));
+  ++requests_sent_;
+  const auto started = Clock::now();
   try {
     exchange.response = client.send(exchange.request);
   } catch (const http::TransportError& error) {
     exchange.transport_error = redact(error.what());
   }
-  exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  if (exchange.response.status == 0 && deadline_ && Clock::now() >= *deadline_) throw NoAnswer(deadline_reason_);
+  return exchange;
+}
+
+Exchange Probe::send(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
+                     const std::string& body, const std::string& source_address) {
+  constexpr auto kMaxWait = std::chrono::milliseconds(2000);
+  auto exchange = attempt(method, path_and_query, headers, body, source_address);
+  if (exchange.response.status == 429) {
+    // Load shedding or a limit that resets soon: wait once as asked, then the answer must be usable.
+    const auto retry_after = exchange.response.header("Retry-After");
+    const auto wait = retry_after ? http::parse_retry_after(*retry_after, std::chrono::system_clock::now())
+                                  : std::optional<std::chrono::milliseconds>(std::chrono::milliseconds(1000));
+    if (wait && *wait <= kMaxWait && (!deadline_ || Clock::now() + *wait < *deadline_)) {
+      std::this_thread::sleep_for(*wait);
+      exchange = attempt(method, path_and_query, headers, body, source_address);
+    }
+    if (exchange.response.status == 429) {
+      throw NoAnswer("rate-limited: " + method + " " + redact(path_and_query) + " answered 429" +
+                     (retry_after ? " with Retry-After: " + *retry_after : std::string()));
+    }
+  }
+  if (exchange.response.status == 0) {
+    throw NoAnswer("no answer to " + method + " " + redact(path_and_query) + ": " + exchange.transport_error);
+  }
   return exchange;
 }
 

@@ -23,6 +23,8 @@ const std::vector<Rule>& rules() {
        "Use prepared statements with bound parameters for every query.", Severity::critical},
       {"RSOLV-SQLI-003", "sqli", "TimeBasedSqlInjection", "A time-delay payload in an input delayed the response",
        "Use prepared statements with bound parameters for every query.", Severity::critical},
+      {"RSOLV-SQLI-004", "sqli", "UnionBasedSqlInjection", "A UNION SELECT in an input returned injected rows",
+       "Use prepared statements with bound parameters for every query; never build SQL from input.", Severity::critical},
       {"RSOLV-WH-001", "webhooks", "UnsignedWebhookAccepted", "A webhook without a valid Stripe signature was accepted",
        "Verify Stripe-Signature (HMAC-SHA256 over t.payload, constant-time, 300 s tolerance) before any effect.",
        Severity::critical},

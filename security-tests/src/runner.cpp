@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/duration.hpp"
 #include "rsolv/report/atomic_file.hpp"
 #include "rsolv/report/json_report.hpp"
+#include "rsolv/security/preflight.hpp"
 #include "rsolv/security/suite.hpp"
 
 namespace rsolv::security {
@@ -26,16 +29,29 @@ RunOutcome run_security(const Target& target, const RunOptions& options) {
       throw UsageError("unknown suite '" + name + "' (available: " + list + ")");
     }
   }
-  Probe probe(target);
-  SuiteContext context{probe, target, options.progress};
-  RunOutcome outcome;
-  outcome.summary.target_url = target.base_url;
+  if (target.endpoints.empty() && !target.webhook && target.limits.empty()) {
+    throw UsageError(target.file + ": no endpoints, webhook or limits: nothing to probe");
+  }
   const auto started = std::chrono::steady_clock::now();
+  RunOutcome outcome;
+  outcome.summary.preflight = run_preflight(target, options.preflight_timeout);
+  Probe probe(target);
+  if (options.max_duration.count() > 0) {
+    probe.set_deadline(started + options.max_duration,
+                       "--max-duration " + config::format_duration(options.max_duration) + " used up before this check");
+  }
+  SuiteContext context{probe, target, options.progress};
+  outcome.summary.target_url = probe.redact(target.base_url);
   for (auto& suite : all_suites()) {
     const bool selected = options.suites.empty() ||
                           std::find(options.suites.begin(), options.suites.end(), suite->name()) != options.suites.end();
     if (!selected) continue;
     auto results = suite->run(context);
+    for (auto& check : results) {
+      // The same flaw seen with several probes of one check is one finding.
+      std::set<std::string> seen;
+      std::erase_if(check.findings, [&seen](const Finding& finding) { return !seen.insert(fingerprint(finding)).second; });
+    }
     outcome.summary.checks.insert(outcome.summary.checks.end(), results.begin(), results.end());
   }
   outcome.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

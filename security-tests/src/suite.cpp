@@ -23,9 +23,18 @@ CheckResult run_check(SuiteContext& context, std::string_view suite, std::string
   result.suite = suite;
   result.name = std::move(name);
   const auto started = std::chrono::steady_clock::now();
-  result.findings = body(result.detail);
+  const auto requests_before = context.probe.requests_sent();
+  try {
+    result.findings = body(result.detail);
+    result.outcome = result.findings.empty() ? Outcome::passed : Outcome::failed;
+  } catch (const NoAnswer& no_answer) {
+    // Whatever the check saw before, without an answer it proves nothing.
+    result.findings.clear();
+    result.outcome = Outcome::inconclusive;
+    result.detail = no_answer.what();
+  }
+  result.requests = context.probe.requests_sent() - requests_before;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.passed = result.findings.empty();
   return result;
 }
 

@@ -77,12 +77,21 @@ std::vector<std::string> string_list(const Document& doc, const YAML::Node& map,
   return out;
 }
 
+// An HTTP method the probes may send: `method: DROP` is a typo, not a request.
+std::string parse_method(const Document& doc, const YAML::Node& map) {
+  const auto method = config::get_optional_string(doc, map, "method").value_or("GET");
+  for (const auto* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  config::fail_at(doc, map["method"], "method '" + method + "' is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+}
+
 Endpoint parse_endpoint(const Document& doc, const YAML::Node& node) {
   config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "query", "inputs", "account_data", "card_fields"});
   Endpoint endpoint;
   endpoint.path = config::get_string(doc, node, "path");
   endpoint.name = config::get_optional_string(doc, node, "name").value_or(endpoint.path);
-  endpoint.method = config::get_optional_string(doc, node, "method").value_or("GET");
+  endpoint.method = parse_method(doc, node);
   endpoint.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
   endpoint.account_data = config::get_optional_bool(doc, node, "account_data").value_or(false);
   endpoint.card_fields = config::get_optional_bool(doc, node, "card_fields").value_or(false);
@@ -118,7 +127,7 @@ LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
   LimitTarget limit;
   limit.path = config::get_string(doc, node, "path");
   limit.name = config::get_optional_string(doc, node, "name").value_or(limit.path);
-  limit.method = config::get_optional_string(doc, node, "method").value_or("GET");
+  limit.method = parse_method(doc, node);
   limit.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
   if (node["body"]) limit.body = to_json(doc, node["body"]);
   limit.requests = expanded_int(doc, node, "requests");
@@ -131,7 +140,8 @@ LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
 }
 
 Target parse_document(const Document& doc) {
-  config::check_keys(doc, doc.root, {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs"});
+  config::check_keys(doc, doc.root,
+                     {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs", "preflight"});
   Target target;
   target.file = doc.file;
   target.base_url = expanded(doc, doc.root, "base_url");
@@ -151,6 +161,22 @@ Target parse_document(const Document& doc) {
     config::fail_at(doc, doc.root["base_url"],
                     "base_url " + http::url_for_log(parsed) + " has user:password@ in it: give credentials under 'credentials'");
   }
+  if (target.base_url.find('#') != std::string::npos) {
+    config::fail_at(doc, doc.root["base_url"], "base_url must not have a #fragment");
+  }
+  if (const auto question = target.base_url.find('?'); question != std::string::npos) {
+    target.base_query = target.base_url.substr(question + 1);
+    target.base_url.erase(question);
+    for (std::size_t start = 0; start < target.base_query.size();) {
+      auto end = target.base_query.find('&', start);
+      if (end == std::string::npos) end = target.base_query.size();
+      const auto pair = target.base_query.substr(start, end - start);
+      const auto equals = pair.find('=');
+      if (equals != std::string::npos && equals + 1 < pair.size()) target.url_secrets.emplace_back(pair.substr(equals + 1));
+      start = end + 1;
+    }
+  }
+  target.base_url_at = config::location(doc, doc.root["base_url"]);
   while (target.base_url.ends_with("/")) target.base_url.pop_back();
   target.allow_hosts = string_list(doc, doc.root, "allow_hosts");
   if (const auto credentials = doc.root["credentials"]) {
@@ -178,6 +204,23 @@ Target parse_document(const Document& doc) {
     config::require_sequence(doc, limits, "limits");
     for (const auto& node : limits) target.limits.push_back(parse_limit(doc, node));
   }
+  if (const auto preflight = doc.root["preflight"]) {
+    config::require_map(doc, preflight, "preflight");
+    config::check_keys(doc, preflight, {"method", "path", "auth", "status", "json"});
+    auto& check = target.preflight;
+    check.path = config::get_optional_string(doc, preflight, "path").value_or(check.path);
+    if (!check.path.starts_with("/")) config::fail_at(doc, preflight["path"], "preflight path must start with /");
+    check.method = parse_method(doc, preflight);
+    check.auth = config::get_optional_bool(doc, preflight, "auth").value_or(false);
+    check.status = config::get_optional_int(doc, preflight, "status").value_or(check.status);
+    if (check.status < 100 || check.status > 599) config::fail_at(doc, preflight["status"], "preflight status must be 100..599");
+    if (preflight["json"]) {
+      config::require_map(doc, preflight["json"], "json");
+      check.json = to_json(doc, preflight["json"]);
+    } else if (preflight["path"]) {
+      check.json = nlohmann::json::object();  // another route: its status is the proof unless json is given
+    }
+  }
   // Log paths may come from the environment; an empty expansion means "no log to scan".
   for (const auto& path : string_list(doc, doc.root, "logs")) {
     std::string expanded_path;
@@ -198,7 +241,16 @@ std::vector<Secret> Target::secrets() const {
   for (const auto* secret : {&api_key, &second_api_key, &revoked_api_key, &webhook_secret}) {
     if (!secret->empty()) out.push_back(*secret);
   }
+  out.insert(out.end(), url_secrets.begin(), url_secrets.end());
   return out;
+}
+
+std::string Target::url_for(const std::string& path_and_query) const {
+  if (base_query.empty()) return base_url + path_and_query;
+  const auto fragment = path_and_query.find('#');
+  auto url = base_url + path_and_query.substr(0, fragment);
+  url += (path_and_query.find('?') < fragment ? "&" : "?") + base_query;
+  return url;
 }
 
 std::string Target::host() const { return http::parse_url(base_url).host; }
@@ -235,9 +287,14 @@ void check_host_allowed(const Target& target, const std::vector<std::string>& ex
     return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
   };
   // allow_hosts in the file declares intent; --allow-host on the command line confirms it.
-  if (listed(extra_allowed)) return;
-  throw UsageError("refusing to probe " + host + ": only loopback targets are probed unless --allow-host " + host +
-                   " is given" + (listed(target.allow_hosts) ? "" : " (and the target's allow_hosts lists it)"));
+  if (listed(extra_allowed) && listed(target.allow_hosts)) return;
+  const auto where = target.base_url_at.empty() ? target.file : target.base_url_at;
+  if (listed(extra_allowed)) {
+    throw UsageError(where + ": refusing to probe " + host + ": --allow-host " + host +
+                     " is given but the target file's allow_hosts does not list it");
+  }
+  throw UsageError(where + ": refusing to probe " + host + ": only loopback targets are probed unless the target file's " +
+                   "allow_hosts lists " + host + " and --allow-host " + host + " confirms it");
 }
 
 }  // namespace rsolv::security

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "rsolv/security/finding.hpp"
 #include "rsolv/security/target.hpp"
@@ -32,8 +33,8 @@ TEST(CardNumbers, MaskingKeepsOnlyTheLastFourAndLeavesOtherNumbersAlone) {
 RunSummary sample_run() {
   RunSummary run;
   run.target_url = "http://127.0.0.1:4000";
-  CheckResult pass{"auth", "me refuses bad keys", true, 0.01, {}, "401 for 3 keys"};
-  CheckResult fail{"sqli", "search query 'org'", false, 0.2, {}, ""};
+  CheckResult pass{"auth", "me refuses bad keys", Outcome::passed, 0.01, {}, "401 for 3 keys"};
+  CheckResult fail{"sqli", "search query 'org'", Outcome::failed, 0.2, {}, ""};
   fail.findings.push_back(make_finding("RSOLV-SQLI-001", "GET http://127.0.0.1:4000/api/v1/search?org=x",
                                        "GET /api/v1/search?org=' -> 500 SQLITE_ERROR"));
   run.checks = {pass, fail};
@@ -67,9 +68,68 @@ TEST(Sarif, TheSameFindingKeepsItsFingerprintAcrossRuns) {
   EXPECT_EQ(a, b);
 }
 
-TEST(LocationPath, TurnsAnEndpointIntoARelativePath) {
-  EXPECT_EQ(location_path("GET http://127.0.0.1:4000/api/v1/x?y=1"), "127.0.0.1_4000/api/v1/x");
-  EXPECT_EQ(location_path("POST https://api.rsolv.dev/api/webhooks/stripe"), "api.rsolv.dev/api/webhooks/stripe");
+TEST(LocationPath, TurnsAnEndpointIntoARelativeRoutePath) {
+  EXPECT_EQ(location_path("GET http://127.0.0.1:4000/api/v1/x?y=1"), "api/v1/x");
+  EXPECT_EQ(location_path("POST https://api.rsolv.dev/api/webhooks/stripe"), "api/webhooks/stripe");
+  EXPECT_EQ(location_path("/var/log/app.log:12"), "var/log/app.log_12");
+}
+
+TEST(Sarif, AFindingKeepsItsFingerprintWhenOnlyThePortChanges) {
+  auto on_port = [](const std::string& port) {
+    RunSummary run;
+    run.target_url = "http://127.0.0.1:" + port;
+    CheckResult check{"auth", "me refuses bad keys", Outcome::failed, 0.1, {}, ""};
+    auto finding = make_finding("RSOLV-AUTH-001", "GET http://127.0.0.1:" + port + "/api/v1/customers/me", "evidence " + port);
+    finding.subject = "missing key";
+    check.findings = {finding};
+    run.checks = {check};
+    return render_sarif(run, "1");
+  };
+  const auto a = on_port("40001"), b = on_port("51234");
+  EXPECT_EQ(a.at("runs").at(0).at("results").at(0).at("partialFingerprints"),
+            b.at("runs").at(0).at("results").at(0).at("partialFingerprints"));
+  EXPECT_EQ(a.at("runs").at(0).at("results").at(0).at("locations"), b.at("runs").at(0).at("results").at(0).at("locations"));
+  EXPECT_EQ(a.at("runs").at(0).at("automationDetails"), b.at("runs").at(0).at("automationDetails"));
+}
+
+TEST(Sarif, OneFlawSeenByTwoChecksIsOneResultAndDifferentSubjectsAreTwo) {
+  RunSummary run;
+  run.target_url = "http://127.0.0.1:4000";
+  auto leak = make_finding("RSOLV-AUTH-003", "POST http://127.0.0.1:4000/api/v1/x", "trace 1");
+  auto missing = make_finding("RSOLV-AUTH-001", "POST http://127.0.0.1:4000/api/v1/x", "e");
+  missing.subject = "missing key";
+  auto empty = missing;
+  empty.subject = "empty key";
+  run.checks = {{"auth", "x refuses bad keys", Outcome::failed, 0, {leak, missing, empty}, ""},
+                {"auth", "x hides internals", Outcome::failed, 0, {leak}, ""}};
+  const auto sarif = render_sarif(run, "1");
+  const auto& results = sarif.at("runs").at(0).at("results");
+  ASSERT_EQ(results.size(), 3u) << results.dump(1);
+  std::set<std::string> prints;
+  for (const auto& result : results) prints.insert(result.at("partialFingerprints").dump());
+  EXPECT_EQ(prints.size(), 3u);
+}
+
+TEST(Reports, InconclusiveChecksAreNeitherPassesNorFailures) {
+  auto run = sample_run();
+  run.checks.push_back({"webhooks", "missing signature is refused", Outcome::inconclusive, 10, {},
+                        "no answer to POST /api/webhooks/stripe: timeout"});
+  const auto xml = render_junit_report(run);
+  EXPECT_NE(xml.find("skipped=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"inconclusive: no answer to POST"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos) << "only the real finding fails: " << xml;
+  const auto json = render_json(run);
+  EXPECT_EQ(json.at("summary").at("inconclusive"), 1);
+  EXPECT_EQ(json.at("summary").at("passed"), 1);
+  EXPECT_EQ(json.at("checks").at(2).at("status"), "inconclusive");
+  const auto sarif = render_sarif(run, "1");
+  EXPECT_EQ(sarif.at("runs").at(0).at("results").size(), 1u) << "no alert for an inconclusive check";
+  const auto& notes = sarif.at("runs").at(0).at("invocations").at(0).at("toolExecutionNotifications");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes.at(0).at("message").at("text").get<std::string>().find("missing signature"), std::string::npos);
+  const auto console = render_console(run, false);
+  EXPECT_NE(console.find("INCONCLUSIVE webhooks"), std::string::npos) << console;
+  EXPECT_NE(console.find("(1 inconclusive)"), std::string::npos) << console;
 }
 
 TEST(JUnit, OneCasePerCheckWithFailuresForFindings) {

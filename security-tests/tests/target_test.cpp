@@ -5,6 +5,7 @@
 
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/yaml_loader.hpp"
+#include "rsolv/security/probe.hpp"
 #include "rsolv/security/target.hpp"
 
 namespace rsolv::security {
@@ -89,6 +90,55 @@ TEST(Target, OnlyLoopbackIsProbedUnlessTheUserAllowsTheHost) {
     EXPECT_NE(std::string(error.what()).find("--allow-host api.example.com"), std::string::npos) << error.what();
   }
   EXPECT_NO_THROW(check_host_allowed(remote, {"api.example.com"}));
+}
+
+TEST(Target, AllowHostAloneDoesNotAllowAHostTheFileDoesNotListAndRefusalsSayWhere) {
+  const auto unlisted = parse_target("endpoints: [{path: /a}]\nbase_url: https://api.example.com\n", "t.yaml");
+  try {
+    check_host_allowed(unlisted, {"api.example.com"});
+    FAIL() << "--allow-host alone allowed a host the file does not list";
+  } catch (const UsageError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind("t.yaml:2:", 0), 0u) << "file:line of base_url: " << what;
+    EXPECT_NE(what.find("allow_hosts does not list it"), std::string::npos) << what;
+  }
+  const auto listed = parse_target("base_url: https://api.example.com\nallow_hosts: [other.example.com]\n", "t.yaml");
+  EXPECT_THROW(check_host_allowed(listed, {"api.example.com"}), UsageError);
+  try {
+    check_host_allowed(unlisted, {});
+    FAIL();
+  } catch (const UsageError& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("t.yaml:2:", 0), 0u) << error.what();
+  }
+}
+
+TEST(Target, UnknownMethodsAreRefusedWhereTheyAreWritten) {
+  for (const std::string yaml : {"base_url: http://127.0.0.1:1\nendpoints:\n  - {path: /a, method: DROP}\n",
+                                 "base_url: http://127.0.0.1:1\nlimits:\n  - {path: /a, method: get, requests: 1, window_seconds: 1}\n",
+                                 "base_url: http://127.0.0.1:1\npreflight: {method: TRACE}\n"}) {
+    try {
+      parse_target(yaml, "t.yaml");
+      FAIL() << "accepted: " << yaml;
+    } catch (const config::ConfigError& error) {
+      const std::string what = error.what();
+      EXPECT_TRUE(what.rfind("t.yaml:3:", 0) == 0 || what.rfind("t.yaml:2:", 0) == 0) << what;
+      EXPECT_NE(what.find("is not one of GET, POST"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(Target, AQueryInBaseUrlGoesAfterEveryProbePathAndItsValuesAreSecrets) {
+  ::setenv("RSOLV_TEST_URL_KEY", "k3y_in_the_url_0001", 1);
+  const auto target = parse_target("base_url: http://127.0.0.1:4000/v1/?api_key=${env.RSOLV_TEST_URL_KEY}&region=eu\n", "t.yaml");
+  ::unsetenv("RSOLV_TEST_URL_KEY");
+  EXPECT_EQ(target.base_url, "http://127.0.0.1:4000/v1");
+  EXPECT_EQ(target.url_for("/api/health"), "http://127.0.0.1:4000/v1/api/health?api_key=k3y_in_the_url_0001&region=eu");
+  EXPECT_EQ(target.url_for("/s?q=1"), "http://127.0.0.1:4000/v1/s?q=1&api_key=k3y_in_the_url_0001&region=eu");
+  Probe probe(target);
+  const auto shown = probe.redact("GET " + target.url_for("/api/health") + " -> 200");
+  EXPECT_EQ(shown.find("k3y_in_the_url_0001"), std::string::npos) << shown;
+  EXPECT_EQ(probe.location("GET", "/api/health").find("k3y"), std::string::npos);
+  EXPECT_THROW(parse_target("base_url: http://127.0.0.1:4000/#x\n", "t.yaml"), config::ConfigError);
 }
 
 TEST(Target, NamesThatOnlyLookLikeLoopbackAreRefused) {

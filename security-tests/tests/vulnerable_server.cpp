@@ -1,6 +1,11 @@
 // A deliberately vulnerable imitation of the platform, so the security tests can prove every suite
 // finds its planted flaw. Never ship or expose this: it listens on 127.0.0.1 only.
 //   - GET  /api/v1/search?org=X        string-concatenated SQL on SQLite, errors returned verbatim
+//   - GET  /api/v1/customers/lookup?email=X   blind: the value in a double-quoted literal, errors hidden
+//   - GET  /api/v1/repos?q=X           blind: LIKE '%X%', errors hidden
+//   - POST /api/v1/invoices/search {"filter":{"customer":X}}  blind, nested JSON value, and the rows
+//                                      echo the value (customer) the query matched
+//   - GET  /api/v1/safe-search?org=X   the control: a bound parameter, input echoed; nothing to find
 //   - GET  /api/v1/customers/me        no authentication, echoes the x-api-key, no Cache-Control
 //   - POST /api/v1/billing/payment-methods  accepts and echoes raw card data, logs request bodies
 //   - POST /api/webhooks/stripe        no signature check, no replay protection, no size limit
@@ -17,6 +22,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace {
@@ -94,6 +100,46 @@ void respond(int fd, int status, const std::string& body, const std::string& ext
   ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
 }
 
+// Runs `sql` and returns its rows as JSON objects keyed by column name, or nullopt on a SQL error
+// (its message in `error`).
+std::optional<nlohmann::json> query_rows(sqlite3* db, const std::string& sql, std::string& error,
+                                         const std::optional<std::string>& bound = std::nullopt) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(db);
+    return std::nullopt;
+  }
+  if (bound) sqlite3_bind_text(statement, 1, bound->c_str(), -1, SQLITE_TRANSIENT);
+  nlohmann::json rows = nlohmann::json::array();
+  int step;
+  while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+    nlohmann::json row = nlohmann::json::object();
+    for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
+      row[sqlite3_column_name(statement, i)] = text ? nlohmann::json(text) : nlohmann::json(nullptr);
+    }
+    rows.push_back(row);
+  }
+  if (step != SQLITE_DONE) {
+    error = sqlite3_errmsg(db);
+    sqlite3_finalize(statement);
+    return std::nullopt;
+  }
+  sqlite3_finalize(statement);
+  return rows;
+}
+
+// A blind flaw: the rows, or a bare 500 that says nothing about SQL.
+void respond_blind(int fd, sqlite3* db, const std::string& sql) {
+  std::string error;
+  const auto rows = query_rows(db, sql, error);
+  if (!rows) {
+    respond(fd, 500, R"({"error":"internal_error"})");
+  } else {
+    respond(fd, 200, nlohmann::json{{"results", *rows}}.dump());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,7 +150,14 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
-  sqlite3_exec(db, "CREATE TABLE orgs (name TEXT, plan TEXT); INSERT INTO orgs VALUES ('acme','pro'),('globex','payg');",
+  sqlite3_exec(db,
+               "CREATE TABLE orgs (name TEXT, plan TEXT); INSERT INTO orgs VALUES ('acme','pro'),('globex','payg');"
+               "CREATE TABLE customers (email TEXT, plan TEXT);"
+               "INSERT INTO customers VALUES ('ada@acme.io','pro'),('bob@globex.io','payg');"
+               "CREATE TABLE repos (name TEXT, stars INTEGER);"
+               "INSERT INTO repos VALUES ('acme-api',12),('acme-web',7),('globex-cli',3);"
+               "CREATE TABLE invoices (customer TEXT, amount INTEGER);"
+               "INSERT INTO invoices VALUES ('acme',59900),('acme',1500),('globex',2500);",
                nullptr, nullptr, nullptr);
   long credits = 5;
 
@@ -132,20 +185,31 @@ int main(int argc, char** argv) {
     if (request.path == "/api/health") {
       respond(fd, 200, R"({"status":"ok"})");
     } else if (request.path == "/api/v1/search") {
-      // The planted flaw: input concatenated into SQL.
-      const auto sql = "SELECT name, plan FROM orgs WHERE name = '" + query_param(request.query, "org") + "'";
-      sqlite3_stmt* statement = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-        respond(fd, 500, nlohmann::json{{"error", std::string("SQLITE_ERROR: ") + sqlite3_errmsg(db)}}.dump());
+      // The planted flaw: input concatenated into SQL, and the database's error shown.
+      std::string error;
+      const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = '" + query_param(request.query, "org") + "'", error);
+      if (!rows) {
+        respond(fd, 500, nlohmann::json{{"error", "SQLITE_ERROR: " + error}}.dump());
       } else {
-        nlohmann::json rows = nlohmann::json::array();
-        while (sqlite3_step(statement) == SQLITE_ROW) {
-          rows.push_back({{"name", reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))},
-                          {"plan", reinterpret_cast<const char*>(sqlite3_column_text(statement, 1))}});
-        }
-        sqlite3_finalize(statement);
-        respond(fd, 200, nlohmann::json{{"results", rows}}.dump());
+        respond(fd, 200, nlohmann::json{{"results", *rows}}.dump());
       }
+    } else if (request.path == "/api/v1/customers/lookup") {
+      // SQLite reads "..." as a string when no column has that name: a double-quoted context.
+      respond_blind(fd, db, "SELECT email, plan FROM customers WHERE email = \"" + query_param(request.query, "email") + "\"");
+    } else if (request.path == "/api/v1/repos") {
+      respond_blind(fd, db, "SELECT name, stars FROM repos WHERE name LIKE '%" + query_param(request.query, "q") + "%'");
+    } else if (request.path == "/api/v1/invoices/search") {
+      const auto body = nlohmann::json::parse(request.body, nullptr, false);
+      std::string customer;
+      if (!body.is_discarded() && body.contains("filter") && body["filter"].value("customer", nlohmann::json()).is_string()) {
+        customer = body["filter"]["customer"].get<std::string>();
+      }
+      respond_blind(fd, db, "SELECT customer, amount FROM invoices WHERE customer = '" + customer + "'");
+    } else if (request.path == "/api/v1/safe-search") {
+      const auto org = query_param(request.query, "org");
+      std::string error;
+      const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = ?", error, org);
+      respond(fd, 200, nlohmann::json{{"query", org}, {"results", rows.value_or(nlohmann::json::array())}}.dump());
     } else if (request.path == "/api/v1/customers/me") {
       respond(fd, 200, nlohmann::json{{"email", "victim@example.com"}, {"credit_balance", credits},
                                       {"stripe_customer_id", "cus_vulnerable0000000000000"}, {"api_key", request.api_key}}

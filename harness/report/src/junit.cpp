@@ -69,7 +69,11 @@ std::string render_junit(const std::vector<JUnitSuite>& suites) {
         out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(*test.failure_message),
                            xml_escape(test.failure_text));
       }
-      if (test.skipped) out += "      <skipped/>\n";
+      if (test.skipped) {
+        out += test.skipped_message.empty()
+                   ? std::string("      <skipped/>\n")
+                   : fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(test.skipped_message));
+      }
       if (!test.system_out.empty()) out += "      <system-out>" + xml_escape(test.system_out) + "</system-out>\n";
       out += "    </testcase>\n";
     }

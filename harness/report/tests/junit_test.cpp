@@ -32,9 +32,9 @@ bool balanced(const std::string& xml) {
 
 TEST(JUnit, CountsPassesFailuresAndSkips) {
   JUnitSuite suite{"thresholds", {}, 12.5, "2026-11-25T00:00:00Z", {{"scenario", "signup"}}};
-  suite.cases.push_back({"http_req_duration p(95)<500", "loadgen", 0, std::nullopt, "", false, ""});
-  suite.cases.push_back({"http_req_failed rate<0.01", "loadgen", 0, "rate=0.05 is not < 0.01", "details", false, ""});
-  suite.cases.push_back({"checks", "loadgen", 0, std::nullopt, "", true, ""});
+  suite.cases.push_back({"http_req_duration p(95)<500", "loadgen", 0, std::nullopt, "", false, "", ""});
+  suite.cases.push_back({"http_req_failed rate<0.01", "loadgen", 0, "rate=0.05 is not < 0.01", "details", false, "", ""});
+  suite.cases.push_back({"checks", "loadgen", 0, std::nullopt, "", true, "", ""});
   const auto xml = render_junit({suite});
   EXPECT_NE(xml.find("<testsuites tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("<testsuite name=\"thresholds\" tests=\"3\" failures=\"1\""), std::string::npos);
@@ -45,9 +45,17 @@ TEST(JUnit, CountsPassesFailuresAndSkips) {
   EXPECT_TRUE(balanced(xml)) << xml;
 }
 
+TEST(JUnit, ASkipCarriesItsReasonAsTheMessage) {
+  JUnitSuite suite{"security", {}, 0, "", {}};
+  suite.cases.push_back({"replay", "", 0, std::nullopt, "", true, "", "inconclusive: no answer <timeout>"});
+  const auto xml = render_junit({suite});
+  EXPECT_NE(xml.find("<skipped message=\"inconclusive: no answer &lt;timeout&gt;\"/>"), std::string::npos) << xml;
+  EXPECT_TRUE(balanced(xml)) << xml;
+}
+
 TEST(JUnit, EscapesEverythingAUserCanType) {
   JUnitSuite suite{"s<&>", {}, 0, "", {}};
-  suite.cases.push_back({"p(95)<500 & \"quoted\" 'x'", "", 0, "a<b>c", "body & <tags>\x01", false, "out <x>"});
+  suite.cases.push_back({"p(95)<500 & \"quoted\" 'x'", "", 0, "a<b>c", "body & <tags>\x01", false, "out <x>", ""});
   const auto xml = render_junit({suite});
   EXPECT_EQ(xml.find("p(95)<500"), std::string::npos);
   EXPECT_NE(xml.find("p(95)&lt;500 &amp; &quot;quoted&quot; &apos;x&apos;"), std::string::npos) << xml;
@@ -56,7 +64,7 @@ TEST(JUnit, EscapesEverythingAUserCanType) {
 }
 
 TEST(JUnit, ClassnameDefaultsToTheSuite) {
-  JUnitSuite suite{"pci", {{"no card echo", "", 0.25, std::nullopt, "", false, ""}}, 0.25, "", {}};
+  JUnitSuite suite{"pci", {{"no card echo", "", 0.25, std::nullopt, "", false, "", ""}}, 0.25, "", {}};
   EXPECT_NE(render_junit({suite}).find("classname=\"pci\" time=\"0.250\""), std::string::npos);
 }
 

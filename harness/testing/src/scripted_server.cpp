@@ -58,6 +58,13 @@ Action Action::stream(std::string head, std::string repeat, std::size_t max_byte
   return action;
 }
 
+Action Action::from_request(std::function<Action(const RecordedRequest&)> decide) {
+  Action action;
+  action.kind = Kind::from_request;
+  action.decide = std::move(decide);
+  return action;
+}
+
 Action Action::after(std::chrono::milliseconds delay) const {
   Action copy = *this;
   copy.stall = delay;
@@ -200,7 +207,12 @@ void ScriptedServer::serve(int fd, std::string client_ip) {
       requests_.push_back(request->parsed);
     }
     recorded_.notify_all();
-    const auto action = next_action();
+    auto action = next_action();
+    if (action.kind == Action::Kind::from_request) {
+      const auto stall = action.stall;
+      action = action.decide(request->parsed);
+      action.stall += stall;
+    }
     if (action.stall.count() > 0 && !wait_or_stop(action.stall)) break;
     if (action.kind == Action::Kind::close_connection) break;
     if (action.kind == Action::Kind::reset_connection) {

@@ -104,6 +104,23 @@ TEST(ScriptedServer, DefaultAnswerIs200WithAnEmptyJsonObject) {
   EXPECT_EQ(server.base_url(), "http://127.0.0.1:" + std::to_string(server.port()));
 }
 
+TEST(ScriptedServer, FromRequestDecidesEachAnswerFromTheRequest) {
+  ScriptedServer server;
+  server.set_default(Action::from_request([](const RecordedRequest& request) {
+    return request.target == "/missing" ? Action::respond(404, "{}") : Action::respond(200, "you asked for " + request.target);
+  }));
+  RawConnection connection(server.port());
+  connection.send(get("/a?b=1"));
+  const auto first = connection.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "you asked for /a?b=1");
+  connection.send(get("/missing"));
+  const auto second = connection.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 404);
+}
+
 TEST(ScriptedServer, QueuedActionsAnswerInOrderThenTheDefault) {
   ScriptedServer server;
   server.enqueue(Action::respond(500, R"({"error":"boom"})"));

@@ -1,15 +1,34 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "rsolv/security/reports.hpp"
 
 namespace rsolv::security {
 
 std::vector<Finding> RunSummary::findings() const {
-  std::vector<Finding> all;
-  for (const auto& check : checks) all.insert(all.end(), check.findings.begin(), check.findings.end());
-  return all;
+  // One flaw seen by two checks (a leak on malformed JSON and on a bad key) is one finding.
+  std::vector<Finding> unique;
+  std::set<std::string> seen;
+  for (const auto& check : checks) {
+    for (const auto& finding : check.findings) {
+      if (seen.insert(fingerprint(finding)).second) unique.push_back(finding);
+    }
+  }
+  return unique;
+}
+
+std::size_t RunSummary::count(Outcome outcome) const {
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [outcome](const CheckResult& check) { return check.outcome == outcome; }));
+}
+
+std::size_t RunSummary::requests() const {
+  std::size_t total = 0;
+  for (const auto& check : checks) total += check.requests;
+  return total;
 }
 
 std::string render_console(const RunSummary& run, bool color) {
@@ -17,11 +36,23 @@ std::string render_console(const RunSummary& run, bool color) {
     return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
   };
   std::string out = fmt::format("rsolv-security against {}\n\n", run.target_url);
-  std::map<std::string, std::pair<int, int>> per_suite;  // passed, failed
+  if (!run.preflight.empty()) out += "  preflight: " + run.preflight + "\n\n";
+  struct Counts {
+    int passed = 0, failed = 0, inconclusive = 0;
+    std::size_t requests = 0;
+  };
+  std::map<std::string, Counts> per_suite;
   for (const auto& check : run.checks) {
     auto& counts = per_suite[check.suite];
-    (check.passed ? counts.first : counts.second)++;
-    out += fmt::format("  {} {:<11} {}\n", check.passed ? paint("32", "PASS") : paint("31", "FAIL"), check.suite, check.name);
+    counts.requests += check.requests;
+    std::string mark;
+    switch (check.outcome) {
+      case Outcome::passed: ++counts.passed; mark = paint("32", "PASS"); break;
+      case Outcome::failed: ++counts.failed; mark = paint("31", "FAIL"); break;
+      case Outcome::inconclusive: ++counts.inconclusive; mark = paint("33", "INCONCLUSIVE"); break;
+    }
+    out += fmt::format("  {} {:<11} {}\n", mark, check.suite, check.name);
+    if (check.outcome == Outcome::inconclusive) out += "       " + check.detail + "\n";
   }
   const auto findings = run.findings();
   if (!findings.empty()) {
@@ -40,11 +71,13 @@ std::string render_console(const RunSummary& run, bool color) {
       out += indented;
     }
   }
-  out += "\n  suite        passed  failed\n";
+  out += "\n  suite        passed  failed  inconclusive  requests\n";
   for (const auto& [suite, counts] : per_suite) {
-    out += fmt::format("  {:<12} {:>6}  {:>6}\n", suite, counts.first, counts.second);
+    out += fmt::format("  {:<12} {:>6}  {:>6}  {:>12}  {:>8}\n", suite, counts.passed, counts.failed, counts.inconclusive,
+                       counts.requests);
   }
-  out += fmt::format("\n{} checks, {} findings in {:.1f} s\n", run.checks.size(), findings.size(), run.seconds);
+  out += fmt::format("\n{} checks ({} inconclusive), {} findings, {} requests in {:.1f} s\n", run.checks.size(),
+                     run.count(Outcome::inconclusive), findings.size(), run.requests(), run.seconds);
   return out;
 }
 

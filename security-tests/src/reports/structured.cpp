@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "rsolv/common/digest.hpp"
 #include "rsolv/report/junit.hpp"
@@ -37,13 +38,33 @@ std::string location_path(const std::string& location) {
   const auto space = url.find(' ');
   if (space != std::string::npos && url.find("://") != std::string::npos && space < url.find("://")) url = url.substr(space + 1);
   const auto scheme = url.find("://");
-  if (scheme != std::string::npos) url = url.substr(scheme + 3);
+  if (scheme != std::string::npos) {
+    url = url.substr(scheme + 3);
+    const auto slash = url.find('/');
+    url = slash == std::string::npos ? std::string() : url.substr(slash);
+  }
   url = url.substr(0, url.find('?'));
   for (auto& c : url) {
     if (c == ':') c = '_';
   }
   while (url.starts_with("/")) url.erase(0, 1);
   return url.empty() ? "target" : url;
+}
+
+namespace {
+
+// "GET api/v1/x": the method and route of a finding's location, without host, port or query.
+std::string route_of(const Finding& finding) {
+  const auto space = finding.location.find(' ');
+  const auto scheme = finding.location.find("://");
+  const auto method = scheme != std::string::npos && space < scheme ? finding.location.substr(0, space) + " " : std::string();
+  return method + location_path(finding.location);
+}
+
+}  // namespace
+
+std::string fingerprint(const Finding& finding) {
+  return sha256_hex(finding.rule_id + "|" + route_of(finding) + "|" + finding.subject);
 }
 
 nlohmann::json render_json(const RunSummary& run) {
@@ -53,8 +74,9 @@ nlohmann::json render_json(const RunSummary& run) {
     for (const auto& finding : check.findings) findings.push_back(finding_json(finding));
     checks.push_back({{"suite", check.suite},
                       {"name", check.name},
-                      {"passed", check.passed},
+                      {"status", to_string(check.outcome)},
                       {"seconds", check.seconds},
+                      {"requests", check.requests},
                       {"detail", check.detail},
                       {"findings", findings}});
   }
@@ -62,7 +84,14 @@ nlohmann::json render_json(const RunSummary& run) {
   return {{"target", run.target_url},
           {"seconds", run.seconds},
           {"checks", checks},
-          {"summary", {{"checks", run.checks.size()}, {"findings", findings.size()}}}};
+          {"preflight", run.preflight},
+          {"summary",
+           {{"checks", run.checks.size()},
+            {"passed", run.count(Outcome::passed)},
+            {"failed", run.count(Outcome::failed)},
+            {"inconclusive", run.count(Outcome::inconclusive)},
+            {"findings", findings.size()},
+            {"requests", run.requests()}}}};
 }
 
 std::string render_junit_report(const RunSummary& run) {
@@ -78,7 +107,11 @@ std::string render_junit_report(const RunSummary& run) {
     test_case.classname = "rsolv-security." + check.suite;
     test_case.time_seconds = check.seconds;
     test_case.system_out = check.detail;
-    if (!check.passed) {
+    if (check.outcome == Outcome::inconclusive) {
+      test_case.skipped = true;
+      test_case.skipped_message = "inconclusive: " + check.detail;
+    }
+    if (check.outcome == Outcome::failed) {
       test_case.failure_message = check.findings.front().rule_id + ": " + check.findings.front().title;
       for (const auto& finding : check.findings) {
         test_case.failure_text += "[" + std::string(to_string(finding.severity)) + "] " + finding.rule_id + " " +
@@ -109,7 +142,10 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
                             {"precision", "high"}}}});
   }
   nlohmann::json results = nlohmann::json::array();
+  std::set<std::string> seen;
   for (const auto& finding : run.findings()) {
+    const auto print = fingerprint(finding);
+    if (!seen.insert(print).second) continue;  // one alert per flaw
     const auto path = location_path(finding.location);
     results.push_back(
         {{"ruleId", finding.rule_id},
@@ -118,10 +154,21 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
          {"message", {{"text", finding.title + ". " + finding.remediation}}},
          {"locations",
           {{{"physicalLocation", {{"artifactLocation", {{"uri", path}}}, {"region", {{"startLine", 1}}}}},
-            {"logicalLocations", {{{"name", finding.location}, {"kind", "resource"}}}}}}},
-         {"partialFingerprints", {{"rsolvFinding/v1", sha256_hex(finding.rule_id + "|" + finding.location + "|" + finding.title)}}},
+            {"logicalLocations", {{{"name", route_of(finding)}, {"kind", "resource"}}}}}}},
+         {"partialFingerprints", {{"rsolvFinding/v2", print}}},
          {"properties", {{"endpoint", finding.location}, {"evidence", finding.evidence}, {"severity", to_string(finding.severity)}}}});
   }
+  // Inconclusive checks are neither alerts nor passes: code scanning shows tool execution
+  // notifications with the run instead of opening (or closing) alerts for them.
+  nlohmann::json notifications = nlohmann::json::array();
+  for (const auto& check : run.checks) {
+    if (check.outcome != Outcome::inconclusive) continue;
+    notifications.push_back({{"level", "warning"},
+                             {"message", {{"text", "inconclusive: " + check.suite + ": " + check.name + ": " + check.detail}}},
+                             {"descriptor", {{"id", "rsolv-security/inconclusive"}}},
+                             {"properties", {{"suite", check.suite}, {"check", check.name}}}});
+  }
+  nlohmann::json invocation = {{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}};
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
           {"runs",
@@ -131,7 +178,8 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
                  {"informationUri", "https://rsolv.dev"},
                  {"semanticVersion", tool_version},
                  {"rules", rules_json}}}}},
-             {"automationDetails", {{"id", "rsolv-security/" + location_path(run.target_url) + "/"}}},
+             {"automationDetails", {{"id", "rsolv-security/"}}},
+             {"invocations", nlohmann::json::array({invocation})},
              {"results", results}}}}};
 }
 

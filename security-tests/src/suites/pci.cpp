@@ -1,6 +1,7 @@
 // PCI DSS data exposure: card numbers must never come back, reach logs, or be accepted raw;
 // account data must not be cacheable; HTTPS must send HSTS.
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "rsolv/security/suite.hpp"
@@ -58,28 +59,42 @@ class PciSuite final : public Suite {
     const auto& target = context.target;
     for (const auto& endpoint : target.endpoints) {
       const Secret* key = endpoint.auth ? &target.api_key : nullptr;
-      if (!endpoint.inputs.body.empty() || !endpoint.inputs.query.empty()) {
+      // The echo rule covers the inputs of payment endpoints, which must never hold a card number.
+      // Free text the API returns by contract (a customer's name) is the client's to fill: its
+      // echo is the contract, not card handling.
+      if (endpoint.card_fields && (!endpoint.inputs.body.empty() || !endpoint.inputs.query.empty())) {
         results.push_back(run_check(context, name(), "card numbers are not echoed by " + endpoint.name, [&](std::string& detail) {
           std::vector<Finding> findings;
           int sent = 0;
-          for (const auto& field : endpoint.inputs.body) {
-            auto body = endpoint.body;
-            body[field] = probe_cards()[static_cast<std::size_t>(sent++) % probe_cards().size()];
-            const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), body, key);
-            if (card_in(exchange.response.body)) {
-              findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
-                                              probe.evidence(exchange), "Card number sent in '" + field + "' was echoed"));
+          const auto next_card = [&sent] { return probe_cards()[static_cast<std::size_t>(sent++) % probe_cards().size()]; };
+          const auto report = [&](const std::string& input, const std::function<Exchange(const std::string&)>& send_value,
+                                  const std::string& original) {
+            const auto first = send_value(next_card());
+            if (!card_in(first.response.body)) return;
+            // Confirmed: another card comes back too, and the original value's answer has none.
+            const auto second = send_value(next_card());
+            const auto control = send_value(original);
+            if (card_in(second.response.body) && !card_in(control.response.body)) {
+              auto finding = make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
+                                          probe.evidence(second), "Card number sent in '" + input + "' was echoed");
+              finding.subject = input;
+              findings.push_back(std::move(finding));
             }
+          };
+          for (const auto& field : endpoint.inputs.body) {
+            const auto original = endpoint.body[field].is_string() ? endpoint.body[field].get<std::string>() : endpoint.body[field].dump();
+            report(field, [&](const std::string& value) {
+              auto body = endpoint.body;
+              body[field] = value;
+              return probe.send_json(endpoint.method, with_query(endpoint), body, key);
+            }, original);
           }
           for (const auto& param : endpoint.inputs.query) {
-            const auto card = probe_cards()[static_cast<std::size_t>(sent++) % probe_cards().size()];
-            const auto exchange = probe.send_json(endpoint.method, with_query(endpoint, param, card), endpoint.body, key);
-            if (card_in(exchange.response.body)) {
-              findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
-                                              probe.evidence(exchange), "Card number sent in '" + param + "' was echoed"));
-            }
+            report(param, [&](const std::string& value) {
+              return probe.send_json(endpoint.method, with_query(endpoint, param, value), endpoint.body, key);
+            }, endpoint.query.at(param));
           }
-          detail = std::to_string(sent) + " inputs carried test card numbers; none came back";
+          detail = std::to_string(sent) + " card numbers sent in payment inputs; none came back";
           return findings;
         }));
       }
@@ -91,33 +106,50 @@ class PciSuite final : public Suite {
           body["cvc"] = "737";
           body["exp_month"] = 12;
           body["exp_year"] = 2034;
-          const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), body, key);
-          if (exchange.response.status >= 200 && exchange.response.status < 300) {
+          const auto raw = [&] { return probe.send_json(endpoint.method, with_query(endpoint), body, key); };
+          const auto accepted = [](const Exchange& e) { return e.response.status >= 200 && e.response.status < 300; };
+          const auto echoed = [](const Exchange& e) {
+            return card_in(e.response.body) || e.response.body.find("\"737\"") != std::string::npos;
+          };
+          const auto first = raw();
+          detail = "card_number/cvc/exp fields answered " + std::to_string(first.response.status);
+          if (!accepted(first) && !echoed(first)) return findings;
+          const auto second = raw();
+          if (accepted(first) && accepted(second)) {
             findings.push_back(make_finding("RSOLV-PCI-003", probe.location(endpoint.method, endpoint.path),
-                                            probe.evidence(exchange)));
+                                            probe.evidence(second)));
           }
-          if (card_in(exchange.response.body) || exchange.response.body.find("737") != std::string::npos) {
-            findings.push_back(make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
-                                            probe.evidence(exchange), "Raw card data was echoed"));
+          if (echoed(first) && echoed(second)) {
+            auto finding = make_finding("RSOLV-PCI-001", probe.location(endpoint.method, endpoint.path),
+                                        probe.evidence(second), "Raw card data was echoed");
+            finding.subject = "card_number";
+            findings.push_back(std::move(finding));
           }
-          detail = "card_number/cvc/exp fields answered " + std::to_string(exchange.response.status);
           return findings;
         }));
       }
       if (endpoint.account_data) {
         results.push_back(run_check(context, name(), endpoint.name + " is not cacheable", [&](std::string& detail) {
           std::vector<Finding> findings;
-          const auto exchange = probe.send_json(endpoint.method, with_query(endpoint), endpoint.body, key);
-          const auto cache = exchange.response.header("Cache-Control").value_or("");
-          if (exchange.response.status >= 200 && exchange.response.status < 300 &&
-              cache.find("no-store") == std::string::npos) {
-            findings.push_back(make_finding("RSOLV-PCI-004", probe.location(endpoint.method, endpoint.path),
-                                            probe.evidence(exchange) + "\nCache-Control: " + (cache.empty() ? "(absent)" : cache)));
-          }
+          const auto cacheable = [](const Exchange& e) {
+            return e.response.status >= 200 && e.response.status < 300 &&
+                   e.response.header("Cache-Control").value_or("").find("no-store") == std::string::npos;
+          };
+          const auto no_hsts = [&](const Exchange& e) {
+            return target.base_url.starts_with("https://") && !e.response.header("Strict-Transport-Security");
+          };
+          const auto first = probe.send_json(endpoint.method, with_query(endpoint), endpoint.body, key);
+          const auto cache = first.response.header("Cache-Control").value_or("");
           detail = "Cache-Control: " + (cache.empty() ? std::string("(absent)") : cache);
-          if (target.base_url.starts_with("https://") && !exchange.response.header("Strict-Transport-Security")) {
+          if (!cacheable(first) && !no_hsts(first)) return findings;
+          const auto second = probe.send_json(endpoint.method, with_query(endpoint), endpoint.body, key);
+          if (cacheable(first) && cacheable(second)) {
+            findings.push_back(make_finding("RSOLV-PCI-004", probe.location(endpoint.method, endpoint.path),
+                                            probe.evidence(second) + "\nCache-Control: " + (cache.empty() ? "(absent)" : cache)));
+          }
+          if (no_hsts(first) && no_hsts(second)) {
             findings.push_back(make_finding("RSOLV-PCI-005", probe.location(endpoint.method, endpoint.path),
-                                            probe.evidence(exchange)));
+                                            probe.evidence(second)));
           }
           return findings;
         }));

@@ -1,116 +1,106 @@
-// SQL injection, black box: error-based, boolean-based and time-based probes on every declared
-// input, each compared with a baseline so that ordinary validation errors are not findings.
-// Payloads only add read-only conditions: none of them can modify data.
-#include <algorithm>
-#include <array>
-#include <regex>
+// SQL injection, black box, with sqlmap's breadth of contexts: error-, boolean-, UNION- and
+// time-based probes on every value of an endpoint's JSON body (nested ones too), every query
+// parameter and every declared header. Each technique compares with a baseline, and every
+// positive is confirmed (a second sample and a control that must not trigger) before it is
+// reported, so ordinary validation errors, echoes, random tokens and jitter are not findings.
+// Payloads only add read-only conditions; the number of requests per input is bounded (about 60,
+// plus a few confirmations) and reported per check.
+#include <fmt/format.h>
 
+#include <algorithm>
+
+#include "rsolv/common/random.hpp"
 #include "rsolv/security/suite.hpp"
+#include "sqli_payloads.hpp"
 
 namespace rsolv::security {
 
 namespace {
 
-// Database error messages that must never reach a client.
-bool has_sql_error(const std::string& body) {
-  static const std::regex signatures(
-      R"(SQLITE_ERROR|sqlite3\.|unrecognized token|near ".*": syntax error|SQL logic error|syntax error at or near|)"
-      R"(unterminated quoted string|You have an error in your SQL syntax|PG::SyntaxError|ORA-\d{5}|)"
-      R"(Unclosed quotation mark|SQLSTATE\[|Ecto\.Query|Postgrex\.Error)",
-      std::regex::icase);
-  return std::regex_search(body, signatures);
-}
-
 struct Injection {
-  std::string where;  // "body field x" or "query parameter y"
-  std::function<Exchange(const std::string& value)> send;
+  std::string where;  // "body field '/filter/org'", "query parameter 'org'", "header 'X-Org'"
   std::string original;
+  std::function<Exchange(const std::string& value)> send;
+  // The value as it went out: `${uuid}` in a body becomes a fresh UUID per request, and an echo
+  // of that is what the answer holds.
+  std::function<std::string(const Exchange& exchange, const std::string& value)> sent;
 };
+
+std::string as_sent(const Exchange&, const std::string& value) { return value; }
 
 std::string with_query(const Endpoint& endpoint, const std::string& name, const std::string& value) {
   std::string query;
   for (const auto& [key, original] : endpoint.query) {
-    std::string encoded;
-    for (unsigned char c : key == name ? value : original) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        encoded += static_cast<char>(c);
-      } else {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        encoded += '%';
-        encoded += kHex[c >> 4];
-        encoded += kHex[c & 15];
-      }
-    }
-    query += (query.empty() ? "?" : "&") + key + "=" + encoded;
+    query += (query.empty() ? "?" : "&") + key + "=" + sqli::url_encode(key == name ? value : original);
   }
   return endpoint.path + query;
+}
+
+// Every string or number leaf of a JSON document, as JSON pointers.
+void leaves(const nlohmann::json& node, const nlohmann::json::json_pointer& at, std::vector<nlohmann::json::json_pointer>& out) {
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) leaves(value, at / key, out);
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i) leaves(node[i], at / i, out);
+  } else if (node.is_string() || node.is_number()) {
+    out.push_back(at);
+  }
 }
 
 std::vector<Injection> injection_points(Probe& probe, const Target& target, const Endpoint& endpoint) {
   std::vector<Injection> points;
   const Secret* key = endpoint.auth ? &target.api_key : nullptr;
-  for (const auto& field : endpoint.inputs.body) {
-    points.push_back({"body field '" + field + "'",
-                      [&probe, &endpoint, key, field](const std::string& value) {
+  std::vector<nlohmann::json::json_pointer> pointers;
+  if (!endpoint.body.is_null()) leaves(endpoint.body, nlohmann::json::json_pointer(), pointers);
+  for (const auto& pointer : pointers) {
+    const auto& value = endpoint.body.at(pointer);
+    const auto path = pointer.to_string();
+    // Top-level fields keep their plain name; nested ones show their JSON pointer.
+    const auto label = std::count(path.begin(), path.end(), '/') == 1 ? path.substr(1) : path;
+    points.push_back({"body field '" + label + "'", value.is_string() ? value.get<std::string>() : value.dump(),
+                      [&probe, &endpoint, key, pointer](const std::string& injected) {
                         auto body = endpoint.body;
-                        body[field] = value;
+                        body[pointer] = injected;
                         return probe.send_json(endpoint.method, with_query(endpoint, "", ""), body, key);
                       },
-                      endpoint.body[field].is_string() ? endpoint.body[field].get<std::string>() : endpoint.body[field].dump()});
+                      [pointer](const Exchange& exchange, const std::string& value) {
+                        const auto body = nlohmann::json::parse(exchange.request.body, nullptr, false);
+                        return !body.is_discarded() && body.contains(pointer) && body.at(pointer).is_string()
+                                   ? body.at(pointer).get<std::string>()
+                                   : value;
+                      }});
   }
-  for (const auto& param : endpoint.inputs.query) {
-    points.push_back({"query parameter '" + param + "'",
-                      [&probe, &endpoint, key, param](const std::string& value) {
-                        return probe.send_json(endpoint.method, with_query(endpoint, param, value), endpoint.body, key);
+  for (const auto& [param, original] : endpoint.query) {
+    points.push_back({"query parameter '" + param + "'", original, [&probe, &endpoint, key, param](const std::string& injected) {
+                        return probe.send_json(endpoint.method, with_query(endpoint, param, injected), endpoint.body, key);
                       },
-                      endpoint.query.at(param)});
+                      as_sent});
   }
   for (const auto& header : endpoint.inputs.headers) {
-    points.push_back({"header '" + header + "'",
-                      [&probe, &endpoint, key, header](const std::string& value) {
+    points.push_back({"header '" + header + "'", "probe", [&probe, &endpoint, key, header](const std::string& injected) {
                         return probe.send_json(endpoint.method, with_query(endpoint, "", ""), endpoint.body, key,
-                                               {{header, value}});
+                                               {{header, injected}});
                       },
-                      "probe"});
+                      as_sent});
   }
   return points;
-}
-
-// What a response looks like with the input it echoes, its random tokens and its varying numbers
-// (ids, counts, timestamps) taken out: an endpoint that stores and echoes a name must not look injectable just
-// because a longer name makes a longer answer.
-std::string shape(const Exchange& exchange, const std::string& sent) {
-  std::string body = exchange.response.body;
-  const auto escaped = nlohmann::json(sent).dump();
-  for (const auto& echo : {sent, escaped.substr(1, escaped.size() - 2)}) {
-    if (echo.empty()) continue;
-    for (auto at = body.find(echo); at != std::string::npos; at = body.find(echo, at)) body.erase(at, echo.size());
-  }
-  // Random tokens (keys, UUIDs) first, then numbers: both vary between identical requests.
-  static const std::regex token("[A-Za-z0-9_-]{16,}");
-  static const std::regex digits("[0-9]+");
-  return std::regex_replace(std::regex_replace(body, token, "T"), digits, "0");
 }
 
 struct Answer {
   Exchange exchange;
   std::string shape;
+  bool like(const Answer& other) const {
+    return sqli::similar(exchange.response.status, shape, other.exchange.response.status, other.shape);
+  }
 };
 
-// Two answers "look the same" when status matches and their shapes' lengths are within 5 %.
-bool similar(const Answer& a, const Answer& b) {
-  if (a.exchange.response.status != b.exchange.response.status) return false;
-  const auto la = static_cast<double>(a.shape.size()), lb = static_cast<double>(b.shape.size());
-  return std::abs(la - lb) <= std::max(8.0, 0.05 * std::max(la, lb));
-}
-
-constexpr double kDelaySeconds = 2.0;
+double seconds(const Exchange& exchange) { return static_cast<double>(exchange.elapsed.count()) / 1e6; }
 
 class SqliSuite final : public Suite {
  public:
   std::string_view name() const override { return "sqli"; }
   std::string_view description() const override {
-    return "error-, boolean- and time-based SQL injection probes on every declared input";
+    return "error-, boolean-, UNION- and time-based SQL injection in 11 quote contexts on every input";
   }
 
   std::vector<CheckResult> run(SuiteContext& context) override {
@@ -129,77 +119,119 @@ class SqliSuite final : public Suite {
   std::vector<Finding> probe_point(Probe& probe, const Endpoint& endpoint, Injection& point, std::string& detail) {
     std::vector<Finding> findings;
     const auto location = probe.location(endpoint.method, endpoint.path);
-    const auto answer = [&point](const std::string& value) {
+    // Every answer's shape leaves out the value sent and the original value: the original may
+    // come back in result rows whatever condition follows it.
+    const auto answer = [&](const std::string& value) {
       auto exchange = point.send(value);
-      auto answer_shape = shape(exchange, value);
+      auto answer_shape = sqli::shape(exchange.response.body, {point.sent(exchange, value), value, point.original});
       return Answer{std::move(exchange), std::move(answer_shape)};
     };
-    const auto baseline_answer = answer(point.original);
-    const auto baseline_again_answer = answer(point.original);
-    const auto& baseline = baseline_answer.exchange;
-    const auto& baseline_again = baseline_again_answer.exchange;
-    const bool stable = similar(baseline_answer, baseline_again_answer);
-    std::string inconclusive;
+    const auto found = [&](const char* rule, const std::string& evidence, const std::string& how) {
+      auto finding = make_finding(rule, location, evidence, how + " SQL injection in " + point.where);
+      finding.subject = point.where;
+      findings.push_back(std::move(finding));
+    };
+    const auto base = answer(point.original);
+    const auto base_again = answer(point.original);
+    const bool stable = base.like(base_again);
+    const auto error_in = [&](const Exchange& e, const std::string& sent) {
+      return sqli::has_sql_error(sqli::without_echoes(e.response.body, {point.sent(e, sent), sent}));
+    };
+    std::vector<std::string> notes;
 
-    // Error-based: a lone quote must not surface a database error the baseline did not have.
-    if (!has_sql_error(baseline.response.body)) {
-      for (const std::string& payload : {point.original + "'", point.original + "\"", point.original + "')"}) {
-        const auto exchange = point.send(payload);
-        if (has_sql_error(exchange.response.body)) {
-          findings.push_back(make_finding("RSOLV-SQLI-001", location, probe.evidence(exchange),
-                                          "Database error after a quote in " + point.where));
+    // Error-based: a literal-breaking value surfaces a database error the baseline did not have;
+    // confirmed by a second sample.
+    if (!sqli::has_sql_error(base.exchange.response.body)) {
+      for (const auto& payload : sqli::error_payloads(point.original)) {
+        const auto first = point.send(payload);
+        if (!error_in(first, payload)) continue;
+        const auto second = point.send(payload);
+        if (error_in(second, payload)) {
+          found("RSOLV-SQLI-001", probe.evidence(second), "Error-based");
           break;
         }
       }
+    } else {
+      notes.push_back("the baseline itself shows database errors: error technique skipped");
     }
-    // Boolean-based: a true condition answers like the baseline, a false one differently.
+
+    // Boolean-based: in some context, the true condition answers like the baseline and the false
+    // one differently; confirmed by asking both again.
     if (stable) {
-      const auto truthy = answer(point.original + "' AND '1'='1");
-      const auto falsy = answer(point.original + "' AND '1'='2");
-      const auto truthy_num = answer(point.original + " AND 1=1");
-      const auto falsy_num = answer(point.original + " AND 1=2");
-      const auto& base = baseline_answer;
-      // A 429 (or no answer) halfway through says nothing about SQL: the verdict would compare a
-      // rate limiter with a query.
-      const auto refused = [](const Answer& a) { return a.exchange.response.status == 429 || a.exchange.response.status == 0; };
-      if (refused(base) || refused(truthy) || refused(falsy) || refused(truthy_num) || refused(falsy_num)) {
-        inconclusive = "boolean probe inconclusive (rate-limited or no answer); ";
-      } else if ((similar(truthy, base) && !similar(falsy, base)) ||
-          (similar(truthy_num, base) && !similar(falsy_num, base) && !similar(truthy_num, falsy_num))) {
-        const auto& shown = similar(truthy, base) ? falsy.exchange : falsy_num.exchange;
-        findings.push_back(make_finding("RSOLV-SQLI-002", location,
-                                        "true condition answered like the baseline; false condition:\n" + probe.evidence(shown),
-                                        "Boolean-based SQL injection in " + point.where));
+      for (const auto& context : sqli::boolean_contexts()) {
+        const auto truthy = answer(context.with(point.original, "1=1"));
+        if (!truthy.like(base)) continue;
+        const auto falsy = answer(context.with(point.original, "1=2"));
+        if (falsy.like(base) || falsy.like(truthy)) continue;
+        const auto truthy_again = answer(context.with(point.original, "2=2"));
+        const auto falsy_again = answer(context.with(point.original, "2=3"));
+        if (truthy_again.like(base) && !falsy_again.like(base)) {
+          found("RSOLV-SQLI-002", "context: " + context.name + "; the true condition answered like the baseline, the false one:\n" +
+                                      probe.evidence(falsy_again.exchange),
+                "Boolean-based");
+          break;
+        }
       }
+    } else {
+      notes.push_back("two identical requests answered differently: boolean technique skipped");
     }
-    // Time-based: bounded delays, confirmed twice so a slow moment is not a finding.
-    const double base_seconds = std::min(baseline.elapsed, baseline_again.elapsed).count() / 1e6;
-    const std::array<std::string, 4> delays = {
-        point.original + "' AND (SELECT 1 FROM pg_sleep(2)) IS NOT NULL AND '1'='1",
-        point.original + "' AND SLEEP(2) AND '1'='1",
-        point.original + "'; WAITFOR DELAY '0:0:2'--",
-        // SQLite has no sleep: sqlmap's heavy query (tens of MB of random bytes to hex-encode).
-        point.original + "' AND 1=LIKE('ABCDEFG',UPPER(HEX(RANDOMBLOB(60000000)))) AND '1'='1"};
-    for (const auto& payload : delays) {
-      const auto first = point.send(payload);
-      const double seconds = first.elapsed.count() / 1e6;
-      const bool heavy = payload.find("RANDOMBLOB") != std::string::npos;
-      const double threshold = heavy ? base_seconds + 0.25 : base_seconds + kDelaySeconds * 0.8;
-      if (seconds < threshold) continue;
-      const auto second = point.send(payload);
-      const auto control = point.send(point.original);
-      if (second.elapsed.count() / 1e6 >= threshold && control.elapsed.count() / 1e6 < threshold) {
-        findings.push_back(make_finding("RSOLV-SQLI-003", location,
-                                        "baseline " + std::to_string(static_cast<int>(base_seconds * 1000)) +
-                                            " ms; with the delay payload " +
-                                            std::to_string(static_cast<int>(seconds * 1000)) + " ms\n" +
-                                            probe.evidence(second),
-                                        "Time-based SQL injection in " + point.where));
-        break;
+
+    // UNION-based: a marker selected by an injected UNION comes back outside any echo of the
+    // payload; confirmed with a second, fresh marker.
+    Random random;
+    const auto union_hit = [&](const sqli::Context& context, int columns) {
+      const auto marker = "rsolvu" + random.base62(10);
+      const auto payload = sqli::union_payload(point.original, context, columns, marker);
+      const auto exchange = point.send(payload);
+      const bool hit =
+          sqli::without_echoes(exchange.response.body, {point.sent(exchange, payload), payload}).find(marker) != std::string::npos;
+      return std::make_pair(hit, exchange);
+    };
+    bool union_found = false;
+    for (const auto& context : sqli::union_contexts()) {
+      for (int columns = 1; columns <= 4 && !union_found; ++columns) {
+        if (!union_hit(context, columns).first) continue;
+        const auto [again, exchange] = union_hit(context, columns);
+        if (again) {
+          found("RSOLV-SQLI-004", fmt::format("context: {}; UNION SELECT of {} column(s) returned the marker\n{}", context.name,
+                                              columns, probe.evidence(exchange)),
+                "UNION-based");
+          union_found = true;
+        }
       }
+      if (union_found) break;
     }
-    detail = inconclusive + "baseline " + std::to_string(baseline.response.status) +
-             ", error/boolean/time payloads answered without signs of injection";
+
+    // Time-based: a bounded delay (2 s sleep, or SQLite's 16 MB heavy query) slows the answer;
+    // confirmed by a second slow sample and a fast control of the same shape asking for none.
+    const double base_seconds = std::min(seconds(base.exchange), seconds(base_again.exchange));
+    bool time_found = false;
+    for (const auto& context : sqli::time_contexts()) {
+      for (const auto& payload : sqli::time_payloads(point.original, context)) {
+        const bool heavy = payload.database == "SQLite";
+        const double threshold = base_seconds + (heavy ? 0.3 : 1.6);
+        const auto first = point.send(payload.slow);
+        if (seconds(first) < threshold) continue;
+        const auto control = point.send(payload.control);
+        const auto second = point.send(payload.slow);
+        if (seconds(second) >= threshold && seconds(control) < threshold) {
+          found("RSOLV-SQLI-003",
+                fmt::format("context: {}, {}: baseline {} ms, control {} ms, delay payload {} and {} ms\n{}", context.name,
+                            payload.database, static_cast<int>(base_seconds * 1000), static_cast<int>(seconds(control) * 1000),
+                            static_cast<int>(seconds(first) * 1000), static_cast<int>(seconds(second) * 1000),
+                            probe.evidence(second)),
+                "Time-based");
+          time_found = true;
+          break;
+        }
+      }
+      if (time_found) break;
+    }
+
+    detail = fmt::format("baseline {}; error, boolean ({} contexts), UNION and time payloads", base.exchange.response.status,
+                         sqli::boolean_contexts().size());
+    detail += findings.empty() ? " answered without signs of injection" : "";
+    for (const auto& note : notes) detail += "; " + note;
     return findings;
   }
 };

@@ -56,15 +56,9 @@ class WebhooksSuite final : public Suite {
       const auto exchange = deliver(payload, stripe::sign(secret, now_unix(), payload));
       control_ok = accepted(exchange);
       detail = "signed probe answered " + std::to_string(exchange.response.status);
-      std::vector<Finding> none;
-      if (!control_ok) {
-        // Not a vulnerability, but every refusal below would prove nothing: report it loudly.
-        auto finding = make_finding("RSOLV-WH-001", location, probe.evidence(exchange),
-                                    "Control failed: a correctly signed event was not accepted (check webhook_secret)");
-        finding.severity = Severity::info;
-        none.push_back(std::move(finding));
-      }
-      return none;
+      // Not a vulnerability, but every refusal below would prove nothing.
+      if (!control_ok) throw NoAnswer(detail + ": a correctly signed event was not accepted (check webhook_secret)");
+      return std::vector<Finding>{};
     }));
 
     struct Forgery {
@@ -104,12 +98,20 @@ class WebhooksSuite final : public Suite {
     for (const auto& forgery : forgeries) {
       results.push_back(run_check(context, name(), forgery.check, [&](std::string& detail) {
         std::vector<Finding> findings;
-        const auto payload = probe_event(random).dump();
-        std::string body = payload;
-        const auto signature = forgery.sign(payload, body);
-        const auto exchange = deliver(body, signature);
-        if (accepted(exchange)) findings.push_back(make_finding(forgery.rule, location, probe.evidence(exchange)));
-        detail = "answered " + std::to_string(exchange.response.status);
+        const auto forge = [&] {
+          const auto payload = probe_event(random).dump();
+          std::string body = payload;
+          const auto signature = forgery.sign(payload, body);
+          return deliver(body, signature);
+        };
+        const auto first = forge();
+        detail = "answered " + std::to_string(first.response.status);
+        if (!accepted(first)) {
+          if (!control_ok) throw NoAnswer(detail + ", but so did the correctly signed control: the refusal proves nothing");
+          return findings;
+        }
+        const auto second = forge();  // confirmed with a fresh event
+        if (accepted(second)) findings.push_back(make_finding(forgery.rule, location, probe.evidence(second)));
         return findings;
       }));
     }
@@ -119,9 +121,18 @@ class WebhooksSuite final : public Suite {
       auto event = probe_event(random);
       event["data"]["object"]["padding"] = std::string(static_cast<std::size_t>(hook.max_body_bytes) + 1024, 'x');
       const auto payload = event.dump();
-      const auto exchange = deliver(payload, stripe::sign(secret, now_unix(), payload));
-      if (accepted(exchange)) findings.push_back(make_finding("RSOLV-WH-005", location, probe.evidence(exchange)));
-      detail = std::to_string(payload.size()) + " bytes answered " + std::to_string(exchange.response.status);
+      // A server may refuse an oversized body by closing the connection: that is a refusal too.
+      const auto oversized = [&] {
+        http::Headers headers = {{"Content-Type", "application/json"},
+                                 {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}};
+        return probe.attempt("POST", hook.path, headers, payload);
+      };
+      const auto exchange = oversized();
+      if (accepted(exchange) && accepted(oversized())) {
+        findings.push_back(make_finding("RSOLV-WH-005", location, probe.evidence(exchange)));
+      }
+      detail = std::to_string(payload.size()) + " bytes answered " +
+               (exchange.response.status == 0 ? "by closing the connection" : std::to_string(exchange.response.status));
       return findings;
     }));
 
@@ -182,8 +193,15 @@ class WebhooksSuite final : public Suite {
     const auto b2 = (*after_second)["credit_balance"].get<std::int64_t>();
     detail = "balance " + std::to_string(b0) + " -> " + std::to_string(b1) + " (first) -> " + std::to_string(b2) + " (replay)";
     if (b2 != b1 && b1 != b0) {
-      findings.push_back(make_finding("RSOLV-WH-004", probe.location("POST", hook.path),
-                                      detail + "\n" + probe.evidence(second)));
+      // Confirmed by a third delivery of the same bytes, which must move the balance again.
+      const auto third = probe.send("POST", hook.path,
+                                    {{"Content-Type", "application/json"}, {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}},
+                                    payload);
+      const auto after_third = balance();
+      if (after_third && (*after_third)["credit_balance"].get<std::int64_t>() != b2) {
+        findings.push_back(make_finding("RSOLV-WH-004", probe.location("POST", hook.path),
+                                        detail + ", moved again by a third delivery\n" + probe.evidence(third)));
+      }
     }
     (void)first;
     return findings;

@@ -21,18 +21,26 @@ struct Finding {
   std::string title;     // one line
   Severity severity = Severity::medium;
   std::string location;  // METHOD URL of the endpoint
+  std::string subject;   // what on the endpoint (an input, a kind of key): tells findings of one rule apart
   std::string evidence;  // request/response excerpt, secrets and card numbers redacted
   std::string remediation;
 };
+
+// passed: the target answered and behaved; failed: confirmed findings; inconclusive: the target
+// gave no usable answer (no answer, timeout, rate-limited, --max-duration reached), so the check
+// proves nothing either way.
+enum class Outcome { passed, failed, inconclusive };
+std::string_view to_string(Outcome outcome);
 
 // A check that ran, whatever its result: reports list passes too (JUnit test cases).
 struct CheckResult {
   std::string suite;
   std::string name;
-  bool passed = true;
+  Outcome outcome = Outcome::passed;
   double seconds = 0;
-  std::vector<Finding> findings;  // empty when passed
-  std::string detail;             // what was checked, for passes
+  std::vector<Finding> findings;  // empty unless failed
+  std::string detail;             // what was checked, or why it is inconclusive
+  std::size_t requests = 0;       // requests the check sent
 };
 
 }  // namespace rsolv::security

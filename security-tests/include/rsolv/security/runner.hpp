@@ -1,5 +1,6 @@
 #pragma once
 // Runs the selected suites against a target and writes the reports; the CLI is a thin layer on this.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@ struct RunOptions {
   std::vector<std::string> allow_hosts;   // --allow-host
   Severity fail_on = Severity::medium;    // exit 1 when a finding is at or above this
   std::optional<std::string> sarif_file, junit_file, json_file;
+  // The preflight's whole budget: a target that does not answer like the API within it ends the
+  // run with TargetUnreachable (exit 2) before any suite runs.
+  std::chrono::milliseconds preflight_timeout{5000};
+  // The whole run's budget (--max-duration): checks still pending when it is used up are
+  // inconclusive, and no request outlasts it. Zero: unbounded.
+  std::chrono::milliseconds max_duration{0};
   std::function<void(std::string_view)> progress;
   std::string tool_version = "0.0.0";
 };
@@ -25,7 +32,8 @@ struct RunOutcome {
   int exit_code = 0;  // 0 clean, 1 findings at or above fail_on
 };
 
-// Throws rsolv::UsageError for an unknown suite or a refused host.
+// Throws rsolv::UsageError for an unknown suite or a refused host, TargetUnreachable when the
+// preflight fails.
 RunOutcome run_security(const Target& target, const RunOptions& options);
 
 std::vector<std::string> suite_names();

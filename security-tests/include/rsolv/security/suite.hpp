@@ -34,7 +34,8 @@ std::unique_ptr<Suite> make_auth_suite();
 // Every suite, in the order they run (rate-limit last: it uses up the limits).
 std::vector<std::unique_ptr<Suite>> all_suites();
 
-// Runs `body`, times it, and turns its findings into a CheckResult.
+// Runs `body`, times it, counts its requests, and turns its findings into a CheckResult: failed
+// with findings, passed without, inconclusive when the body met NoAnswer.
 CheckResult run_check(SuiteContext& context, std::string_view suite, std::string name,
                       const std::function<std::vector<Finding>(std::string& detail)>& body);
 

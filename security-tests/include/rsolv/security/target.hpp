@@ -17,6 +17,7 @@
 //     - {name: api, method: GET, path: /api/v1/entitlement, auth: true, requests: 50, window_seconds: 3600,
 //        per: api_key}
 //   logs: [/var/log/platform/access.log]
+//   preflight: {method: GET, path: /api/health, status: 200, json: {status: ok}}   # the default
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -66,18 +67,36 @@ struct LimitTarget {
   std::string per = "api_key";  // api_key | ip
 };
 
+// The request that proves the target is the platform before any suite runs (preflight.hpp).
+struct PreflightTarget {
+  std::string method = "GET";
+  std::string path = "/api/health";
+  bool auth = false;
+  long status = 200;
+  nlohmann::json json = {{"status", "ok"}};  // top-level fields the answer must have (empty: any body)
+};
+
 struct Target {
   std::string file;
+  std::string base_url_at;  // "file:line:col" of base_url, for refusals
+  // Scheme, host, port and path prefix; never a query. A query in the file's base_url (an
+  // `?api_key=${env.X}` some gateways want) is kept apart and appended to every request, and its
+  // values are secrets: they are redacted wherever they would appear.
   std::string base_url;
+  std::string base_query;  // without '?', empty when none
+  std::vector<Secret> url_secrets;
   std::vector<std::string> allow_hosts;
   Secret api_key, second_api_key, revoked_api_key, webhook_secret;
   std::vector<Endpoint> endpoints;
   std::optional<WebhookTarget> webhook;
   std::vector<LimitTarget> limits;
   std::vector<std::string> logs;
+  PreflightTarget preflight;
 
   // Every secret of the target, for redaction.
   std::vector<Secret> secrets() const;
+  // The URL a probe sends to: base_url + path_and_query, with base_query merged in.
+  std::string url_for(const std::string& path_and_query) const;
   // "host" of base_url.
   std::string host() const;
 };
@@ -86,7 +105,8 @@ struct Target {
 Target load_target(const std::string& path);
 Target parse_target(const std::string& text, const std::string& label);
 
-// Refuses a target whose host is not loopback and not in allow_hosts or the extra --allow-host list.
+// Refuses (with the file:line of base_url) a target whose host is not loopback, unless the file's
+// allow_hosts lists it and --allow-host (`extra_allowed`) confirms it: neither alone is enough.
 void check_host_allowed(const Target& target, const std::vector<std::string>& extra_allowed);
 
 }  // namespace rsolv::security

@@ -17,6 +17,7 @@ struct JUnitCase {
   std::string failure_text;
   bool skipped = false;
   std::string system_out;
+  std::string skipped_message;  // why it was skipped, as <skipped message="..."/>
 };
 
 struct JUnitSuite {

@@ -32,6 +32,9 @@
 //                                   client reads, until the client closes, the server stops or
 //                                   max_bytes were sent in all; then closes. streamed_bytes()
 //                                   tells how much the client took.
+//   from_request(fn)                the action fn(request) returns, decided per request (a server
+//                                   with behaviour, e.g. a hostile proxy); fn runs on the
+//                                   connection's thread and must be thread-safe.
 //   X.after(ms)                     waits ms before doing X (a stalled upstream; the destructor
 //                                   cuts the wait short).
 //   X.truncated(n)                  for respond/too_many_requests: sends the head, with the full
@@ -50,6 +53,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -63,8 +67,10 @@ namespace rsolv::testing {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+struct RecordedRequest;
+
 struct Action {
-  enum class Kind { respond, close_connection, reset_connection, forward, stream };
+  enum class Kind { respond, close_connection, reset_connection, forward, stream, from_request };
   Kind kind = Kind::respond;
   int status = 200;
   Headers headers;
@@ -74,6 +80,7 @@ struct Action {
   std::string upstream;                       // for forward: "http://127.0.0.1:PORT"
   std::string repeat;                         // for stream
   std::size_t max_bytes = 0;                  // for stream
+  std::function<Action(const RecordedRequest&)> decide;  // for from_request
 
   static Action respond(int status, std::string body = {}, Headers headers = {});
   static Action close_connection();
@@ -83,6 +90,7 @@ struct Action {
   static Action too_many_requests(int retry_after_seconds, std::string retry_after_value = {});
   static Action forward_to(std::string upstream_base_url);
   static Action stream(std::string head, std::string repeat, std::size_t max_bytes);
+  static Action from_request(std::function<Action(const RecordedRequest&)> decide);
   // The same action, after a delay (a stalled upstream).
   Action after(std::chrono::milliseconds delay) const;
   // The same response, cut off after `body_bytes` bytes of its body.
