@@ -17,7 +17,7 @@ namespace {
 
 // The stated memory bound for every attack below (measured: a fresh sandbox about 11 MiB, with
 // 2,000 idle connections about 22 MiB).
-constexpr long kSandboxRssKib = 64 * 1024;
+constexpr long kSandboxRssKib = 64 * 1024 * kRssScale;
 
 class SandboxUnderAttack : public ::testing::Test {
  protected:
