@@ -19,7 +19,7 @@
 namespace rsolv::hostile {
 namespace {
 
-constexpr long kListenerRssKib = 32 * 1024;  // the stated bound (a fresh listener: about 11 MiB)
+constexpr long kListenerRssKib = 32 * 1024 * kRssScale;  // the stated bound (a fresh listener: about 11 MiB)
 const std::string kSecret = "whsec_hostile_listener_secret";
 
 class ListenerUnderAttack : public ::testing::Test {

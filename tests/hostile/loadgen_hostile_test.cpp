@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -107,6 +108,33 @@ TEST(LoadgenAgainstHostileServers, AnEndlessBodyIsCutAtMaxResponseBytes) {
   expect_on_schedule(declared_outcome);
   EXPECT_NE(declared_outcome.run.err.find("Content-Length exceeds maxResponseBytes"), std::string::npos)
       << declared_outcome.run.err;
+}
+
+TEST(LoadgenAgainstHostileServers, IdleAndDrippingClientsDoNotKeepPrometheusFromMetrics) {
+  testing::ScriptedServer target;
+  testing::TempDir dir;
+  const auto file = dir.write("metrics.yaml", "name: metrics\nscenarios:\n  main:\n    executor: constant-vus\n"
+                                              "    vus: 1\n    duration: 6s\n    flow:\n      - url: " +
+                                              target.base_url() + "/\n        sleep: 50ms\n");
+  const int port = process::find_free_port();
+  process::ServerOptions options;
+  options.executable = std::string(RSOLV_BIN_DIR) + "/rsolv-loadgen";
+  options.args = {"run", file, "--metrics-listen", "127.0.0.1:" + std::to_string(port), "--quiet"};
+  options.ready_by = process::ReadyBy::tcp_connect;
+  options.port = port;
+  auto loadgen = process::ServerProcess::start(options);
+  std::vector<RawConnection> idle;
+  for (int i = 0; i < 100; ++i) idle.emplace_back(port);
+  RawConnection drip(port);
+  drip.send("GET /metrics HTTP/1.1\r\n");
+  for (int i = 0; i < 3; ++i) {
+    drip.send("X");
+    const auto scrape = probe(port, "/metrics");
+    EXPECT_EQ(scrape.status, 200);
+    // The old server read each connection's head in turn, up to 2 s each.
+    EXPECT_LT(scrape.elapsed, 10 * kAnswerBound) << "scrape " << i << " took " << scrape.elapsed.count() << " us";
+  }
+  EXPECT_TRUE(loadgen.running());
 }
 
 }  // namespace

@@ -17,8 +17,11 @@ using namespace std::chrono_literals;
 // several times slower, so they get 5x).
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr std::chrono::milliseconds kAnswerBound{500};
+// ASan's shadow memory and quarantine: an ASan-built sandbox idles at about 75 MiB.
+inline constexpr long kRssScale = 3;
 #else
 inline constexpr std::chrono::milliseconds kAnswerBound{100};
+inline constexpr long kRssScale = 1;
 #endif
 
 // A blocking TCP connection to 127.0.0.1:port; every wait is bounded by the timeout given.

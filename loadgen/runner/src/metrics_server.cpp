@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <vector>
 #include <cstring>
 
 #include "rsolv/common/error.hpp"
@@ -16,10 +19,14 @@ namespace rsolv::loadgen {
 namespace {
 
 constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr std::size_t kMaxClients = 64;       // connections served at once
+constexpr std::size_t kMaxHead = 64 * 1024;   // request head bytes; a longer one is dropped
+constexpr auto kClientDeadline = std::chrono::seconds(2);  // to send the head
 
-void send_all(int fd, const std::string& data) {
+// Gives up at `deadline`: a client that reads slowly cannot hold the serving thread.
+void send_all(int fd, const std::string& data, std::chrono::steady_clock::time_point deadline) {
   std::size_t sent = 0;
-  while (sent < data.size()) {
+  while (sent < data.size() && std::chrono::steady_clock::now() < deadline) {
     const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return;
     sent += static_cast<std::size_t>(n);
@@ -77,33 +84,64 @@ void MetricsServer::publish(std::string text) {
 }
 
 void MetricsServer::serve() {
-  while (!stop_) {
-    pollfd p{listener_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    // One scrape per connection: read the request head (bounded wait), answer, close.
-    char buffer[4096];
+  // Scrapes are served side by side: a client that is slow to send its request head (or sends none)
+  // holds one slot for at most kClientDeadline, and when every slot is taken the oldest client makes
+  // room for the new one, so no number of idle or dripping connections can keep Prometheus out.
+  struct Client {
+    int fd = -1;
     std::string head;
-    for (int i = 0; i < 20 && head.find("\r\n\r\n") == std::string::npos && head.size() < 65536; ++i) {
-      pollfd c{fd, POLLIN, 0};
-      if (::poll(&c, 1, 100) <= 0) continue;
-      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      head.append(buffer, static_cast<std::size_t>(n));
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::vector<Client> clients;
+  std::vector<pollfd> polled;
+  const auto drop = [&](std::size_t i) {
+    ::close(clients[i].fd);
+    clients.erase(clients.begin() + static_cast<std::ptrdiff_t>(i));
+  };
+  while (!stop_) {
+    polled.assign(1, pollfd{listener_, POLLIN, 0});
+    for (const auto& client : clients) polled.push_back(pollfd{client.fd, POLLIN, 0});
+    if (::poll(polled.data(), polled.size(), 100) < 0) continue;
+    const auto now = std::chrono::steady_clock::now();
+    // Backwards: dropping a client shifts only those already visited.
+    for (std::size_t i = clients.size(); i-- > 0;) {
+      if (now >= clients[i].deadline) {
+        drop(i);
+        continue;
+      }
+      if (polled[i + 1].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = ::recv(clients[i].fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n <= 0 || clients[i].head.size() + static_cast<std::size_t>(n) > kMaxHead) {
+        drop(i);
+        continue;
+      }
+      clients[i].head.append(buffer, static_cast<std::size_t>(n));
+      if (clients[i].head.find("\r\n\r\n") == std::string::npos) continue;
+      std::string body;
+      {
+        std::lock_guard lock(mutex_);
+        body = text_;
+      }
+      const bool head_only = clients[i].head.rfind("HEAD ", 0) == 0;
+      std::string response = "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(kContentType) +
+                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+      if (!head_only) response += body;
+      send_all(clients[i].fd, response, now + kClientDeadline);
+      drop(i);
     }
-    std::string body;
-    {
-      std::lock_guard lock(mutex_);
-      body = text_;
+    if ((polled[0].revents & POLLIN) != 0) {
+      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd >= 0) {
+        if (clients.size() >= kMaxClients) drop(0);  // the oldest
+        // A scrape answer is a few KiB: bounded waits while it is written.
+        const timeval send_timeout{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+        clients.push_back(Client{fd, {}, now + kClientDeadline});
+      }
     }
-    const bool head_only = head.rfind("HEAD ", 0) == 0;
-    std::string response = "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(kContentType) +
-                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-    if (!head_only) response += body;
-    send_all(fd, response);
-    ::close(fd);
   }
+  for (const auto& client : clients) ::close(client.fd);
 }
 
 }  // namespace rsolv::loadgen
