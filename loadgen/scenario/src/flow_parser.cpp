@@ -406,7 +406,10 @@ void parse_url(Loader& l, Step& step, const YAML::Node& node) {
   engine::Origin origin;
   const auto& first = parts.front();
   if (first.kind == TemplatePartKind::literal && (first.text.starts_with("http://") || first.text.starts_with("https://"))) {
-    const auto [origin_text, rest] = engine::split_origin(first.text);
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda below.
+    const auto split = engine::split_origin(first.text);
+    const auto origin_text = split.first;
+    const auto rest = split.second;
     if (rest.empty() && parts.size() > 1) {
       config::fail_at(l.doc, node, "the scheme, host and port of a URL cannot come from a ${...} reference other than "
                                    "${env.X} (put the variable in the path)");
