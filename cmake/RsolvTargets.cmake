@@ -20,6 +20,13 @@ if(RSOLV_SANITIZE)
                                                -fno-sanitize-recover=undefined)
   target_link_options(rsolv_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(RSOLV_FUZZ)
+  # Everything the fuzz targets link is instrumented for coverage and checked by ASan and UBSan;
+  # only the fuzz executables themselves link libFuzzer's main (fuzz/CMakeLists.txt).
+  target_compile_options(rsolv_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                               -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(rsolv_flags INTERFACE -fsanitize=address,undefined)
+endif()
 if(RSOLV_COVERAGE)
   # Atomic counters: the servers and load generator are multi-threaded, and racing plain counters
   # leave negative branch counts that gcovr refuses to parse.

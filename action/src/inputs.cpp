@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::action {
 
@@ -74,7 +75,8 @@ std::string validate_api_url(const std::string& url, std::vector<std::string>& w
   const auto host_begin = https ? 8u : 7u;
   const bool bad_char = url.find_first_of(" \t?#@\\") != std::string::npos;
   if ((!https && !http) || bad_char || url.size() <= host_begin || url[host_begin] == '/') {
-    throw UsageError("input api-url is '" + url.substr(0, 80) +
+    // Credentials in the URL are one reason to refuse it, so they must not show in the refusal.
+    throw UsageError("input api-url is '" + http::redact_userinfo(url).substr(0, 80) +
                      "': use an http(s) base URL without query or credentials, e.g. " + kDefaultApiUrl);
   }
   std::string cleaned = url;

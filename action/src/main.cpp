@@ -4,6 +4,7 @@
 
 #include "rsolv/action/console.hpp"
 #include "rsolv/action/runner.hpp"
+#include "rsolv/cli/parse.hpp"
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/random.hpp"
 
@@ -52,16 +53,11 @@ int main(int argc, char** argv) {
       "Exit codes: 0 entitled / reported / nothing to bill, 1 not entitled, payment required or API error,\n"
       "2 bad input. See docs/action.md.");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    console.annotate(action::Level::error, "rsolv-action: bad input",
-                     std::string(e.what()) + "; run rsolv-action --help");
-    return action::kExitBadInput;
+  const auto bad_input = [&console](const std::string& message) {
+    console.annotate(action::Level::error, "rsolv-action: bad input", message);
+  };
+  if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-action", std::cout, bad_input)) {
+    return *exit_code;
   }
   console.set_verbose(verbose);
   rsolv::Random random;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rsolv/cli/parse.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/secret.hpp"
 #include "rsolv/config/env_expand.hpp"
@@ -189,7 +190,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--html", run.files.html, "write a self-contained HTML report");
   run_cmd->add_option("--metrics-listen", run.metrics_listen, "serve live Prometheus metrics on HOST:PORT");
   run_cmd->add_option("-e,--env", run.env, "NAME=VALUE for ${env.NAME} (wins over the environment); repeatable");
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: one per core)");
+  rsolv::cli::threads_option(*run_cmd, run.threads, "worker threads (default: one per core)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
 
   std::vector<std::string> merge_inputs;
@@ -206,18 +207,7 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_file, "scenario YAML file")->required();
   validate_cmd->add_option("-e,--env", validate_env, "NAME=VALUE for ${env.NAME}; repeatable");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "rsolv-loadgen: error: " << e.what() << " (see rsolv-loadgen --help)\n";
-    return kExitUsage;
-  }
+  if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-loadgen", std::cout, std::cerr)) return *exit_code;
 
   try {
     if (*run_cmd) return run_command(run);

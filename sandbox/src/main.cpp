@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rsolv/cli/parse.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/secret.hpp"
 #include "rsolv/sandbox/server/rate_limiter.hpp"
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--rate-limit-api", api_rate, "authenticated /api/v1/* limit per API key, N/SECONDS")
       ->capture_default_str();
-  serve_cmd->add_option("--threads", serve.threads, "worker threads (default: one per core)");
+  int threads = 0;
+  rsolv::cli::threads_option(*serve_cmd, threads, "worker threads (default: one per core)");
   serve_cmd->add_option("--access-log", access_log, "JSON-lines access log: a FILE, or - for stdout");
 
   std::string seed_db;
@@ -47,11 +49,7 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--db", seed_db, "SQLite database file (created when missing)")->required();
   seed_cmd->add_option("--out", seed_out, "JSON file for the API keys (written with mode 0600)")->required();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error);
-  }
+  if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-sandbox", std::cout, std::cerr)) return *exit_code;
 
   try {
     if (*serve_cmd) {
@@ -60,6 +58,7 @@ int main(int argc, char** argv) {
       serve.onboard = server::parse_rate_limit(onboard_rate);
       serve.api = server::parse_rate_limit(api_rate);
       if (!access_log.empty()) serve.access_log = access_log;
+      if (threads > 0) serve.threads = static_cast<std::size_t>(threads);
       server::serve(serve, std::cout);
     } else if (*seed_cmd) {
       server::seed(seed_db, seed_out, std::cout);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "rsolv/cli/parse.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/duration.hpp"
 #include "rsolv/security/rules.hpp"
@@ -40,11 +41,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet,-q", quiet, "print only the summary line");
   auto* list_cmd = app.add_subcommand("list", "List the suites and the rules they report");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : 2;
-  }
+  if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-security", std::cout, std::cerr)) return *exit_code;
   try {
     if (*list_cmd) {
       for (const auto& name : suite_names()) {

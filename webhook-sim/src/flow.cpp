@@ -17,22 +17,33 @@ namespace ev = rsolv::stripe::events;
 
 // YAML -> JSON: quoted scalars stay strings, plain ones are read as JSON when they parse (numbers,
 // true, false, null), so `attempt_count: 2` is a number and `"0002"` a string.
-nlohmann::json to_json(const YAML::Node& node) {
+// Events are JSON, and JSON text is UTF-8: a key or string that is not fails here, at its line,
+// instead of when the event is rendered.
+std::string utf8_text(const cfg::Document& doc, const YAML::Node& node) {
+  try {
+    (void)nlohmann::json(node.Scalar()).dump();
+  } catch (const nlohmann::json::type_error&) {
+    cfg::fail_at(doc, node, "not valid UTF-8 (event fields are JSON, which must be UTF-8)");
+  }
+  return node.Scalar();
+}
+
+nlohmann::json to_json(const cfg::Document& doc, const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       auto out = nlohmann::json::object();
-      for (const auto& item : node) out[item.first.as<std::string>()] = to_json(item.second);
+      for (const auto& item : node) out[utf8_text(doc, item.first)] = to_json(doc, item.second);
       return out;
     }
     case YAML::NodeType::Sequence: {
       auto out = nlohmann::json::array();
-      for (const auto& item : node) out.push_back(to_json(item));
+      for (const auto& item : node) out.push_back(to_json(doc, item));
       return out;
     }
     case YAML::NodeType::Scalar:
-      if (node.Tag() == "!") return node.Scalar();
+      if (node.Tag() == "!") return utf8_text(doc, node);
       if (node.Scalar() == "~") return nullptr;
-      return ev::parse_value(node.Scalar());
+      return ev::parse_value(utf8_text(doc, node));
     default:
       return nullptr;
   }
@@ -48,7 +59,7 @@ Flow from_document(const cfg::Document& doc, const std::string& source) {
   flow.description = cfg::get_optional_string(doc, root, "description").value_or("");
   if (root["vars"]) {
     cfg::require_map(doc, root["vars"], "vars");
-    flow.vars = to_json(root["vars"]);
+    flow.vars = to_json(doc, root["vars"]);
   }
   const auto steps = root["steps"];
   if (!steps) cfg::fail_at(doc, root, "a flow needs steps (a list of events)");
@@ -64,12 +75,12 @@ Flow from_document(const cfg::Document& doc, const std::string& source) {
     }
     if (node["vars"]) {
       cfg::require_map(doc, node["vars"], "vars");
-      step.vars = to_json(node["vars"]);
+      step.vars = to_json(doc, node["vars"]);
     }
-    if (node["previous_attributes"]) step.vars["previous_attributes"] = to_json(node["previous_attributes"]);
+    if (node["previous_attributes"]) step.vars["previous_attributes"] = to_json(doc, node["previous_attributes"]);
     if (node["set"]) {
       cfg::require_map(doc, node["set"], "set");
-      step.set = to_json(node["set"]);
+      step.set = to_json(doc, node["set"]);
     }
     if (auto at = cfg::get_optional_int(doc, node, "at")) {
       if (*at < 0) cfg::fail_at(doc, node["at"], "at must be seconds after the flow's start (0 or more)");

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "rsolv/cli/parse.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/webhook_sim/commands.hpp"
 
@@ -118,10 +119,8 @@ int main(int argc, char** argv) {
   auto* flows = app.add_subcommand("flows", "List the built-in flows");
   auto* vars = app.add_subcommand("vars", "List the catalogue variables --var can set");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : ws::kExitUsage;
+  if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-webhook-sim", std::cout, std::cerr)) {
+    return *exit_code;
   }
   try {
     if (*trigger) return ws::run_trigger(event_type, trigger_args, std::cout, std::cerr);

@@ -72,6 +72,22 @@ steps:
   EXPECT_EQ(events[1]["created"], 1760000000 + 3600);
 }
 
+// Found by the webhook_flow fuzz target: a variable that is not UTF-8 failed without file or line
+// (and, before, threw nlohmann's type_error when the event was rendered).
+TEST(Flows, TextThatIsNotUtf8FailsAtItsLine) {
+  for (const char* text : {"name: x\nvars: {reason: sub\xff}\nsteps:\n  - event: invoice.paid\n",
+                           "name: x\nvars: {reason: 'sub\xff'}\nsteps:\n  - event: invoice.paid\n",
+                           "name: x\nvars: {re\xff" "ason: 1}\nsteps:\n  - event: invoice.paid\n"}) {
+    try {
+      ws::parse_flow(text, "bad.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const rsolv::UsageError& error) {
+      EXPECT_EQ(std::string(error.what()).rfind("bad.yaml:2:", 0), 0u) << error.what();
+      EXPECT_NE(std::string(error.what()).find("not valid UTF-8"), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(Flows, BadFlowsFailWithFileLineAndColumn) {
   try {
     ws::parse_flow("name: x\nsteps:\n  - event: invoice.payed\n", "bad.yaml");

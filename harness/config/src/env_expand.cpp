@@ -44,24 +44,33 @@ std::string expand_env(std::string_view text, const EnvLookup& lookup) {
       throw UsageError("unterminated '${env.' in \"" + std::string(text) + "\" (close it with '}')");
     }
     const auto inner = text.substr(i + kOpen.size(), close - i - kOpen.size());
-    const auto default_mark = inner.find(":-");
+    // The name ends at the first character a name cannot hold: ":-" (default when unset or empty,
+    // as a shell does) or "-" (default only when unset).
+    const auto name_end = inner.find_first_of(":-");
+    const bool colon_form = name_end != std::string_view::npos && inner.compare(name_end, 2, ":-") == 0;
+    const bool dash_form = name_end != std::string_view::npos && inner[name_end] == '-';
+    const auto default_mark = colon_form || dash_form ? name_end : std::string_view::npos;
+    const auto default_start = colon_form ? name_end + 2 : name_end + 1;
+    const auto operator_text = colon_form ? std::string(":-") : std::string("-");
     const auto name = inner.substr(0, default_mark);
     if (!valid_name(name)) {
       throw UsageError("invalid environment variable name '" + std::string(name) + "' in ${env." + std::string(inner) +
                        "} (use letters, digits and '_')");
     }
     // The first '}' closes the reference, so "${env.A:-${env.B}}" would leave a stray "}" behind.
-    if (default_mark != std::string_view::npos && inner.find("${", default_mark) != std::string_view::npos) {
-      throw UsageError("nested '${' in the default of ${env." + std::string(name) +
-                       ":-...} is not supported (write a literal default)");
+    if (default_mark != std::string_view::npos && inner.find("${", default_start) != std::string_view::npos) {
+      throw UsageError("nested '${' in the default of ${env." + std::string(name) + operator_text +
+                       "...} is not supported (write a literal default)");
     }
     auto value = lookup(name);
-    if (!value) {
+    // GitHub Actions passes an unset `vars.X` as an empty string: ":-" treats it as unset.
+    const bool use_default = !value || (colon_form && value->empty());
+    if (use_default) {
       if (default_mark == std::string_view::npos) {
         throw UsageError("environment variable " + std::string(name) + " is not set (export it or write ${env." +
                          std::string(name) + ":-default})");
       }
-      value = std::string(inner.substr(default_mark + 2));
+      value = std::string(inner.substr(default_start));
     }
     out += *value;
     i = close + 1;

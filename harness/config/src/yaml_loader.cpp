@@ -1,13 +1,13 @@
 #include "rsolv/config/yaml_loader.hpp"
 
+#include "rsolv/config/bounded_file.hpp"
+#include "yaml_guard.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -15,17 +15,7 @@ namespace rsolv::config {
 
 namespace {
 
-std::string at(const std::string& file, const YAML::Mark& mark) {
-  if (mark.is_null()) return file;
-  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
-
-// yaml-cpp messages start lowercase already; strip its own "yaml-cpp: error at line..." framing.
-std::string parser_message(const YAML::Exception& error) {
-  std::string message = error.msg;
-  if (message.empty()) message = "invalid YAML";
-  return message;
-}
+using detail::at;
 
 // yaml-cpp keeps the first of two equal keys and drops the second without a word; a user who
 // writes `vus: 10` twice would never learn which one counts. Walk every mapping once (aliases
@@ -56,22 +46,21 @@ void reject_duplicate_keys(const std::string& file, const YAML::Node& root) {
   }
 }
 
-Document parse(std::string_view text, std::string file_label) {
-  std::vector<YAML::Node> documents;
+Document parse(std::string_view text, std::string file_label, const YamlLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    throw ConfigError(file_label + ": larger than " + std::to_string(limits.max_bytes) + " bytes (limit " +
+                      std::to_string(limits.max_bytes) + " bytes for a configuration file)");
+  }
+  // The guard runs yaml-cpp's parser once without building nodes, so the tree is only built from
+  // text that is known to terminate within the limits; then only the first document is built.
+  detail::check_yaml_limits(text, file_label, limits);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {
-    throw ConfigError(at(file_label, error.mark) + ": " + parser_message(error) + " (fix the YAML syntax)");
+    throw detail::syntax_error(file_label, error);
   }
-  // A second document ("---") would otherwise be ignored silently; a trailing empty one is harmless.
-  for (std::size_t i = 1; i < documents.size(); ++i) {
-    if (!documents[i].IsNull()) {
-      throw ConfigError(at(file_label, documents[i].Mark()) +
-                        ": a second YAML document starts here (a configuration file holds one; remove the '---' "
-                        "or check the indentation)");
-    }
-  }
-  Document doc{std::move(file_label), documents.empty() ? YAML::Node() : documents.front()};
+  Document doc{std::move(file_label), root};
   reject_duplicate_keys(doc.file, doc.root);
   return doc;
 }
@@ -98,19 +87,13 @@ const char* kind(const YAML::Node& node) {
 
 }  // namespace
 
-Document load_yaml_file(const std::string& path) {
-  // An ifstream opens a directory without complaint and reads nothing: say what happened instead.
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) throw ConfigError(path + ": is a directory (give a YAML or JSON file)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open file (check the path and permissions)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(path + ": cannot read file");
-  return parse(text.str(), path);
+Document load_yaml_file(const std::string& path, const YamlLimits& limits) {
+  return parse(read_bounded_file(path, limits.max_bytes, "a configuration file"), path, limits);
 }
 
-Document load_yaml_string(std::string_view text, std::string file_label) { return parse(text, std::move(file_label)); }
+Document load_yaml_string(std::string_view text, std::string file_label, const YamlLimits& limits) {
+  return parse(text, std::move(file_label), limits);
+}
 
 std::string location(const Document& doc, const YAML::Node& node) {
   if (!node.IsDefined()) return doc.file;

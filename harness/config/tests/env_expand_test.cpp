@@ -21,7 +21,7 @@ TEST(EnvExpand, SubstitutesSetVariables) {
             "127.0.0.1:4000/api");
 }
 
-TEST(EnvExpand, DefaultAppliesOnlyWhenUnset) {
+TEST(EnvExpand, ColonDefaultAppliesWhenUnset) {
   const auto env = fake_env({{"SET", "value"}});
   EXPECT_EQ(expand_env("${env.UNSET:-fallback}", env), "fallback");
   EXPECT_EQ(expand_env("${env.SET:-fallback}", env), "value");
@@ -29,7 +29,24 @@ TEST(EnvExpand, DefaultAppliesOnlyWhenUnset) {
   EXPECT_EQ(expand_env("${env.UNSET:-http://x:1/y}", env), "http://x:1/y");
 }
 
-TEST(EnvExpand, SetButEmptyStaysEmpty) { EXPECT_EQ(expand_env("[${env.E:-d}]", fake_env({{"E", ""}})), "[]"); }
+// As in a shell: ":-" treats an empty value as unset (GitHub passes an unset `vars.X` as ""), so
+// `${env.URL:-http://127.0.0.1:4000}` never becomes "URL '' has no scheme".
+TEST(EnvExpand, ColonDefaultAlsoAppliesWhenSetButEmpty) {
+  EXPECT_EQ(expand_env("[${env.E:-d}]", fake_env({{"E", ""}})), "[d]");
+  EXPECT_EQ(expand_env("${env.URL:-http://127.0.0.1:4000}", fake_env({{"URL", ""}})), "http://127.0.0.1:4000");
+}
+
+TEST(EnvExpand, DashDefaultAppliesOnlyWhenUnset) {
+  EXPECT_EQ(expand_env("[${env.E-d}]", fake_env({{"E", ""}})), "[]");
+  EXPECT_EQ(expand_env("[${env.E-d}]", fake_env({})), "[d]");
+  EXPECT_EQ(expand_env("[${env.E-d}]", fake_env({{"E", "v"}})), "[v]");
+  EXPECT_EQ(expand_env("${env.U-a:-b}", fake_env({})), "a:-b");
+  EXPECT_EQ(expand_env("${env.U-}", fake_env({})), "");
+}
+
+TEST(EnvExpand, NestedDefaultIsRefusedInBothForms) {
+  EXPECT_THROW(expand_env("${env.A-${env.B}}", fake_env({})), UsageError);
+}
 
 TEST(EnvExpand, UnsetWithoutDefaultIsAnErrorThatSaysWhatToDo) {
   try {
@@ -88,7 +105,9 @@ TEST(EnvExpand, InvalidNameIsAnError) {
             "invalid environment variable name 'A B' in ${env.A B} (use letters, digits and '_')");
   EXPECT_THROW(expand_env("${env.}", fake_env({})), UsageError);
   EXPECT_THROW(expand_env("${env.1ABC}", fake_env({})), UsageError);
-  EXPECT_THROW(expand_env("${env.A-B}", fake_env({})), UsageError);
+  EXPECT_THROW(expand_env("${env.A.B}", fake_env({})), UsageError);
+  // "${env.A-B}" is not a name with a hyphen: "-" starts the unset-only default, as in a shell.
+  EXPECT_EQ(expand_env("${env.A-B}", fake_env({})), "B");
 }
 
 TEST(EnvExpand, ProcessEnvironmentIsRead) {

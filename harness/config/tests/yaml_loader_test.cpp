@@ -166,7 +166,7 @@ TEST(YamlLoader, LeadingAndTrailingDocumentMarkersAreFine) {
 TEST(YamlLoader, DirectoryInsteadOfFileIsNamed) {
   const auto dir = std::filesystem::temp_directory_path();
   const auto message = error_of([&] { load_yaml_file(dir.string()); });
-  EXPECT_EQ(message, dir.string() + ": is a directory (give a YAML or JSON file)");
+  EXPECT_EQ(message, dir.string() + ": is a directory (give a file, not a folder)");
 }
 
 TEST(YamlLoader, EmptyDocumentFailsNamingTheFileWhenAKeyIsNeeded) {
@@ -218,6 +218,100 @@ TEST(YamlLoader, EditDistance) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("same", "same"), 0u);
+}
+
+// yaml-cpp 0.7 starts an empty document at a stray ',' forever (memory grows ~200 MB/s); the
+// loader must refuse it at the character instead. Each of these hung the old loader.
+TEST(YamlLimits, StrayCommaAfterTheTopLevelValueFailsAtIt) {
+  EXPECT_EQ(error_of([] { load_yaml_string(",", "scenario.yaml"); }),
+            "scenario.yaml:1:1: unexpected ',' after the end of the top-level value (yaml-cpp cannot parse past it; "
+            "quote it, put it inside [ ] or { }, or check the indentation)");
+  EXPECT_EQ(error_of([] { load_yaml_string("[a], b", "s.yaml"); }).rfind("s.yaml:1:4: unexpected ','", 0), 0u);
+  EXPECT_EQ(error_of([] { load_yaml_string("{a: 1}, b", "s.yaml"); }).rfind("s.yaml:1:7: unexpected ','", 0), 0u);
+  EXPECT_EQ(error_of([] { load_yaml_string("--- ,", "s.yaml"); }).rfind("s.yaml:1:5: unexpected ','", 0), 0u);
+  EXPECT_EQ(error_of([] { load_yaml_string("'quoted'\n,", "s.yaml"); }).rfind("s.yaml:2:1: unexpected ','", 0), 0u);
+}
+
+TEST(YamlLimits, KeyLineAfterATopLevelScalarFailsAtIt) {
+  // The second hanging shape the fuzz run found: a '?' key line after an anchored or tagged
+  // top-level scalar.
+  EXPECT_EQ(error_of([] { load_yaml_string("&a a\n? ", "s.yaml"); }).rfind("s.yaml:2:1: unexpected '?'", 0), 0u);
+  EXPECT_EQ(error_of([] { load_yaml_string("!t a\n? ", "s.yaml"); }).rfind("s.yaml:2:1: unexpected '?'", 0), 0u);
+}
+
+TEST(YamlLimits, BillionLaughsIsRefusedAtTheAliasThatCrossesTheLimit) {
+  // Nine levels of nine aliases: 9^9 nodes for every walk of the tree, from a few hundred bytes.
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const auto previous = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + previous;
+    text += "]\n";
+  }
+  const auto message = error_of([&] { load_yaml_string(text, "laughs.yaml"); });
+  EXPECT_EQ(message.rfind("laughs.yaml:", 0), 0u) << message;
+  EXPECT_NE(message.find("more than 10000 nodes through aliases (limit 10000;"), std::string::npos) << message;
+}
+
+TEST(YamlLimits, OrdinaryAliasesStayWithinTheLimit) {
+  const auto doc = load_yaml_string("defaults: &d {timeout: 5s, tags: [a, b]}\none: *d\ntwo: *d\n", "s.yaml");
+  EXPECT_EQ(get_string(doc, doc.root["two"], "timeout"), "5s");
+}
+
+TEST(YamlLimits, AliasBudgetIsConfigurableAndCountsWholeSubtrees) {
+  YamlLimits limits;
+  limits.max_alias_nodes = 6;  // the anchor is a list of three: each alias costs 4 nodes
+  EXPECT_NO_THROW(load_yaml_string("a: &l [1, 2, 3]\nb: *l\n", "s.yaml", limits));
+  EXPECT_EQ(error_of([&] { load_yaml_string("a: &l [1, 2, 3]\nb: *l\nc: *l\n", "s.yaml", limits); }).rfind(
+                "s.yaml:3:4: more than 6 nodes through aliases (limit 6;", 0),
+            0u);
+}
+
+TEST(YamlLimits, DeepNestingIsRefusedWithTheLimit) {
+  const std::string deep = std::string(200, '[') + std::string(200, ']');
+  EXPECT_EQ(error_of([&] { load_yaml_string(deep, "deep.yaml"); }),
+            "deep.yaml:1:129: nested more than 128 levels deep (limit 128)");
+  const std::string fine = std::string(100, '[') + std::string(100, ']');
+  EXPECT_NO_THROW(load_yaml_string(fine, "ok.yaml"));
+}
+
+// Found by the config_yaml fuzz target: yaml-cpp registers an anchor when its collection starts,
+// so an alias inside it builds a cyclic tree, and the first walk of it overflows the stack.
+TEST(YamlLimits, AnAliasInsideItsOwnAnchorIsACycleAndRefused) {
+  EXPECT_EQ(error_of([] { load_yaml_string("x0: &a0 [l, l, l]\nx1: &a1 [*a0, *a0,1, *a1]\n", "c.yaml"); }),
+            "c.yaml:2:22: this alias refers to a mapping or list that contains it (a cycle; alias a node defined "
+            "before it)");
+  EXPECT_NE(error_of([] { load_yaml_string("a: &m {b: {c: *m}}\n", "c.yaml"); }).find("(a cycle;"), std::string::npos);
+}
+
+TEST(YamlLimits, DepthCountsWhatAnAliasBringsWhereItStands) {
+  // 100 levels under an anchor, aliased 100 levels deep: 200 levels for every walker.
+  const std::string text = "a: &deep " + std::string(100, '[') + std::string(100, ']') + "\nb: " + std::string(100, '[') +
+                           "*deep" + std::string(100, ']') + "\n";
+  EXPECT_NE(error_of([&] { load_yaml_string(text, "d.yaml"); }).find("levels deep through this alias (limit 128)"),
+            std::string::npos);
+}
+
+TEST(YamlLimits, OversizedInputIsRefusedBeforeParsing) {
+  YamlLimits limits;
+  limits.max_bytes = 64;
+  EXPECT_EQ(error_of([&] { load_yaml_string("a: " + std::string(100, 'x'), "big.yaml", limits); }),
+            "big.yaml: larger than 64 bytes (limit 64 bytes for a configuration file)");
+  const std::string big(YamlLimits{}.max_bytes + 1, '#');
+  EXPECT_NE(error_of([&] { load_yaml_string(big, "big.yaml"); }).find("(limit 1048576 bytes"), std::string::npos);
+}
+
+TEST(YamlLimits, AnEndlessFileIsReadOnlyUpToTheLimit) {
+  // /dev/zero never ends: reading it whole would never return.
+  EXPECT_EQ(error_of([] { load_yaml_file("/dev/zero"); }),
+            "/dev/zero: larger than 1048576 bytes (limit 1048576 bytes for a configuration file)");
+}
+
+TEST(YamlLimits, ManyEmptyDocumentsAreRefused) {
+  std::string text = "a: 1\n";
+  for (int i = 0; i < 20; ++i) text += "---\n";
+  EXPECT_NE(error_of([&] { load_yaml_string(text, "s.yaml"); }).find("more than 16 YAML documents (limit 16;"),
+            std::string::npos);
 }
 
 }  // namespace

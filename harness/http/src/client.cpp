@@ -3,6 +3,7 @@
 
 #include "rsolv/http/client.hpp"
 #include "rsolv/http/transport.hpp"
+#include "rsolv/http/url.hpp"
 
 // No fmt and no libcurl here: rsolv-action links this file and must load neither (start-up time).
 
@@ -107,7 +108,7 @@ Response Client::send(const Request& request, const CallOptions& call) {
     clock_->sleep_for(delay);
   }
   if (last_response) return *last_response;
-  throw TransportError(request.method + " " + request.url + ": " +
+  throw TransportError(request.method + " " + redact_userinfo(request.url) + ": " +
                            (last_error.empty() ? std::string("time budget exhausted") : last_error) + " (after " +
                            std::to_string(attempts_made) + " attempt" + (attempts_made == 1 ? "" : "s") +
                            " within " + ms(budget.count()) + ")",

@@ -13,6 +13,8 @@ namespace {
 
 using namespace std::chrono;
 
+constexpr seconds kLongestWait{365LL * 24 * 3600};
+
 constexpr std::array<std::string_view, 7> kShortDays = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 constexpr std::array<std::string_view, 7> kLongDays = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                                        "Friday", "Saturday", "Sunday"};
@@ -60,7 +62,9 @@ struct Fields {
   std::string_view time;  // "HH:MM:SS"
 };
 
-std::optional<system_clock::time_point> to_time_point(const Fields& fields) {
+// In seconds: system_clock counts nanoseconds in an int64, which ends in April 2262, and a date
+// header may name any year up to 9999.
+std::optional<sys_seconds> to_time_point(const Fields& fields) {
   const auto hms = split(fields.time, ':');
   if (hms.size() != 3) return std::nullopt;
   const auto hour = number(hms[0], 2, 2), minute = number(hms[1], 2, 2), second = number(hms[2], 2, 2);
@@ -71,7 +75,7 @@ std::optional<system_clock::time_point> to_time_point(const Fields& fields) {
   return sys_days{date} + hours{*hour} + minutes{*minute} + seconds{*second};
 }
 
-std::optional<system_clock::time_point> parse_http_date(std::string_view value, system_clock::time_point now) {
+std::optional<sys_seconds> parse_http_date(std::string_view value, system_clock::time_point now) {
   const auto tokens = split(value, ' ');
   Fields fields;
   if (tokens.size() == 6 && tokens[0].ends_with(',') && one_of(tokens[0].substr(0, tokens[0].size() - 1), kShortDays)) {
@@ -118,13 +122,16 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
     std::int64_t count = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
     // Absurdly large values are a wait nobody does; cap them (a year) instead of overflowing.
-    if (ec == std::errc::result_out_of_range || count > 365LL * 24 * 3600) count = 365LL * 24 * 3600;
+    if (ec == std::errc::result_out_of_range || count > kLongestWait.count()) count = kLongestWait.count();
     else if (ec != std::errc() || end != value.data() + value.size()) return std::nullopt;
     return milliseconds(count * 1000);
   }
   const auto when = parse_http_date(value, now);
   if (!when) return std::nullopt;
-  return std::max(milliseconds(0), duration_cast<milliseconds>(*when - now));
+  // Milliseconds since the epoch fit an int64 for every year the parser accepts (up to 9999), so
+  // the difference is taken there, never in system_clock's nanoseconds.
+  const auto wait = milliseconds(when->time_since_epoch()) - duration_cast<milliseconds>(now.time_since_epoch());
+  return std::max(milliseconds(0), wait);
 }
 
 }  // namespace rsolv::http

@@ -14,6 +14,24 @@ namespace rsolv::http {
 
 namespace {
 
+// Control characters as \xNN, so a URL with a newline in it cannot split an error line.
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -84,11 +102,12 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
     url.userinfo = std::string(authority.substr(0, at));
     authority.remove_prefix(at + 1);
   }
-  // Error lines name the URL without its credentials.
-  const auto shown = (scheme_given ? url.scheme + "://" : std::string()) + std::string(authority) + std::string(path);
+  // Error lines name the URL without its credentials (even when a '/' in a password splits the
+  // authority early), on one line.
+  const auto shown = printable(redact_userinfo(text));
   if (!scheme_given && !default_scheme_http) throw Error("URL '" + shown + "' has no scheme: use http:// or https://");
   if (url.scheme != "http" && url.scheme != "https") {
-    throw Error("unsupported URL scheme '" + url.scheme + "' in " + shown + ": use http or https");
+    throw Error("unsupported URL scheme '" + printable(url.scheme) + "' in " + shown + ": use http or https");
   }
   std::string_view port;
   if (authority.starts_with('[')) {
@@ -111,7 +130,7 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
     int number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
-      throw Error("URL " + shown + " has an invalid port '" + std::string(port) + "': use a number from 1 to 65535");
+      throw Error("URL " + shown + " has an invalid port '" + printable(port) + "': use a number from 1 to 65535");
     }
     url.port = std::to_string(number);
     url.port_given = true;
@@ -122,6 +141,14 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
 }
 
 std::string url_for_log(const Url& url) { return url.scheme + "://" + url.authority(false) + url.target; }
+
+std::string redact_userinfo(std::string_view url_text) {
+  const auto scheme_end = url_text.find("://");
+  const auto authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const auto at = url_text.rfind('@');
+  if (at == std::string_view::npos || at < authority) return std::string(url_text);
+  return std::string(url_text.substr(0, authority)) + "[redacted]" + std::string(url_text.substr(at));
+}
 
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
   auto name = lower(host);

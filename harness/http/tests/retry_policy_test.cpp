@@ -34,6 +34,15 @@ TEST(RetryAfter, HttpDateDetails) {
       << "absurd delays are capped, not overflowed";
 }
 
+// system_clock counts nanoseconds in an int64, which runs out in April 2262: dates after that used
+// to overflow (UBSan: signed integer overflow) and came out as "retry now".
+TEST(RetryAfter, DatesAfter2262AreFarAwayNotOverflowed) {
+  EXPECT_EQ(parse_retry_after("Wed, 12 Apr 2262 00:00:00 GMT", kNow)->count(), (9223372800LL - 1700000000LL) * 1000);
+  EXPECT_EQ(parse_retry_after("Mon, 01 Jan 2300 00:00:00 GMT", kNow)->count(), (10413792000LL - 1700000000LL) * 1000);
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow)->count(), (253402300799LL - 1700000000LL) * 1000);
+  EXPECT_EQ(parse_retry_after("Fri Dec 31 23:59:59 9999", kNow)->count(), (253402300799LL - 1700000000LL) * 1000);
+}
+
 TEST(RetryAfter, GarbageIsIgnored) {
   EXPECT_FALSE(parse_retry_after("", kNow));
   EXPECT_FALSE(parse_retry_after("soon", kNow));

@@ -43,6 +43,25 @@ TEST(Url, BadUrlsAreOneLineErrorsWithoutCredentials) {
   }
 }
 
+// Found by the http_url fuzz target: the URL was echoed as written, so a newline in it split the
+// error line, and a '/' in a password (the authority ends there) put the password in the message.
+TEST(Url, ErrorsStayOneLineAndHideAPasswordWithASlash) {
+  for (const char* text : {"http://h:1\n2/", "ftp://h/\r\nX-Injected: 1", "http://user:hun/ter2@h:99999/",
+                           "http://us\ner:hunter2@:80/"}) {
+    try {
+      parse_url(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.find_first_of("\r\n"), std::string::npos) << message;
+      EXPECT_EQ(message.find("ter2"), std::string::npos) << message;
+    }
+  }
+  EXPECT_EQ(redact_userinfo("http://user:pw@127.0.0.1:4000/x"), "http://[redacted]@127.0.0.1:4000/x");
+  EXPECT_EQ(redact_userinfo("http://127.0.0.1:4000/x"), "http://127.0.0.1:4000/x");
+  EXPECT_EQ(redact_userinfo("user:p/w@host"), "[redacted]@host");
+}
+
 TEST(NoProxy, CurlsMatchingRules) {
   struct Case {
     const char* list;

@@ -469,5 +469,15 @@ TEST(TestPlanErrors, MissingFileIsAnError) {
   EXPECT_THROW((void)load_test_plan_file("/nonexistent/plan.yaml"), UsageError);
 }
 
+// A body_file is held in memory for the whole run: /dev/zero (or a pipe that never ends) used to
+// be read until memory ran out.
+TEST(TestPlanErrors, BodyFileIsReadOnlyUpToItsLimit) {
+  const auto message =
+      error_of(std::string(kHead) + "    executor: per-vu-iterations\n    flow: [{url: /, method: POST, body_file: /dev/zero}]\n");
+  EXPECT_TRUE(message.starts_with("plan.yaml:")) << message;
+  EXPECT_NE(message.find("/dev/zero: larger than 16777216 bytes (limit 16777216 bytes for a body_file)"), std::string::npos)
+      << message;
+}
+
 }  // namespace
 }  // namespace rsolv::loadgen

@@ -64,11 +64,22 @@ nlohmann::json* step(nlohmann::json& node, const PathSegment& segment, bool crea
   return &node[segment.key];
 }
 
+// An event is JSON, and JSON text is UTF-8: a key or string that is not would make every later
+// dump() of the event throw. Refused where it comes in, with what to do.
+void require_utf8(std::string_view text, const char* what) {
+  try {
+    (void)nlohmann::json(std::string(text)).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw UsageError(std::string(what) + " is not valid UTF-8 (JSON text must be UTF-8; check the terminal's encoding)");
+  }
+}
+
 }  // namespace
 
 std::vector<PathSegment> parse_path(std::string_view path) {
   std::vector<PathSegment> segments;
   if (path.empty()) throw UsageError("empty field path; write e.g. data.object.customer");
+  require_utf8(path, "the field path");
   std::size_t pos = 0;
   while (pos <= path.size()) {
     const auto dot = path.find('.', pos);
@@ -139,8 +150,9 @@ const nlohmann::json* find_path(const nlohmann::json& document, std::string_view
 
 nlohmann::json parse_value(std::string_view text) {
   auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return std::string(text);
-  return parsed;
+  if (!parsed.is_discarded()) return parsed;
+  require_utf8(text, "the value");
+  return std::string(text);
 }
 
 std::pair<std::string, std::string> split_assignment(std::string_view text) {

@@ -63,3 +63,16 @@ TEST(JsonPath, ValuesAreJsonWhenTheyParseElseStrings) {
   ASSERT_NE(ev::find_path(sample(), "data.object.lines.data[1].amount"), nullptr);
   EXPECT_EQ(ev::find_path(sample(), "data.object.nothing"), nullptr);
 }
+
+// `--set 'data.object.name=\xff'` used to store bytes no JSON may hold; the next render of the
+// event threw nlohmann's type_error instead of a usage error naming the value.
+TEST(JsonPath, TextThatIsNotUtf8IsRefusedAsAValueOrAPath) {
+  try {
+    (void)ev::parse_value("caf\xe9");
+    FAIL() << "accepted";
+  } catch (const rsolv::UsageError& error) {
+    EXPECT_STREQ(error.what(), "the value is not valid UTF-8 (JSON text must be UTF-8; check the terminal's encoding)");
+  }
+  EXPECT_THROW((void)ev::parse_path("data.obj\xff"), rsolv::UsageError);
+  EXPECT_EQ(ev::parse_value("caf\xc3\xa9"), "caf\xc3\xa9");
+}

@@ -1,6 +1,8 @@
 #pragma once
-// `${env.NAME}` and `${env.NAME:-default}` expansion in configuration strings. Other `${...}`
-// forms are left untouched (the load generator's templates use them); `$${` is a literal `${`.
+// `${env.NAME}`, `${env.NAME:-default}` and `${env.NAME-default}` expansion in configuration
+// strings, with the shell's meaning: `:-` takes the default when NAME is unset or empty, `-` only
+// when NAME is unset (an empty value stays empty). Other `${...}` forms are left untouched (the
+// load generator's templates use them); `$${` is a literal `${`.
 #include <functional>
 #include <optional>
 #include <string>

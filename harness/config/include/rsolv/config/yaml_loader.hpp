@@ -19,6 +19,17 @@ class ConfigError : public UsageError {
   using UsageError::UsageError;
 };
 
+// What one configuration file may cost. yaml-cpp 0.7 has no limits of its own: aliases share
+// nodes, so a few hundred bytes of "billion laughs" expand to billions of nodes in every walk of
+// the tree, and some inputs (a ',' after a top-level node) make it start empty documents forever.
+// Each refusal names the limit.
+struct YamlLimits {
+  std::size_t max_bytes = 1024 * 1024;     // the file's size
+  std::size_t max_depth = 128;             // nested mappings and lists
+  std::size_t max_alias_nodes = 10'000;    // nodes materialised through aliases, summed over every alias
+  std::size_t max_documents = 16;          // "---" separated documents (all but the first must be empty)
+};
+
 struct Document {
   std::string file;  // the label used in messages (the path as the user gave it)
   YAML::Node root;
@@ -26,8 +37,9 @@ struct Document {
 
 // Both refuse, with file:line:col, what yaml-cpp would otherwise accept silently: a key repeated
 // in one mapping (yaml-cpp keeps the first) and a second non-empty document after "---".
-Document load_yaml_file(const std::string& path);
-Document load_yaml_string(std::string_view text, std::string file_label);
+// Input beyond `limits` fails with file:line:col and the limit's value.
+Document load_yaml_file(const std::string& path, const YamlLimits& limits = {});
+Document load_yaml_string(std::string_view text, std::string file_label, const YamlLimits& limits = {});
 
 // "file:line:col" of a node (the document's file alone when the node has no mark).
 std::string location(const Document& doc, const YAML::Node& node);

@@ -29,6 +29,12 @@ Url parse_url(std::string_view text, bool default_scheme_http = false);
 // The URL without userinfo, for log and error lines.
 std::string url_for_log(const Url& url);
 
+// For URL text that may not parse: "scheme://[redacted]@rest" when it carries userinfo, else the
+// text unchanged. Everything up to the last '@' counts as userinfo (a password may hold '/', '?'
+// or '#' unencoded), so a path with an '@' is redacted too: an error line loses a little, a
+// password never shows.
+std::string redact_userinfo(std::string_view url_text);
+
 // curl's no_proxy rules: comma (or space) separated entries; "*" alone matches every host; an
 // entry matches the host itself or any host in its domain (a leading dot is ignored:
 // "example.com" and ".example.com" both match www.example.com but not badexample.com); IPv6

@@ -31,7 +31,8 @@ const nlohmann::json* find_path(const nlohmann::json& document, std::string_view
 
 // A `--set` value: JSON when it parses as JSON (numbers, true, false, null, "quoted", {...}, [...]),
 // otherwise the text as a string. So `amount=1500` is a number and `status=past_due` a string;
-// write `'"1500"'` for the string "1500".
+// write `'"1500"'` for the string "1500". Throws rsolv::UsageError for text that is not UTF-8
+// (as for a path: parse_path refuses it too).
 nlohmann::json parse_value(std::string_view text);
 
 // Splits "path=value" at the first '='. Throws rsolv::UsageError when there is none.
