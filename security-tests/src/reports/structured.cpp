@@ -16,7 +16,8 @@ namespace {
 nlohmann::json finding_json(const Finding& finding) {
   return {{"rule_id", finding.rule_id},   {"suite", finding.suite},       {"title", finding.title},
           {"severity", to_string(finding.severity)}, {"location", finding.location}, {"evidence", finding.evidence},
-          {"remediation", finding.remediation}};
+          {"remediation", finding.remediation}, {"subject", finding.subject}, {"triage", to_string(finding.triage)},
+          {"ignore_reason", finding.ignore_reason}};
 }
 
 // GitHub ranks alerts by this CVSS-like score.
@@ -51,17 +52,12 @@ std::string location_path(const std::string& location) {
   return url.empty() ? "target" : url;
 }
 
-namespace {
-
-// "GET api/v1/x": the method and route of a finding's location, without host, port or query.
 std::string route_of(const Finding& finding) {
   const auto space = finding.location.find(' ');
   const auto scheme = finding.location.find("://");
   const auto method = scheme != std::string::npos && space < scheme ? finding.location.substr(0, space) + " " : std::string();
   return method + location_path(finding.location);
 }
-
-}  // namespace
 
 std::string fingerprint(const Finding& finding) {
   return sha256_hex(finding.rule_id + "|" + route_of(finding) + "|" + finding.subject);
@@ -91,6 +87,12 @@ nlohmann::json render_json(const RunSummary& run) {
             {"failed", run.count(Outcome::failed)},
             {"inconclusive", run.count(Outcome::inconclusive)},
             {"findings", findings.size()},
+            {"new", std::count_if(findings.begin(), findings.end(),
+                                  [](const Finding& f) { return f.triage == Finding::Triage::fresh; })},
+            {"in_baseline", std::count_if(findings.begin(), findings.end(),
+                                          [](const Finding& f) { return f.triage == Finding::Triage::in_baseline; })},
+            {"ignored", std::count_if(findings.begin(), findings.end(),
+                                      [](const Finding& f) { return f.triage == Finding::Triage::ignored; })},
             {"requests", run.requests()}}}};
 }
 
@@ -111,7 +113,16 @@ std::string render_junit_report(const RunSummary& run) {
       test_case.skipped = true;
       test_case.skipped_message = "inconclusive: " + check.detail;
     }
-    if (check.outcome == Outcome::failed) {
+    const bool any_new = std::any_of(check.findings.begin(), check.findings.end(),
+                                     [](const Finding& f) { return f.triage == Finding::Triage::fresh; });
+    if (check.outcome == Outcome::failed && !any_new) {
+      // Known and accepted: a pass for CI, with what was seen.
+      for (const auto& finding : check.findings) {
+        test_case.system_out += "\n[" + std::string(to_string(finding.triage)) + "] " + finding.rule_id + " " + finding.title +
+                                (finding.ignore_reason.empty() ? "" : ": " + finding.ignore_reason);
+      }
+    }
+    if (check.outcome == Outcome::failed && any_new) {
       test_case.failure_message = check.findings.front().rule_id + ": " + check.findings.front().title;
       for (const auto& finding : check.findings) {
         test_case.failure_text += "[" + std::string(to_string(finding.severity)) + "] " + finding.rule_id + " " +
@@ -157,6 +168,11 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
             {"logicalLocations", {{{"name", route_of(finding)}, {"kind", "resource"}}}}}}},
          {"partialFingerprints", {{"rsolvFinding/v2", print}}},
          {"properties", {{"endpoint", finding.location}, {"evidence", finding.evidence}, {"severity", to_string(finding.severity)}}}});
+    auto& result = results.back();
+    if (run.baseline_given) result["baselineState"] = finding.triage == Finding::Triage::in_baseline ? "unchanged" : "new";
+    if (finding.triage == Finding::Triage::ignored) {
+      result["suppressions"] = {{{"kind", "external"}, {"status", "accepted"}, {"justification", finding.ignore_reason}}};
+    }
   }
   // Inconclusive checks are neither alerts nor passes: code scanning shows tool execution
   // notifications with the run instead of opening (or closing) alerts for them.
