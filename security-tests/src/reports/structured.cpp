@@ -34,6 +34,13 @@ const char* security_severity(Severity severity) {
 
 }  // namespace
 
+// "security", the suite, and the OWASP API Top 10 (2023) risk when the rule maps onto one.
+static nlohmann::json rule_tags(const Rule& entry) {
+  auto tags = nlohmann::json::array({"security", std::string(entry.suite)});
+  if (const auto owasp = owasp_api_category(entry.id); !owasp.empty()) tags.push_back("OWASP-" + std::string(owasp));
+  return tags;
+}
+
 std::string location_path(const std::string& location) {
   auto url = location;
   const auto space = url.find(' ');
@@ -148,7 +155,7 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
                           {"help", {{"text", entry.help}, {"markdown", entry.help}}},
                           {"defaultConfiguration", {{"level", sarif_level(entry.default_severity)}}},
                           {"properties",
-                           {{"tags", {"security", std::string(entry.suite)}},
+                           {{"tags", rule_tags(entry)},
                             {"security-severity", security_severity(entry.default_severity)},
                             {"precision", "high"}}}});
   }
