@@ -74,9 +74,9 @@ std::string render_console(const RunSummary& run, bool color) {
       out += indented;
     }
   }
-  out += "\n  suite        passed  failed  inconclusive  requests\n";
+  out += "\n  suite            passed  failed  inconclusive  requests\n";
   for (const auto& [suite, counts] : per_suite) {
-    out += fmt::format("  {:<12} {:>6}  {:>6}  {:>12}  {:>8}\n", suite, counts.passed, counts.failed, counts.inconclusive,
+    out += fmt::format("  {:<16} {:>6}  {:>6}  {:>12}  {:>8}\n", suite, counts.passed, counts.failed, counts.inconclusive,
                        counts.requests);
   }
   const auto known = std::count_if(findings.begin(), findings.end(),
