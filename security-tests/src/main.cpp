@@ -17,16 +17,16 @@ using namespace rsolv;
 using namespace rsolv::security;
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsolv-security: PCI, SQL injection, webhook-signature, rate-limit and auth suites against the RSOLV API"};
+  CLI::App app{"rsolv-security: PCI, SQL injection, webhook-signature, rate-limit, auth and mass-assignment suites against the RSOLV API"};
   app.set_version_flag("--version", std::string("rsolv-security ") + RSOLV_VERSION);
   app.require_subcommand(1);
   auto* run_cmd = app.add_subcommand("run", "Run suites against a target and write reports");
-  std::string target_file, sarif, junit, json, fail_on = "medium", max_duration, preflight_timeout = "5s", baseline,
+  std::string target_file, sarif, junit, json, fail_on = "medium", max_duration, preflight_timeout = "5s", request_timeout = "10s", baseline,
       ignore;
   std::vector<std::string> suites, allow_hosts;
   bool quiet = false;
   run_cmd->add_option("--target", target_file, "TARGET.yaml describing the deployment")->required();
-  run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): pci, sqli, webhooks, rate-limit, auth");
+  run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): auth, pci, sqli, webhooks, mass-assignment, rate-limit");
   run_cmd->add_option("--allow-host", allow_hosts, "allow probing this non-loopback host (repeatable)");
   run_cmd->add_option("--fail-on", fail_on, "lowest severity that fails the run: info, low, medium, high, critical")
       ->capture_default_str();
@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
                       "bound the whole run (e.g. 30s, 5m): checks left when it is used up are inconclusive");
   run_cmd->add_option("--preflight-timeout", preflight_timeout,
                       "how long the target has to answer the preflight (health) request before exit 2")
+      ->capture_default_str();
+  run_cmd->add_option("--request-timeout", request_timeout, "how long one probe request may take before it counts as unanswered")
       ->capture_default_str();
   run_cmd->add_option("--baseline", baseline,
                       "an earlier run's SARIF: findings already in it are reported but do not fail the run");
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
     };
     if (!max_duration.empty()) options.max_duration = as_millis("--max-duration", max_duration);
     options.preflight_timeout = as_millis("--preflight-timeout", preflight_timeout);
+    options.request_timeout = as_millis("--request-timeout", request_timeout);
     if (!sarif.empty()) options.sarif_file = sarif;
     if (!junit.empty()) options.junit_file = junit;
     if (!json.empty()) options.json_file = json;

@@ -53,7 +53,7 @@ RunOutcome run_security(const Target& target, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   RunOutcome outcome;
   outcome.summary.preflight = run_preflight(target, options.preflight_timeout);
-  Probe probe(target);
+  Probe probe(target, options.request_timeout);
   if (options.max_duration.count() > 0) {
     probe.set_deadline(started + options.max_duration,
                        "--max-duration " + config::format_duration(options.max_duration) + " used up before this check");

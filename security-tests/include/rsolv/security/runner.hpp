@@ -26,6 +26,7 @@ struct RunOptions {
   // The whole run's budget (--max-duration): checks still pending when it is used up are
   // inconclusive, and no request outlasts it. Zero: unbounded.
   std::chrono::milliseconds max_duration{0};
+  std::chrono::milliseconds request_timeout{10000};  // one request, connect to last byte
   std::function<void(std::string_view)> progress;
   std::string tool_version = "0.0.0";
 };
