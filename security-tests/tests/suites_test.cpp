@@ -53,6 +53,7 @@ mass_assignment:
   - {name: accounts, path: /api/v1/accounts, body: {name: Probe}, read: /api/v1/accounts/me, key_field: api_key}
 limits:
   - {name: api, path: /api/v1/entitlement, auth: true, requests: 20, window_seconds: 3600}
+  - {name: reports, path: /api/v1/reports, auth: true, requests: 20, window_seconds: 3600}
 logs: [)" << (dir_->path() / "app.log").string() << "]\n";
     run_ = new SecurityRun(run_security(dir_->path(), {}));
   }
@@ -78,7 +79,7 @@ TEST_F(VulnerableTarget, EverySuiteFindsItsPlantedFlaw) {
   const auto ids = run_->rule_ids();
   for (const auto* expected : {"RSOLV-PCI-001", "RSOLV-PCI-002", "RSOLV-PCI-003", "RSOLV-PCI-004", "RSOLV-SQLI-001",
                                "RSOLV-SQLI-002", "RSOLV-WH-001", "RSOLV-WH-002", "RSOLV-WH-004", "RSOLV-WH-005",
-                               "RSOLV-RL-001", "RSOLV-RL-003", "RSOLV-MA-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
+                               "RSOLV-RL-001", "RSOLV-RL-002", "RSOLV-RL-003", "RSOLV-RL-004", "RSOLV-MA-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
     EXPECT_TRUE(ids.contains(expected)) << expected << " not found; report: " << run_->report.dump(1).substr(0, 3000);
   }
 }

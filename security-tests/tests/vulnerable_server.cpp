@@ -6,6 +6,8 @@
 //   - POST /api/v1/invoices/search {"filter":{"customer":X}}  blind, nested JSON value, and the rows
 //                                      echo the value (customer) the query matched
 //   - GET  /api/v1/safe-search?org=X   the control: a bound parameter, input echoed; nothing to find
+//   - GET  /api/v1/reports             a limiter with honest headers, but 10 requests instead of the
+//                                      documented 20, and one window shared by every key
 //   - POST /api/v1/accounts            mass assignment: every body field is stored, credit_balance and
 //                                      subscription_type included; GET /api/v1/accounts/me reads it back
 //   - GET  /api/v1/customers/me        no authentication, echoes the x-api-key, no Cache-Control
@@ -23,6 +25,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -164,6 +167,7 @@ int main(int argc, char** argv) {
                nullptr, nullptr, nullptr);
   long credits = 5;
   std::map<std::string, nlohmann::json> accounts;  // by API key
+  long reports_served = 0;                          // one counter for all keys: the planted flaw
 
   const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   const int yes = 1;
@@ -214,6 +218,18 @@ int main(int argc, char** argv) {
       std::string error;
       const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = ?", error, org);
       respond(fd, 200, nlohmann::json{{"query", org}, {"results", rows.value_or(nlohmann::json::array())}}.dump());
+    } else if (request.path == "/api/v1/reports") {
+      constexpr long kLimit = 10;
+      const long reset = static_cast<long>(std::time(nullptr)) + 3600;
+      const long remaining = std::max(0L, kLimit - reports_served - 1);
+      const auto headers = "X-RateLimit-Limit: " + std::to_string(kLimit) + "\r\nX-RateLimit-Remaining: " +
+                           std::to_string(remaining) + "\r\nX-RateLimit-Reset: " + std::to_string(reset) + "\r\n";
+      if (reports_served >= kLimit) {
+        respond(fd, 429, R"({"error":"rate_limited"})", headers + "Retry-After: 3600\r\n");
+      } else {
+        ++reports_served;
+        respond(fd, 200, R"({"reports":[]})", headers);
+      }
     } else if (request.path == "/api/v1/accounts" && request.method == "POST") {
       auto account = nlohmann::json{{"credit_balance", 5}, {"subscription_type", "trial"}, {"has_billing", false}};
       const auto body = nlohmann::json::parse(request.body, nullptr, false);
