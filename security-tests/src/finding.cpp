@@ -24,6 +24,15 @@ std::string_view to_string(Outcome outcome) {
   return "inconclusive";
 }
 
+std::string_view to_string(Finding::Triage triage) {
+  switch (triage) {
+    case Finding::Triage::fresh: return "new";
+    case Finding::Triage::in_baseline: return "baseline";
+    case Finding::Triage::ignored: return "ignored";
+  }
+  return "new";
+}
+
 Severity parse_severity(std::string_view name) {
   for (auto severity : {Severity::info, Severity::low, Severity::medium, Severity::high, Severity::critical}) {
     if (to_string(severity) == name) return severity;

@@ -18,15 +18,16 @@ using namespace rsolv;
 using namespace rsolv::security;
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsolv-security: PCI, SQL injection, webhook-signature, rate-limit and auth suites against the RSOLV API"};
+  CLI::App app{"rsolv-security: PCI, SQL injection, webhook-signature, rate-limit, auth and mass-assignment suites against the RSOLV API"};
   app.set_version_flag("--version", std::string("rsolv-security ") + RSOLV_VERSION);
   app.require_subcommand(1);
   auto* run_cmd = app.add_subcommand("run", "Run suites against a target and write reports");
-  std::string target_file, sarif, junit, json, fail_on = "medium", max_duration, preflight_timeout = "5s";
+  std::string target_file, sarif, junit, json, fail_on = "medium", max_duration, preflight_timeout = "5s", request_timeout = "10s", baseline,
+      ignore;
   std::vector<std::string> suites, allow_hosts;
   bool quiet = false;
   run_cmd->add_option("--target", target_file, "TARGET.yaml describing the deployment")->required();
-  run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): pci, sqli, webhooks, rate-limit, auth");
+  run_cmd->add_option("--suite", suites, "suite to run (repeatable; default all): auth, pci, sqli, webhooks, mass-assignment, rate-limit");
   run_cmd->add_option("--allow-host", allow_hosts, "allow probing this non-loopback host (repeatable)");
   run_cmd->add_option("--fail-on", fail_on, "lowest severity that fails the run: info, low, medium, high, critical")
       ->capture_default_str();
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--preflight-timeout", preflight_timeout,
                       "how long the target has to answer the preflight (health) request before exit 2")
       ->capture_default_str();
+  run_cmd->add_option("--request-timeout", request_timeout, "how long one probe request may take before it counts as unanswered")
+      ->capture_default_str();
+  run_cmd->add_option("--baseline", baseline,
+                      "an earlier run's SARIF: findings already in it are reported but do not fail the run");
+  run_cmd->add_option("--ignore", ignore, "YAML list of accepted findings, each with a reason (docs/security.md)");
   run_cmd->add_option("--sarif", sarif, "write SARIF 2.1.0 here (GitHub code scanning)");
   run_cmd->add_option("--junit", junit, "write JUnit XML here (one test case per check)");
   run_cmd->add_option("--json", json, "write the full results as JSON here");
@@ -66,9 +72,12 @@ int main(int argc, char** argv) {
     };
     if (!max_duration.empty()) options.max_duration = as_millis("--max-duration", max_duration);
     options.preflight_timeout = as_millis("--preflight-timeout", preflight_timeout);
+    options.request_timeout = as_millis("--request-timeout", request_timeout);
     if (!sarif.empty()) options.sarif_file = sarif;
     if (!junit.empty()) options.junit_file = junit;
     if (!json.empty()) options.json_file = json;
+    if (!baseline.empty()) options.baseline_file = baseline;
+    if (!ignore.empty()) options.ignore_file = ignore;
     options.tool_version = RSOLV_VERSION;
     const bool tty = ::isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
     if (tty && !quiet) {

@@ -32,7 +32,8 @@ std::string run_preflight(const Target& target, std::chrono::milliseconds timeou
     throw TargetUnreachable("target unreachable: " + what + ": " + error.what());
   }
   if (exchange.response.status == 0) {
-    throw TargetUnreachable("target unreachable: " + what + ": " + exchange.transport_error);
+    // The transport's message names the request already.
+    throw TargetUnreachable("target unreachable: " + exchange.transport_error);
   }
   const auto& response = exchange.response;
   const auto fail = [&](const std::string& why) {

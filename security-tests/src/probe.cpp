@@ -117,6 +117,13 @@ Exchange Probe::attempt(const std::string& method, const std::string& path_and_q
   }
   exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
   if (exchange.response.status == 0 && deadline_ && Clock::now() >= *deadline_) throw NoAnswer(deadline_reason_);
+  // A target that stopped answering mid-run would cost every remaining check its full timeout:
+  // after three unanswered requests in a row, the rest of the run is inconclusive at once.
+  consecutive_unanswered_ = exchange.response.status == 0 ? consecutive_unanswered_ + 1 : 0;
+  if (consecutive_unanswered_ >= kMaxConsecutiveUnanswered) {
+    set_deadline(Clock::now(), "the target stopped answering (" + std::to_string(consecutive_unanswered_) +
+                                   " requests in a row got no answer; last: " + exchange.transport_error + ")");
+  }
   return exchange;
 }
 

@@ -25,6 +25,11 @@ const std::vector<Rule>& rules() {
        "Use prepared statements with bound parameters for every query.", Severity::critical},
       {"RSOLV-SQLI-004", "sqli", "UnionBasedSqlInjection", "A UNION SELECT in an input returned injected rows",
        "Use prepared statements with bound parameters for every query; never build SQL from input.", Severity::critical},
+      {"RSOLV-MA-001", "mass-assignment", "MassAssignment",
+       "A privileged field sent by the client changed the account (balance, plan, billing)",
+       "Bind request bodies to an allow-list of client-writable fields; set balances, plans and billing state "
+       "server-side only.",
+       Severity::critical},
       {"RSOLV-WH-001", "webhooks", "UnsignedWebhookAccepted", "A webhook without a valid Stripe signature was accepted",
        "Verify Stripe-Signature (HMAC-SHA256 over t.payload, constant-time, 300 s tolerance) before any effect.",
        Severity::critical},
@@ -54,6 +59,16 @@ const std::vector<Rule>& rules() {
        "Return generic error bodies; log details server-side only.", Severity::medium},
   };
   return all;
+}
+
+std::string_view owasp_api_category(std::string_view rule_id) {
+  // OWASP API Security Top 10 (2023), for the rules that map onto one of its risks.
+  if (rule_id.starts_with("RSOLV-MA-")) return "API3:2023";   // Broken Object Property Level Authorization
+  if (rule_id.starts_with("RSOLV-AUTH-")) return "API2:2023"; // Broken Authentication
+  if (rule_id.starts_with("RSOLV-WH-")) return "API2:2023";   // unauthenticated webhook deliveries
+  if (rule_id.starts_with("RSOLV-RL-")) return "API4:2023";   // Unrestricted Resource Consumption
+  if (rule_id == "RSOLV-PCI-004" || rule_id == "RSOLV-PCI-005") return "API8:2023";  // Security Misconfiguration
+  return {};
 }
 
 const Rule& rule(std::string_view id) {

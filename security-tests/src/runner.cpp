@@ -2,16 +2,31 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <set>
 
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/duration.hpp"
 #include "rsolv/report/atomic_file.hpp"
 #include "rsolv/report/json_report.hpp"
+#include "rsolv/security/baseline.hpp"
 #include "rsolv/security/preflight.hpp"
 #include "rsolv/security/suite.hpp"
 
 namespace rsolv::security {
+
+namespace {
+
+std::string utc_today() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+  return text;
+}
+
+}  // namespace
 
 std::vector<std::string> suite_names() {
   std::vector<std::string> names;
@@ -29,13 +44,16 @@ RunOutcome run_security(const Target& target, const RunOptions& options) {
       throw UsageError("unknown suite '" + name + "' (available: " + list + ")");
     }
   }
-  if (target.endpoints.empty() && !target.webhook && target.limits.empty()) {
-    throw UsageError(target.file + ": no endpoints, webhook or limits: nothing to probe");
+  // Read before any request, so a broken baseline or ignore file costs no probing.
+  const auto baseline = options.baseline_file ? load_baseline_sarif(*options.baseline_file) : std::set<std::string>();
+  const auto ignores = options.ignore_file ? load_ignore_file(*options.ignore_file) : std::vector<IgnoreEntry>();
+  if (target.endpoints.empty() && !target.webhook && target.limits.empty() && target.mass_assignment.empty()) {
+    throw UsageError(target.file + ": no endpoints, webhook, limits or mass_assignment: nothing to probe");
   }
   const auto started = std::chrono::steady_clock::now();
   RunOutcome outcome;
   outcome.summary.preflight = run_preflight(target, options.preflight_timeout);
-  Probe probe(target);
+  Probe probe(target, options.request_timeout);
   if (options.max_duration.count() > 0) {
     probe.set_deadline(started + options.max_duration,
                        "--max-duration " + config::format_duration(options.max_duration) + " used up before this check");
@@ -55,8 +73,10 @@ RunOutcome run_security(const Target& target, const RunOptions& options) {
     outcome.summary.checks.insert(outcome.summary.checks.end(), results.begin(), results.end());
   }
   outcome.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  outcome.summary.baseline_given = options.baseline_file.has_value();
+  apply_triage(outcome.summary, baseline, ignores, utc_today());
   for (const auto& finding : outcome.summary.findings()) {
-    if (finding.severity >= options.fail_on) outcome.exit_code = 1;
+    if (finding.triage == Finding::Triage::fresh && finding.severity >= options.fail_on) outcome.exit_code = 1;
   }
   if (options.json_file) report::write_json_file(*options.json_file, render_json(outcome.summary));
   if (options.junit_file) report::write_file_atomic(*options.junit_file, render_junit_report(outcome.summary));

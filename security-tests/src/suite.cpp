@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<Suite>> all_suites() {
   suites.push_back(make_pci_suite());
   suites.push_back(make_sqli_suite());
   suites.push_back(make_webhooks_suite());
+  suites.push_back(make_mass_assignment_suite());
   suites.push_back(make_rate_limit_suite());
   return suites;
 }

@@ -122,6 +122,32 @@ Endpoint parse_endpoint(const Document& doc, const YAML::Node& node) {
   return endpoint;
 }
 
+MassAssignmentTarget parse_mass_assignment(const Document& doc, const YAML::Node& node) {
+  config::require_map(doc, node, "mass_assignment entry");
+  config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "read", "key_field", "fields"});
+  MassAssignmentTarget entry;
+  entry.path = config::get_string(doc, node, "path");
+  entry.name = config::get_optional_string(doc, node, "name").value_or(entry.path);
+  entry.method = config::get_optional_string(doc, node, "method") ? parse_method(doc, node) : "POST";
+  entry.auth = config::get_optional_bool(doc, node, "auth").value_or(false);
+  if (node["body"]) {
+    config::require_map(doc, node["body"], "body");
+    entry.body = to_json(doc, node["body"]);
+  }
+  entry.read = config::get_optional_string(doc, node, "read").value_or(entry.read);
+  if (!entry.read.starts_with("/")) config::fail_at(doc, node["read"], "read must be a path starting with /");
+  entry.key_field = config::get_optional_string(doc, node, "key_field").value_or("");
+  if (entry.key_field.empty() && !entry.auth) {
+    config::fail_at(doc, node, "give key_field (the answer's field with the new account's key) or auth: true");
+  }
+  if (node["fields"]) {
+    config::require_map(doc, node["fields"], "fields");
+    entry.fields = to_json(doc, node["fields"]);
+    if (entry.fields.empty()) config::fail_at(doc, node["fields"], "fields must name at least one privileged field");
+  }
+  return entry;
+}
+
 LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
   config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "requests", "window_seconds", "per"});
   LimitTarget limit;
@@ -141,7 +167,8 @@ LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
 
 Target parse_document(const Document& doc) {
   config::check_keys(doc, doc.root,
-                     {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs", "preflight"});
+                     {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs", "preflight",
+                      "mass_assignment"});
   Target target;
   target.file = doc.file;
   target.base_url = expanded(doc, doc.root, "base_url");
@@ -203,6 +230,10 @@ Target parse_document(const Document& doc) {
   if (const auto limits = doc.root["limits"]) {
     config::require_sequence(doc, limits, "limits");
     for (const auto& node : limits) target.limits.push_back(parse_limit(doc, node));
+  }
+  if (const auto entries = doc.root["mass_assignment"]) {
+    config::require_sequence(doc, entries, "mass_assignment");
+    for (const auto& node : entries) target.mass_assignment.push_back(parse_mass_assignment(doc, node));
   }
   if (const auto preflight = doc.root["preflight"]) {
     config::require_map(doc, preflight, "preflight");

@@ -124,6 +124,24 @@ TEST(Reachability, ATargetFileWithNothingToProbeIsAnError) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
+TEST(Reachability, ATargetThatStopsAnsweringAfterThePreflightEndsTheRunInconclusive) {
+  ScriptedServer server;
+  server.enqueue(Action::respond(200, R"({"status":"ok"})"));
+  server.set_default(Action::respond(401, R"({"error":"unauthorized"})").after(120s));
+  const TempDir dir("rsolv-security-stopped");
+  write_target(dir.path(), server.base_url());
+  const auto run = run_security(dir.path(), {"--request-timeout", "1s"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
+  // Three unanswered requests, then every other check at once: each of the dozens of checks
+  // waiting its own timeout would take well over 5x this bound.
+  EXPECT_LT(run.wall, 15s) << "took " << run.wall.count() << " s";
+  ASSERT_FALSE(run.report.is_null());
+  EXPECT_EQ(run.report.at("summary").at("findings"), 0);
+  EXPECT_EQ(run.report.at("summary").at("inconclusive"), run.report.at("summary").at("checks"));
+  EXPECT_NE(run.result.out.find("the target stopped answering"), std::string::npos) << run.result.out;
+  EXPECT_LE(server.request_count(), 6u) << "the preflight, three unanswered requests, nothing more";
+}
+
 TEST(Reachability, MaxDurationBoundsARunAgainstASlowTarget) {
   // Health answers at once; everything else takes 9 s (under the 10 s request timeout), so the
   // suites alone would need many minutes.

@@ -1,6 +1,7 @@
 // Card-number detection and the report formats CI systems read (SARIF for code scanning, JUnit).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 #include <set>
 
@@ -137,6 +138,16 @@ TEST(JUnit, OneCasePerCheckWithFailuresForFindings) {
   EXPECT_NE(xml.find("tests=\"2\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("failures=\"1\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("RSOLV-SQLI-001"), std::string::npos) << xml;
+}
+
+TEST(Sarif, RulesCarryTheirOwaspApiTop10Category) {
+  const auto sarif = render_sarif(sample_run(), "1");
+  std::map<std::string, nlohmann::json> tags;
+  for (const auto& r : sarif.at("runs").at(0).at("tool").at("driver").at("rules")) tags[r.at("id")] = r.at("properties").at("tags");
+  EXPECT_EQ(tags.at("RSOLV-MA-001"), nlohmann::json({"security", "mass-assignment", "OWASP-API3:2023"}));
+  EXPECT_EQ(tags.at("RSOLV-AUTH-001"), nlohmann::json({"security", "auth", "OWASP-API2:2023"}));
+  EXPECT_EQ(tags.at("RSOLV-RL-001"), nlohmann::json({"security", "rate-limit", "OWASP-API4:2023"}));
+  EXPECT_EQ(tags.at("RSOLV-SQLI-001"), nlohmann::json({"security", "sqli"}));
 }
 
 TEST(Rules, UnknownRuleIdsAreAnError) { EXPECT_THROW(rule("RSOLV-NOPE-999"), std::exception); }

@@ -49,8 +49,11 @@ endpoints:
   - {name: invoices, method: POST, path: /api/v1/invoices/search, auth: true, body: {filter: {customer: acme}}}
   - {name: safe-search, path: /api/v1/safe-search, auth: true, query: {org: acme}}
 webhook: {replay_probe: true}
+mass_assignment:
+  - {name: accounts, path: /api/v1/accounts, body: {name: Probe}, read: /api/v1/accounts/me, key_field: api_key}
 limits:
   - {name: api, path: /api/v1/entitlement, auth: true, requests: 20, window_seconds: 3600}
+  - {name: reports, path: /api/v1/reports, auth: true, requests: 20, window_seconds: 3600}
 logs: [)" << (dir_->path() / "app.log").string() << "]\n";
     run_ = new SecurityRun(run_security(dir_->path(), {}));
   }
@@ -76,7 +79,7 @@ TEST_F(VulnerableTarget, EverySuiteFindsItsPlantedFlaw) {
   const auto ids = run_->rule_ids();
   for (const auto* expected : {"RSOLV-PCI-001", "RSOLV-PCI-002", "RSOLV-PCI-003", "RSOLV-PCI-004", "RSOLV-SQLI-001",
                                "RSOLV-SQLI-002", "RSOLV-WH-001", "RSOLV-WH-002", "RSOLV-WH-004", "RSOLV-WH-005",
-                               "RSOLV-RL-001", "RSOLV-RL-003", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
+                               "RSOLV-RL-001", "RSOLV-RL-002", "RSOLV-RL-003", "RSOLV-RL-004", "RSOLV-MA-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
     EXPECT_TRUE(ids.contains(expected)) << expected << " not found; report: " << run_->report.dump(1).substr(0, 3000);
   }
 }
@@ -159,6 +162,52 @@ TEST_F(VulnerableTarget, FingerprintsStayTheSameOnAnotherPortAndInAnotherRun) {
   EXPECT_EQ(auth_prints(again.sarif), auth_prints(run_->sarif));
 }
 
+TEST_F(VulnerableTarget, WithABaselineOnlyNewFindingsFailTheRun) {
+  const TempDir dir("rsolv-security-baseline-run");
+  fs::copy_file(dir_->path() / "target.yaml", dir.path() / "target.yaml");
+  const auto auth_only = run_security(dir.path(), {"--suite", "auth", "-q"});
+  ASSERT_EQ(auth_only.result.exit_code, 1);
+  std::ofstream(dir.path() / "auth.sarif") << auth_only.sarif;
+
+  // The same findings again: reported, marked, and the run passes.
+  const auto known = run_security(dir.path(), {"--suite", "auth", "--baseline", (dir.path() / "auth.sarif").string()});
+  EXPECT_EQ(known.result.exit_code, 0) << known.result.out;
+  EXPECT_EQ(known.report.at("summary").at("new"), 0);
+  EXPECT_EQ(known.report.at("summary").at("in_baseline"), known.report.at("summary").at("findings"));
+  EXPECT_NE(known.result.out.find("(in baseline)"), std::string::npos);
+  for (const auto& result : json::parse(known.sarif).at("runs").at(0).at("results")) EXPECT_EQ(result.at("baselineState"), "unchanged");
+
+  // A suite more: its findings are the new ones, and they fail the run.
+  const auto more = run_security(dir.path(), {"--suite", "auth", "--suite", "pci", "--baseline",
+                                              (dir.path() / "auth.sarif").string()});
+  EXPECT_EQ(more.result.exit_code, 1);
+  for (const auto& check : more.report.at("checks")) {
+    for (const auto& finding : check.at("findings")) {
+      EXPECT_EQ(finding.at("triage") == "new", check.at("suite") == "pci") << finding.dump();
+    }
+  }
+}
+
+TEST_F(VulnerableTarget, AnIgnoreFileWithReasonsAcceptsKnownFindings) {
+  const TempDir dir("rsolv-security-ignore-run");
+  fs::copy_file(dir_->path() / "target.yaml", dir.path() / "target.yaml");
+  std::ofstream(dir.path() / "ignore.yaml") << R"yaml(ignore:
+  - {rule: RSOLV-AUTH-001, reason: "the imitation server has no auth (test fixture)"}
+  - {rule: RSOLV-AUTH-002, reason: "echo accepted for the fixture"}
+  - {rule: RSOLV-AUTH-003, route: POST /api/v1/billing/payment-methods, reason: "known trace"}
+)yaml";
+  const auto run = run_security(dir.path(), {"--suite", "auth", "--ignore", (dir.path() / "ignore.yaml").string()});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.out;
+  EXPECT_GT(run.report.at("summary").at("ignored").get<int>(), 0);
+  EXPECT_NE(run.sarif.find("the imitation server has no auth"), std::string::npos);
+
+  std::ofstream(dir.path() / "bad.yaml") << "ignore:\n  - {rule: RSOLV-AUTH-001}\n";
+  const auto bad = run_security(dir.path(), {"--suite", "auth", "--ignore", (dir.path() / "bad.yaml").string()});
+  EXPECT_EQ(bad.result.exit_code, 2);
+  EXPECT_NE(bad.result.err.find("bad.yaml:2:"), std::string::npos) << bad.result.err;
+  EXPECT_TRUE(bad.report.is_null());
+}
+
 TEST_F(VulnerableTarget, FailOnCriticalPassesWhenNothingIsThatSevere) {
   // Only the suites whose findings are below critical: the threshold decides the exit code.
   const TempDir dir("rsolv-security-failon");
@@ -199,6 +248,9 @@ TEST(SandboxTarget, TheSandboxPassesEverySuite) {
   EXPECT_TRUE(run.rule_ids().empty()) << run.report.dump(1).substr(0, 3000);
   EXPECT_GE(run.report.at("checks").size(), 25u) << "every suite ran its checks";
   EXPECT_EQ(run.report.at("summary").at("inconclusive"), 0) << run.result.out;
+  // The per-suite table (checks and requests), for docs/security.md's numbers.
+  const auto table = run.result.out.find("  suite ");
+  if (table != std::string::npos) std::printf("%s", run.result.out.substr(table).c_str());
   EXPECT_EQ(json::parse(run.sarif).at("runs").at(0).at("results").size(), 0u);
   EXPECT_EQ(run.junit.find("<failure"), std::string::npos);
   EXPECT_EQ(run.sarif.find(sandbox.key("payg")), std::string::npos);

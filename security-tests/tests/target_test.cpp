@@ -112,6 +112,20 @@ TEST(Target, AllowHostAloneDoesNotAllowAHostTheFileDoesNotListAndRefusalsSayWher
   }
 }
 
+TEST(Target, MassAssignmentEntriesNeedAWayToReadTheAccountBack) {
+  const auto target = parse_target(
+      "base_url: http://127.0.0.1:1\nmass_assignment:\n"
+      "  - {path: /api/v1/customers/onboard, body: {name: P}, key_field: api_key, fields: {credit_balance: 999}}\n",
+      "t.yaml");
+  ASSERT_EQ(target.mass_assignment.size(), 1u);
+  EXPECT_EQ(target.mass_assignment[0].method, "POST");
+  EXPECT_EQ(target.mass_assignment[0].read, "/api/v1/customers/me");
+  EXPECT_EQ(target.mass_assignment[0].fields, nlohmann::json({{"credit_balance", 999}}));
+  const auto error = error_of("base_url: http://127.0.0.1:1\nmass_assignment:\n  - {path: /a}\n");
+  EXPECT_EQ(error.rfind("target.yaml:3:", 0), 0u) << error;
+  EXPECT_NE(error.find("key_field"), std::string::npos) << error;
+}
+
 TEST(Target, UnknownMethodsAreRefusedWhereTheyAreWritten) {
   for (const std::string yaml : {"base_url: http://127.0.0.1:1\nendpoints:\n  - {path: /a, method: DROP}\n",
                                  "base_url: http://127.0.0.1:1\nlimits:\n  - {path: /a, method: get, requests: 1, window_seconds: 1}\n",

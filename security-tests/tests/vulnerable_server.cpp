@@ -6,6 +6,10 @@
 //   - POST /api/v1/invoices/search {"filter":{"customer":X}}  blind, nested JSON value, and the rows
 //                                      echo the value (customer) the query matched
 //   - GET  /api/v1/safe-search?org=X   the control: a bound parameter, input echoed; nothing to find
+//   - GET  /api/v1/reports             a limiter with honest headers, but 10 requests instead of the
+//                                      documented 20, and one window shared by every key
+//   - POST /api/v1/accounts            mass assignment: every body field is stored, credit_balance and
+//                                      subscription_type included; GET /api/v1/accounts/me reads it back
 //   - GET  /api/v1/customers/me        no authentication, echoes the x-api-key, no Cache-Control
 //   - POST /api/v1/billing/payment-methods  accepts and echoes raw card data, logs request bodies
 //   - POST /api/webhooks/stripe        no signature check, no replay protection, no size limit
@@ -21,7 +25,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -160,6 +166,8 @@ int main(int argc, char** argv) {
                "INSERT INTO invoices VALUES ('acme',59900),('acme',1500),('globex',2500);",
                nullptr, nullptr, nullptr);
   long credits = 5;
+  std::map<std::string, nlohmann::json> accounts;  // by API key
+  long reports_served = 0;                          // one counter for all keys: the planted flaw
 
   const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   const int yes = 1;
@@ -210,6 +218,32 @@ int main(int argc, char** argv) {
       std::string error;
       const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = ?", error, org);
       respond(fd, 200, nlohmann::json{{"query", org}, {"results", rows.value_or(nlohmann::json::array())}}.dump());
+    } else if (request.path == "/api/v1/reports") {
+      constexpr long kLimit = 10;
+      const long reset = static_cast<long>(std::time(nullptr)) + 3600;
+      const long remaining = std::max(0L, kLimit - reports_served - 1);
+      const auto headers = "X-RateLimit-Limit: " + std::to_string(kLimit) + "\r\nX-RateLimit-Remaining: " +
+                           std::to_string(remaining) + "\r\nX-RateLimit-Reset: " + std::to_string(reset) + "\r\n";
+      if (reports_served >= kLimit) {
+        respond(fd, 429, R"({"error":"rate_limited"})", headers + "Retry-After: 3600\r\n");
+      } else {
+        ++reports_served;
+        respond(fd, 200, R"({"reports":[]})", headers);
+      }
+    } else if (request.path == "/api/v1/accounts" && request.method == "POST") {
+      auto account = nlohmann::json{{"credit_balance", 5}, {"subscription_type", "trial"}, {"has_billing", false}};
+      const auto body = nlohmann::json::parse(request.body, nullptr, false);
+      if (body.is_object()) account.update(body);  // the planted flaw: no allow-list
+      const auto key = "rsolv_acct_" + std::to_string(accounts.size() + 1) + "_0123456789abcdef";
+      accounts[key] = account;
+      respond(fd, 201, nlohmann::json{{"customer", account}, {"api_key", key}}.dump());
+    } else if (request.path == "/api/v1/accounts/me") {
+      const auto found = accounts.find(request.api_key);
+      if (found == accounts.end()) {
+        respond(fd, 401, R"({"error":"invalid_api_key"})");
+      } else {
+        respond(fd, 200, found->second.dump());
+      }
     } else if (request.path == "/api/v1/customers/me") {
       respond(fd, 200, nlohmann::json{{"email", "victim@example.com"}, {"credit_balance", credits},
                                       {"stripe_customer_id", "cus_vulnerable0000000000000"}, {"api_key", request.api_key}}

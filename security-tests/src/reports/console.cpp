@@ -58,8 +58,11 @@ std::string render_console(const RunSummary& run, bool color) {
   if (!findings.empty()) {
     out += "\nFindings\n";
     for (const auto& finding : findings) {
-      out += fmt::format("\n  [{}] {} {}\n    at {}\n    fix: {}\n", paint("1", std::string(to_string(finding.severity))),
-                         finding.rule_id, finding.title, finding.location, finding.remediation);
+      std::string mark;
+      if (finding.triage == Finding::Triage::in_baseline) mark = " (in baseline)";
+      if (finding.triage == Finding::Triage::ignored) mark = " (ignored: " + finding.ignore_reason + ")";
+      out += fmt::format("\n  [{}] {} {}{}\n    at {}\n    fix: {}\n", paint("1", std::string(to_string(finding.severity))),
+                         finding.rule_id, finding.title, mark, finding.location, finding.remediation);
       std::string evidence = finding.evidence;
       std::string indented;
       for (std::size_t start = 0; start < evidence.size();) {
@@ -71,13 +74,18 @@ std::string render_console(const RunSummary& run, bool color) {
       out += indented;
     }
   }
-  out += "\n  suite        passed  failed  inconclusive  requests\n";
+  out += "\n  suite            passed  failed  inconclusive  requests\n";
   for (const auto& [suite, counts] : per_suite) {
-    out += fmt::format("  {:<12} {:>6}  {:>6}  {:>12}  {:>8}\n", suite, counts.passed, counts.failed, counts.inconclusive,
+    out += fmt::format("  {:<16} {:>6}  {:>6}  {:>12}  {:>8}\n", suite, counts.passed, counts.failed, counts.inconclusive,
                        counts.requests);
   }
-  out += fmt::format("\n{} checks ({} inconclusive), {} findings, {} requests in {:.1f} s\n", run.checks.size(),
-                     run.count(Outcome::inconclusive), findings.size(), run.requests(), run.seconds);
+  const auto known = std::count_if(findings.begin(), findings.end(),
+                                   [](const Finding& f) { return f.triage != Finding::Triage::fresh; });
+  out += fmt::format("\n{} checks ({} inconclusive), {} findings{}, {} requests in {:.1f} s\n", run.checks.size(),
+                     run.count(Outcome::inconclusive), findings.size(),
+                     known > 0 ? fmt::format(" ({} new, {} in baseline or ignored)", findings.size() - static_cast<std::size_t>(known), known)
+                               : std::string(),
+                     run.requests(), run.seconds);
   return out;
 }
 

@@ -16,7 +16,8 @@ namespace {
 nlohmann::json finding_json(const Finding& finding) {
   return {{"rule_id", finding.rule_id},   {"suite", finding.suite},       {"title", finding.title},
           {"severity", to_string(finding.severity)}, {"location", finding.location}, {"evidence", finding.evidence},
-          {"remediation", finding.remediation}};
+          {"remediation", finding.remediation}, {"subject", finding.subject}, {"triage", to_string(finding.triage)},
+          {"ignore_reason", finding.ignore_reason}};
 }
 
 // GitHub ranks alerts by this CVSS-like score.
@@ -32,6 +33,13 @@ const char* security_severity(Severity severity) {
 }
 
 }  // namespace
+
+// "security", the suite, and the OWASP API Top 10 (2023) risk when the rule maps onto one.
+static nlohmann::json rule_tags(const Rule& entry) {
+  auto tags = nlohmann::json::array({"security", std::string(entry.suite)});
+  if (const auto owasp = owasp_api_category(entry.id); !owasp.empty()) tags.push_back("OWASP-" + std::string(owasp));
+  return tags;
+}
 
 std::string location_path(const std::string& location) {
   auto url = location;
@@ -51,17 +59,12 @@ std::string location_path(const std::string& location) {
   return url.empty() ? "target" : url;
 }
 
-namespace {
-
-// "GET api/v1/x": the method and route of a finding's location, without host, port or query.
 std::string route_of(const Finding& finding) {
   const auto space = finding.location.find(' ');
   const auto scheme = finding.location.find("://");
   const auto method = scheme != std::string::npos && space < scheme ? finding.location.substr(0, space) + " " : std::string();
   return method + location_path(finding.location);
 }
-
-}  // namespace
 
 std::string fingerprint(const Finding& finding) {
   return sha256_hex(finding.rule_id + "|" + route_of(finding) + "|" + finding.subject);
@@ -91,6 +94,12 @@ nlohmann::json render_json(const RunSummary& run) {
             {"failed", run.count(Outcome::failed)},
             {"inconclusive", run.count(Outcome::inconclusive)},
             {"findings", findings.size()},
+            {"new", std::count_if(findings.begin(), findings.end(),
+                                  [](const Finding& f) { return f.triage == Finding::Triage::fresh; })},
+            {"in_baseline", std::count_if(findings.begin(), findings.end(),
+                                          [](const Finding& f) { return f.triage == Finding::Triage::in_baseline; })},
+            {"ignored", std::count_if(findings.begin(), findings.end(),
+                                      [](const Finding& f) { return f.triage == Finding::Triage::ignored; })},
             {"requests", run.requests()}}}};
 }
 
@@ -111,7 +120,16 @@ std::string render_junit_report(const RunSummary& run) {
       test_case.skipped = true;
       test_case.skipped_message = "inconclusive: " + check.detail;
     }
-    if (check.outcome == Outcome::failed) {
+    const bool any_new = std::any_of(check.findings.begin(), check.findings.end(),
+                                     [](const Finding& f) { return f.triage == Finding::Triage::fresh; });
+    if (check.outcome == Outcome::failed && !any_new) {
+      // Known and accepted: a pass for CI, with what was seen.
+      for (const auto& finding : check.findings) {
+        test_case.system_out += "\n[" + std::string(to_string(finding.triage)) + "] " + finding.rule_id + " " + finding.title +
+                                (finding.ignore_reason.empty() ? "" : ": " + finding.ignore_reason);
+      }
+    }
+    if (check.outcome == Outcome::failed && any_new) {
       test_case.failure_message = check.findings.front().rule_id + ": " + check.findings.front().title;
       for (const auto& finding : check.findings) {
         test_case.failure_text += "[" + std::string(to_string(finding.severity)) + "] " + finding.rule_id + " " +
@@ -137,7 +155,7 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
                           {"help", {{"text", entry.help}, {"markdown", entry.help}}},
                           {"defaultConfiguration", {{"level", sarif_level(entry.default_severity)}}},
                           {"properties",
-                           {{"tags", {"security", std::string(entry.suite)}},
+                           {{"tags", rule_tags(entry)},
                             {"security-severity", security_severity(entry.default_severity)},
                             {"precision", "high"}}}});
   }
@@ -157,6 +175,11 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
             {"logicalLocations", {{{"name", route_of(finding)}, {"kind", "resource"}}}}}}},
          {"partialFingerprints", {{"rsolvFinding/v2", print}}},
          {"properties", {{"endpoint", finding.location}, {"evidence", finding.evidence}, {"severity", to_string(finding.severity)}}}});
+    auto& result = results.back();
+    if (run.baseline_given) result["baselineState"] = finding.triage == Finding::Triage::in_baseline ? "unchanged" : "new";
+    if (finding.triage == Finding::Triage::ignored) {
+      result["suppressions"] = {{{"kind", "external"}, {"status", "accepted"}, {"justification", finding.ignore_reason}}};
+    }
   }
   // Inconclusive checks are neither alerts nor passes: code scanning shows tool execution
   // notifications with the run instead of opening (or closing) alerts for them.

@@ -24,7 +24,14 @@ struct Finding {
   std::string subject;   // what on the endpoint (an input, a kind of key): tells findings of one rule apart
   std::string evidence;  // request/response excerpt, secrets and card numbers redacted
   std::string remediation;
+  // What CI makes of it: new findings decide the exit code; ones in the --baseline SARIF or
+  // covered by an --ignore entry are still reported, marked.
+  enum class Triage { fresh, in_baseline, ignored };
+  Triage triage = Triage::fresh;
+  std::string ignore_reason;
 };
+
+std::string_view to_string(Finding::Triage triage);
 
 // passed: the target answered and behaved; failed: confirmed findings; inconclusive: the target
 // gave no usable answer (no answer, timeout, rate-limited, --max-duration reached), so the check

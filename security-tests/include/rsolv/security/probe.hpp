@@ -39,7 +39,8 @@ class Probe {
   using Clock = std::chrono::steady_clock;
   explicit Probe(const Target& target, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
 
-  // Every request after `deadline` throws NoAnswer, and no request may outlast it.
+  // Every request after `deadline` throws NoAnswer, and no request may outlast it. Three
+  // unanswered requests in a row move the deadline to now (the target stopped answering).
   void set_deadline(Clock::time_point deadline, std::string reason);
   std::optional<Clock::time_point> deadline() const { return deadline_; }
 
@@ -75,6 +76,8 @@ class Probe {
   std::optional<Clock::time_point> deadline_;
   std::string deadline_reason_;
   std::size_t requests_sent_ = 0;
+  static constexpr int kMaxConsecutiveUnanswered = 3;
+  int consecutive_unanswered_ = 0;
   std::vector<std::string> sensitive_;
 };
 

@@ -18,6 +18,7 @@ struct RunSummary {
   std::vector<Finding> findings() const;  // one per fingerprint, in check order
   std::size_t count(Outcome outcome) const;
   std::size_t requests() const;
+  bool baseline_given = false;  // --baseline: SARIF results carry baselineState
 };
 
 std::string render_console(const RunSummary& run, bool color);
@@ -30,6 +31,9 @@ nlohmann::json render_sarif(const RunSummary& run, const std::string& tool_versi
 // kept in the result's properties). Host and port are left out so that an alert stays the same
 // alert when the deployment under test moves.
 std::string location_path(const std::string& location);
+
+// "GET api/v1/x": a finding's method and route, without host, port or query.
+std::string route_of(const Finding& finding);
 
 // Rule, method, route and subject: the same flaw has the same fingerprint on any host, port or
 // run; two findings with one fingerprint are one alert.

@@ -19,5 +19,7 @@ struct Rule {
 
 const std::vector<Rule>& rules();
 const Rule& rule(std::string_view id);  // throws rsolv::Error for an unknown id
+// "API3:2023" (OWASP API Security Top 10, 2023) for a rule that maps onto one, else empty.
+std::string_view owasp_api_category(std::string_view rule_id);
 
 }  // namespace rsolv::security

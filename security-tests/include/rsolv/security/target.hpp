@@ -18,6 +18,9 @@
 //        per: api_key}
 //   logs: [/var/log/platform/access.log]
 //   preflight: {method: GET, path: /api/health, status: 200, json: {status: ok}}   # the default
+//   mass_assignment:
+//     - {name: onboard, path: /api/v1/customers/onboard, body: {name: P, email: "p-${uuid}@x.io"},
+//        read: /api/v1/customers/me, key_field: api_key}   # fields: privileged values to try
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -67,6 +70,21 @@ struct LimitTarget {
   std::string per = "api_key";  // api_key | ip
 };
 
+// A request that creates or updates an account, for the mass-assignment suite: sent with
+// privileged fields added, after which `read` (GET, authenticated with the key the answer's
+// `key_field` holds, or the api_key credential) must not show the injected values.
+struct MassAssignmentTarget {
+  std::string name;
+  std::string method = "POST";
+  std::string path;
+  bool auth = false;
+  nlohmann::json body = nlohmann::json::object();
+  std::string read = "/api/v1/customers/me";
+  std::string key_field;  // empty: read with the api_key credential
+  nlohmann::json fields = {{"credit_balance", 1000000}, {"subscription_type", "pro"},
+                           {"subscription_state", "active"}, {"has_billing", true}};
+};
+
 // The request that proves the target is the platform before any suite runs (preflight.hpp).
 struct PreflightTarget {
   std::string method = "GET";
@@ -92,6 +110,7 @@ struct Target {
   std::vector<LimitTarget> limits;
   std::vector<std::string> logs;
   PreflightTarget preflight;
+  std::vector<MassAssignmentTarget> mass_assignment;
 
   // Every secret of the target, for redaction.
   std::vector<Secret> secrets() const;
