@@ -1,6 +1,6 @@
 // The sandbox's request handling as a socket reaches it, without the socket: bytes go into a
-// Beast request_parser with the server's limits (sandbox/server/src/http_server.cpp does the same
-// per connection), each parsed request goes to the App on a real SQLite database (seeded, so
+// Beast request_parser with the server's limits (harness/http/src/server.cpp reads each request
+// of a connection within the same limits), each parsed request goes to the App on a real SQLite database (seeded, so
 // "rsolv_FUZZKEY" in the input stands for a live API key), and a limit hit goes to App::reject.
 // Every answer must be a real status, and every JSON answer valid JSON.
 #include <stdlib.h>
@@ -13,15 +13,15 @@
 
 #include "fuzz_target.hpp"
 #include "rsolv/common/clock.hpp"
+#include "rsolv/http/server.hpp"
 #include "rsolv/sandbox/platform.hpp"
 #include "rsolv/sandbox/server/app.hpp"
-#include "rsolv/sandbox/server/http_server.hpp"
 
 namespace {
 
 using namespace rsolv;
 using namespace rsolv::sandbox;
-namespace http = boost::beast::http;
+namespace beast_http = boost::beast::http;
 
 constexpr std::string_view kKeyPlaceholder = "rsolv_FUZZKEY";
 
@@ -78,11 +78,11 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   for (auto at = wire.find(kKeyPlaceholder); at != std::string::npos; at = wire.find(kKeyPlaceholder, at + box.key.size())) {
     wire.replace(at, kKeyPlaceholder.size(), box.key);
   }
-  const server::ServerOptions limits;
+  const rsolv::http::ServerOptions limits;
   std::string_view rest = wire;
   // Pipelined requests on one connection: each gets a fresh parser, as in the server.
   for (int request = 0; request < 4 && !rest.empty(); ++request) {
-    http::request_parser<http::string_body> parser;
+    beast_http::request_parser<beast_http::string_body> parser;
     parser.body_limit(limits.body_limit);
     parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
     parser.eager(true);
@@ -91,7 +91,7 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
       while (!parser.is_done()) {
         const auto used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
         rest.remove_prefix(used);
-        if (ec == http::error::need_more) {
+        if (ec == beast_http::error::need_more) {
           ec = {};
           if (used == 0) {
             parser.put_eof(ec);  // nothing more will come: the client closed
@@ -106,8 +106,8 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
       // connection (issue "Hostile input", 1), which is all a client can observe.
       return;
     }
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      const auto status = ec == http::error::body_limit ? 413 : 431;
+    if (ec == beast_http::error::body_limit || ec == beast_http::error::header_limit) {
+      const auto status = ec == beast_http::error::body_limit ? 413 : 431;
       check(box.app->reject(sv(parser.get().method_string()), sv(parser.get().target()), status, "too_large", "limit"),
             "reject");
       return;

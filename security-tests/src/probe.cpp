@@ -93,9 +93,11 @@ bool has_rate_limit_headers(const http::Response& response) {
 Exchange Probe::attempt(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
                         const std::string& body, const std::string& source_address) {
   auto timeout = timeout_;
+  bool budget_is_the_deadline = false;
   if (deadline_) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
     if (left <= std::chrono::milliseconds(0)) throw NoAnswer(deadline_reason_);
+    budget_is_the_deadline = left < timeout;
     timeout = std::min(timeout, left);
   }
   http::ClientOptions options;
@@ -116,7 +118,13 @@ Exchange Probe::attempt(const std::string& method, const std::string& path_and_q
     exchange.transport_error = redact(error.what());
   }
   exchange.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
-  if (exchange.response.status == 0 && deadline_ && Clock::now() >= *deadline_) throw NoAnswer(deadline_reason_);
+  // The transport measures its budget from its own start and may give up a moment before the
+  // deadline that set it: an unanswered request that used (nearly) all of it ran into the deadline.
+  constexpr auto kTransportSlack = std::chrono::milliseconds(100);
+  if (exchange.response.status == 0 && deadline_ &&
+      (Clock::now() >= *deadline_ || (budget_is_the_deadline && Clock::now() + kTransportSlack >= *deadline_))) {
+    throw NoAnswer(deadline_reason_);
+  }
   // A target that stopped answering mid-run would cost every remaining check its full timeout:
   // after three unanswered requests in a row, the rest of the run is inconclusive at once.
   consecutive_unanswered_ = exchange.response.status == 0 ? consecutive_unanswered_ + 1 : 0;
