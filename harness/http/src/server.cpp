@@ -20,6 +20,7 @@
 #include "framing.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/random.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::http {
 
@@ -27,12 +28,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
-
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return beast::iequals(beast::string_view(a.data(), a.size()), beast::string_view(b.data(), b.size()));
-}
-}  // namespace
 
 std::optional<std::string_view> ServerRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

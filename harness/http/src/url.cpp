@@ -12,6 +12,12 @@
 
 namespace rsolv::http {
 
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 namespace {
 
 // Control characters as \xNN, so a URL with a newline in it cannot split an error line.

@@ -19,12 +19,12 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/random.hpp"
+#include "rsolv/http/url.hpp"  // iequals
 
 namespace rsolv::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-bool iequals(std::string_view a, std::string_view b);
 // Case-insensitive header lookup; returns the first match.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 

@@ -9,6 +9,9 @@
 
 namespace rsolv::http {
 
+// ASCII case-insensitive equality (header names, schemes, tokens): the one copy in harness/http.
+bool iequals(std::string_view a, std::string_view b);
+
 struct Url {
   std::string scheme;    // lower case: "http" or "https"
   std::string host;      // without IPv6 brackets
