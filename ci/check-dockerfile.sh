@@ -53,9 +53,11 @@ trap cleanup EXIT
 
 # --- 1. Dockerfile -------------------------------------------------------------------------------
 dockerfile="Dockerfile"
-# Instructions without comments, continuation lines joined.
-instructions="$(sed -e 's/#.*$//' "$dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' | awk 'NF')"
-final_stage="$(awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' <<<"$instructions")"
+# A Dockerfile's instructions without comments, continuation lines joined; the last stage of them.
+instructions_of() { sed -e 's/#.*$//' "$1" | sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' | awk 'NF'; }
+last_stage_of() { awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' <<<"$1"; }
+instructions="$(instructions_of "$dockerfile")"
+final_stage="$(last_stage_of "$instructions")"
 from_count="$(grep -c '^FROM ' <<<"$instructions")"
 expect "Dockerfile is multi-stage ($from_count FROM lines)" test "$from_count" -ge 2
 expect "build stage is debian:12-slim" grep -Eq '^FROM debian:12-slim AS build$' <<<"$instructions"
@@ -85,8 +87,8 @@ expect "ENTRYPOINT is the binary, exec form (no shell, which could drop INPUT_ n
   grep -Eq '^ENTRYPOINT \["/usr/local/bin/rsolv-action"\]$' <<<"$final_stage"
 
 # The all-tools image: built by the same script as the release packages, installed from the .deb.
-tools_instructions="$(sed -e 's/#.*$//' ci/docker/tools.Dockerfile | sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' | awk 'NF')"
-tools_final="$(awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' <<<"$tools_instructions")"
+tools_instructions="$(instructions_of ci/docker/tools.Dockerfile)"
+tools_final="$(last_stage_of "$tools_instructions")"
 expect "tools image: the build stage runs ci/package.sh" grep -Eq '^RUN ci/package.sh /dist$' <<<"$tools_instructions"
 expect "tools image: the final stage is debian:12-slim and apt-installs the .deb with CA certificates" \
   bash -c 'grep -Eq "^FROM debian:12-slim$" <<<"$1" && grep -Eq "apt-get install .*ca-certificates /tmp/dist/rsolv-harness_\*_amd64\.deb" <<<"$1"' _ "$tools_final"

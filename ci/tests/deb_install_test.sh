@@ -43,12 +43,7 @@ tar -C "$root" -xf "$cache"
 mount -t proc proc "$root/proc" 2>/dev/null || echo "note: /proc not mounted in the root"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 
-failures=0
-check() {  # check DESCRIPTION COMMAND...
-  local description=$1
-  shift
-  if "$@"; then echo "ok    $description"; else echo "FAIL  $description"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check "the root has no compiler" test ! -e "$root/usr/bin/g++" -a ! -e "$root/usr/bin/cc"
 check "the root has no -dev package" eval '! in_root dpkg-query -W -f "\${Package}\n" | grep -q -- "-dev$"'

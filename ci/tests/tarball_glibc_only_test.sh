@@ -8,12 +8,7 @@ dist="$(cd "${1:?usage: tarball_glibc_only_test.sh DIST_DIR}" && pwd)"
 tarball="$(ls "$dist"/rsolv-harness-*-linux-x86_64.tar.gz)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  local description=$1
-  shift
-  if "$@"; then echo "ok    $description"; else echo "FAIL  $description"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check "SHA256SUMS verifies the tarball and the .deb" eval '(cd "$dist" && sha256sum --quiet -c SHA256SUMS)'
 tar -C "$work" -xzf "$tarball"

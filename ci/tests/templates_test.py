@@ -47,26 +47,31 @@ subprocess.run(["tar", "-xzf", str(tarball), "-C", str(unpacked), "--strip-compo
 BIN = unpacked / "bin"
 
 
-def start_sandbox(name, port, *flags):
-    """A seeded rsolv-sandbox from the release; returns (url, keys by state)."""
-    folder = WORK / f"sandbox-{name}"
+def seeded_db(name):
+    """A database seeded with the nine customer states; returns (path, keys by state)."""
+    folder = WORK / f"seed-{name}"
     folder.mkdir()
     subprocess.run([BIN / "rsolv-sandbox", "seed", "--db", folder / "db", "--out", folder / "keys.json"],
                    check=True, stdout=subprocess.DEVNULL)
-    out = open(folder / "out", "w")
-    process = subprocess.Popen([BIN / "rsolv-sandbox", "serve", "--listen", f"127.0.0.1:{port}", "--db", folder / "db",
-                                "--webhook-secret", SECRET, *flags], stdout=out, stderr=subprocess.STDOUT)
+    keys = {c["state"]: c["api_key"] for c in json.loads((folder / "keys.json").read_text())["customers"]}
+    return folder / "db", keys
+
+
+def start_sandbox(name, port, *flags):
+    """A seeded rsolv-sandbox from the release; returns (url, keys by state)."""
+    db, keys = seeded_db(name)
+    log = db.parent / "serve.log"
+    process = subprocess.Popen([BIN / "rsolv-sandbox", "serve", "--listen", f"127.0.0.1:{port}", "--db", db,
+                                "--webhook-secret", SECRET, *flags], stdout=open(log, "w"), stderr=subprocess.STDOUT)
     servers.append(process)
     for _ in range(200):
-        text = (folder / "out").read_text()
-        match = re.search(r"http://127\.0\.0\.1:\d+", text)
+        match = re.search(r"http://127\.0\.0\.1:\d+", log.read_text())
         if match:
-            keys = {c["state"]: c["api_key"] for c in json.loads((folder / "keys.json").read_text())["customers"]}
             return match.group(0), keys
         if process.poll() is not None:
             break
         time.sleep(0.05)
-    raise RuntimeError(f"rsolv-sandbox {name} did not start: {(folder / 'out').read_text()}")
+    raise RuntimeError(f"rsolv-sandbox {name} did not start: {log.read_text()}")
 
 
 def workspace(name, files):
@@ -120,15 +125,6 @@ echo "start-test-server: the server did not answer" >&2
 cat "$RUNNER_TEMP/server.log" >&2
 exit 1
 """
-
-
-def seeded_db(name):
-    folder = WORK / f"seed-{name}"
-    folder.mkdir()
-    subprocess.run([BIN / "rsolv-sandbox", "seed", "--db", folder / "db", "--out", folder / "keys.json"],
-                   check=True, stdout=subprocess.DEVNULL)
-    keys = {c["state"]: c["api_key"] for c in json.loads((folder / "keys.json").read_text())["customers"]}
-    return folder / "db", keys
 
 
 def start_script(db):
