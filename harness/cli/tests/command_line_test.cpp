@@ -138,6 +138,23 @@ TEST(HostileFiles, AFileThatNeverEndsIsCutAtTheSizeLimit) {
       << result.err;
 }
 
+// Every other file a tool reads whole is bounded too: a payload to sign, summaries to merge.
+TEST(HostileFiles, PayloadsAndSummariesThatNeverEndAreCutAtTheirLimits) {
+  SKIP_WITHOUT("rsolv-webhook-sim");
+  SKIP_WITHOUT("rsolv-loadgen");
+  const auto sign = run_tool("rsolv-webhook-sim", {"sign", "--secret", "whsec_hostile_files_0123", "--payload", "/dev/zero"});
+  EXPECT_EQ(sign.exit_code, 2) << sign.err;
+  EXPECT_NE(sign.err.find("payload file /dev/zero: larger than 67108864 bytes (limit 67108864 bytes for a --payload)"),
+            std::string::npos)
+      << sign.err;
+  EXPECT_EQ(sign.err.find("whsec_hostile_files_0123"), std::string::npos) << "the secret never shows";
+  const auto merge = run_tool("rsolv-loadgen", {"merge", "/dev/zero"});
+  EXPECT_EQ(merge.exit_code, 2) << merge.err;
+  EXPECT_NE(merge.err.find("/dev/zero: larger than 268435456 bytes (limit 268435456 bytes for a summary file)"),
+            std::string::npos)
+      << merge.err;
+}
+
 // GitHub passes an unset `vars.X` as an empty string; `${env.X:-default}` must then use the default.
 TEST(HostileFiles, AnEmptyVariableTakesTheColonDashDefault) {
   SKIP_WITHOUT("rsolv-loadgen");

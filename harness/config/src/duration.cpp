@@ -50,9 +50,10 @@ std::chrono::microseconds parse_duration(std::string_view text) {
     if (micros == 0) bad_duration(text, "unknown unit '" + std::string(unit) + "'");
     total += value * micros;
   }
-  if (!std::isfinite(total) || total > static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2)) {
-    bad_duration(text, "it is too long");
-  }
+  // The limit keeps the sum exact to the microsecond (a double holds every integer below 2^53, far
+  // above it), so a duration printed with format_duration reads back as the same value.
+  constexpr double kMaxMicros = 100000 * 3600e6;
+  if (!std::isfinite(total) || total > kMaxMicros) bad_duration(text, "it is too long (the limit is 100000h)");
   return std::chrono::microseconds(static_cast<std::int64_t>(std::llround(total)));
 }
 
@@ -106,6 +107,9 @@ Rate parse_rate(std::string_view text) {
     return fail("'" + std::string(count_text) + "' is not a number");
   }
   if (count <= 0) return fail("the count must be positive");
+  // Counts become 64-bit integers (a rate of iterations, a limit of requests): bounded well inside.
+  constexpr double kMaxCount = 1e9;
+  if (count > kMaxCount) return fail("the count is larger than 1000000000 (the limit)");
   if (period_text.empty()) return fail("the period is missing");
   // "50/s" means one unit: prefix a 1.
   std::string period_string(period_text);

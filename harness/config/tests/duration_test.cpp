@@ -49,7 +49,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{std::string(".s"), std::string("'.' is not a number")},
                       std::pair{std::string("1m-5s"), std::string("unknown unit 'm-'")},
                       std::pair{std::string("5sec"), std::string("unknown unit 'sec'")},
-                      std::pair{std::string("9223372036854775807us"), std::string("too long")}),
+                      std::pair{std::string("9223372036854775807us"), std::string("too long")},
+                      std::pair{std::string("100000h1us"), std::string("too long (the limit is 100000h)")}),
     [](const auto& info) { return "case" + std::to_string(info.index); });
 
 TEST(Duration, FractionsAndMicroUnits) {
@@ -128,6 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::pair{std::string("50"), std::string("COUNT/PERIOD")},
                       std::pair{std::string("/s"), std::string("count is missing")},
                       std::pair{std::string("0/s"), std::string("must be positive")},
+                      std::pair{std::string("1e80/s"), std::string("larger than 1000000000 (the limit)")},
                       std::pair{std::string("-5/s"), std::string("must be positive")},
                       std::pair{std::string("10/0s"), std::string("longer than zero")},
                       std::pair{std::string("abc/s"), std::string("not a number")},

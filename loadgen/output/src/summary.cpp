@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "format.hpp"
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/bounded_file.hpp"
 #include "rsolv/loadgen/executors/segment.hpp"
 #include "rsolv/report/atomic_file.hpp"
 
@@ -196,13 +195,13 @@ void write_summary_file(const std::filesystem::path& path, const Summary& summar
 }
 
 Summary read_summary_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot read summary '" + path.string() + "' (check the path)");
-  std::ostringstream text;
-  text << in.rdbuf();
+  // A run's summary is a few MiB at most (sparse histograms); the limit stops /dev/zero or a
+  // mistaken multi-gigabyte file from taking the merge with it.
+  constexpr std::size_t kMaxSummaryBytes = 256 * 1024 * 1024;
+  const auto text = config::read_bounded_file(path.string(), kMaxSummaryBytes, "a summary file");
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(text.str());
+    json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
     throw UsageError(path.string() + ": invalid JSON at byte " + std::to_string(error.byte) +
                      " (pass the files `run --out` wrote)");

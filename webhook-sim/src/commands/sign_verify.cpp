@@ -1,12 +1,10 @@
 // `sign` and `verify`: offline Stripe-Signature generation and checking, for debugging receivers.
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <ostream>
-#include <sstream>
 
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/bounded_file.hpp"
 #include "rsolv/stripe/signature.hpp"
 #include "rsolv/webhook_sim/commands.hpp"
 #include "rsolv/webhook_sim/signing.hpp"
@@ -16,12 +14,13 @@ namespace rsolv::webhook_sim {
 namespace {
 
 // The exact bytes of the payload: a signature covers every byte, trailing newline included.
+// Bounded: 64 MiB is far beyond any Stripe event (and beyond the 1 MiB a platform accepts, so
+// oversized deliveries can still be signed for tests), and /dev/zero or an endless pipe stops there.
 std::string read_payload(const std::string& path) {
+  constexpr std::size_t kMaxPayloadBytes = 64 * 1024 * 1024;
   if (path.empty()) throw UsageError("--payload FILE is required (- reads standard input)");
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot read payload file " + path + "; check the path");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  if (path == "-") return config::read_bounded_file("/dev/stdin", kMaxPayloadBytes, "a --payload", "standard input");
+  return config::read_bounded_file(path, kMaxPayloadBytes, "a --payload", "payload file " + path);
 }
 
 }  // namespace
