@@ -220,6 +220,15 @@ TEST_F(PlatformBilling, InvalidFieldsAre422NamingTheField) {
   body = pr_body(1);
   body["pr_number"] = "7";
   message_names(body, "pr_number", true);
+  // Beyond the platform's integer column: 2^63 used to wrap to a negative int64 and be billed.
+  for (const auto& number : {json(std::uint64_t{1} << 63), json(2147483648), json(1.5)}) {
+    body = pr_body(1);
+    body["pr_number"] = number;
+    message_names(body, "pr_number", true);
+    body = pr_body(1);
+    body["issue_number"] = number;
+    message_names(body, "issue_number", false);
+  }
   body = pr_body(1);
   body["issue_number"] = -1;
   message_names(body, "issue_number", false);

@@ -107,6 +107,7 @@ Exchange Probe::attempt(const std::string& method, const std::string& path_and_q
   options.total_timeout = timeout;
   options.user_agent = "rsolv-security";
   options.source_address = source_address;
+  options.ca_file = target_.ca_file;
   http::Client client(options);
   Exchange exchange;
   exchange.request = http::Request(method, target_.url_for(path_and_query), headers, with_fresh_uuids(body));

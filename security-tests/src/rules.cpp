@@ -30,6 +30,22 @@ const std::vector<Rule>& rules() {
        "Bind request bodies to an allow-list of client-writable fields; set balances, plans and billing state "
        "server-side only.",
        Severity::critical},
+      {"RSOLV-BOLA-001", "bola", "BrokenObjectLevelAuthorization",
+       "Another customer's object was read or changed with this customer's key",
+       "Scope every lookup by the authenticated customer (WHERE customer_id = the caller's) and answer 404 for the "
+       "objects of others, also where the object is named by a business key (org, repo, PR) instead of an id.",
+       Severity::critical},
+      {"RSOLV-RACE-001", "race", "RaceConditionDoubleEffect", "Concurrent identical requests took effect more than once",
+       "Make the effect and its deduplication one transaction: a unique constraint on the idempotency or business key, "
+       "or a row lock (SELECT ... FOR UPDATE); never check, then act, in separate statements.",
+       Severity::critical},
+      {"RSOLV-BL-001", "business-logic", "AbsurdValueAccepted", "A negative, zero, huge or fractional value was accepted",
+       "Validate numbers against their business range (positive integers that fit the column) and answer 422.",
+       Severity::high},
+      {"RSOLV-BL-002", "business-logic", "IdempotencyKeyReuseAccepted",
+       "An idempotency key replayed with another body was accepted",
+       "Bind each Idempotency-Key to a hash of its request body and answer 422 to the same key with another body.",
+       Severity::high},
       {"RSOLV-WH-001", "webhooks", "UnsignedWebhookAccepted", "A webhook without a valid Stripe signature was accepted",
        "Verify Stripe-Signature (HMAC-SHA256 over t.payload, constant-time, 300 s tolerance) before any effect.",
        Severity::critical},
@@ -63,10 +79,15 @@ const std::vector<Rule>& rules() {
 
 std::string_view owasp_api_category(std::string_view rule_id) {
   // OWASP API Security Top 10 (2023), for the rules that map onto one of its risks.
+  if (rule_id.starts_with("RSOLV-BOLA-")) return "API1:2023"; // Broken Object Level Authorization
   if (rule_id.starts_with("RSOLV-MA-")) return "API3:2023";   // Broken Object Property Level Authorization
   if (rule_id.starts_with("RSOLV-AUTH-")) return "API2:2023"; // Broken Authentication
   if (rule_id.starts_with("RSOLV-WH-")) return "API2:2023";   // unauthenticated webhook deliveries
   if (rule_id.starts_with("RSOLV-RL-")) return "API4:2023";   // Unrestricted Resource Consumption
+  if (rule_id.starts_with("RSOLV-RACE-") || rule_id == "RSOLV-BL-002") {
+    return "API6:2023";  // Unrestricted Access to Sensitive Business Flows
+  }
+  if (rule_id == "RSOLV-BL-001") return "API8:2023";  // Security Misconfiguration: no input validation
   if (rule_id == "RSOLV-PCI-004" || rule_id == "RSOLV-PCI-005") return "API8:2023";  // Security Misconfiguration
   return {};
 }

@@ -47,8 +47,10 @@ RunOutcome run_security(const Target& target, const RunOptions& options) {
   // Read before any request, so a broken baseline or ignore file costs no probing.
   const auto baseline = options.baseline_file ? load_baseline_sarif(*options.baseline_file) : std::set<std::string>();
   const auto ignores = options.ignore_file ? load_ignore_file(*options.ignore_file) : std::vector<IgnoreEntry>();
-  if (target.endpoints.empty() && !target.webhook && target.limits.empty() && target.mass_assignment.empty()) {
-    throw UsageError(target.file + ": no endpoints, webhook, limits or mass_assignment: nothing to probe");
+  if (target.endpoints.empty() && !target.webhook && target.limits.empty() && target.mass_assignment.empty() &&
+      target.bola.empty() && target.race.empty() && target.business_logic.empty()) {
+    throw UsageError(target.file +
+                     ": no endpoints, webhook, limits, mass_assignment, bola, race or business_logic: nothing to probe");
   }
   const auto started = std::chrono::steady_clock::now();
   RunOutcome outcome;

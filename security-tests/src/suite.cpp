@@ -13,6 +13,9 @@ std::vector<std::unique_ptr<Suite>> all_suites() {
   suites.push_back(make_sqli_suite());
   suites.push_back(make_webhooks_suite());
   suites.push_back(make_mass_assignment_suite());
+  suites.push_back(make_bola_suite());
+  suites.push_back(make_business_logic_suite());
+  suites.push_back(make_race_suite());
   suites.push_back(make_rate_limit_suite());
   return suites;
 }

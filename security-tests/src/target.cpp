@@ -4,87 +4,20 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/config/yaml_loader.hpp"
 #include "rsolv/http/url.hpp"
+#include "target_yaml.hpp"
 
 namespace rsolv::security {
 
 namespace {
 
 using config::Document;
-
-// YAML -> JSON for request bodies, expanding ${env.X} in strings.
-nlohmann::json to_json(const Document& doc, const YAML::Node& node) {
-  if (node.IsMap()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& entry : node) out[entry.first.Scalar()] = to_json(doc, entry.second);
-    return out;
-  }
-  if (node.IsSequence()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& item : node) out.push_back(to_json(doc, item));
-    return out;
-  }
-  if (node.IsNull() || !node.IsDefined()) return nullptr;
-  const auto text = node.Scalar();
-  if (node.Tag() == "!") return config::expand_env(text, config::process_env());  // quoted: a string
-  if (text == "true" || text == "false") return text == "true";
-  try {
-    std::size_t used = 0;
-    const auto integer = std::stoll(text, &used);
-    if (used == text.size()) return integer;
-  } catch (...) {
-  }
-  return config::expand_env(text, config::process_env());
-}
-
-std::string expanded(const Document& doc, const YAML::Node& map, const char* key, std::string fallback = {}) {
-  const auto value = config::get_optional_string(doc, map, key);
-  if (!value) return fallback;
-  try {
-    return config::expand_env(*value, config::process_env());
-  } catch (const UsageError& error) {
-    config::fail_at(doc, map[key], error.what());
-  }
-}
-
-// An integer that may come from the environment: `requests: ${env.RSOLV_API_LIMIT:-500}`.
-std::int64_t expanded_int(const Document& doc, const YAML::Node& map, const char* key) {
-  const auto text = expanded(doc, map, key);
-  if (text.empty()) config::fail_at(doc, map, std::string("missing required key '") + key + "'");
-  std::size_t used = 0;
-  std::int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || used == 0) {
-    config::fail_at(doc, map[key], std::string(key) + " must be an integer, got '" + text + "'");
-  }
-  return value;
-}
-
-std::vector<std::string> string_list(const Document& doc, const YAML::Node& map, const char* key) {
-  std::vector<std::string> out;
-  const auto node = map[key];
-  if (!node) return out;
-  config::require_sequence(doc, node, key);
-  for (const auto& item : node) out.push_back(config::as_string(doc, item, key));
-  return out;
-}
-
-// An HTTP method the probes may send: `method: DROP` is a typo, not a request.
-std::string parse_method(const Document& doc, const YAML::Node& map) {
-  const auto method = config::get_optional_string(doc, map, "method").value_or("GET");
-  for (const auto* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
-    if (method == known) return method;
-  }
-  config::fail_at(doc, map["method"], "method '" + method + "' is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
-}
+using namespace target_yaml;
 
 Endpoint parse_endpoint(const Document& doc, const YAML::Node& node) {
   config::check_keys(doc, node, {"name", "method", "path", "auth", "body", "query", "inputs", "account_data", "card_fields"});
@@ -165,10 +98,19 @@ LimitTarget parse_limit(const Document& doc, const YAML::Node& node) {
   return limit;
 }
 
+// A top-level list of entries, each parsed by `parse`.
+template <typename Entry, typename Parse>
+void parse_list(const Document& doc, const char* key, std::vector<Entry>& out, Parse parse) {
+  const auto entries = doc.root[key];
+  if (!entries) return;
+  config::require_sequence(doc, entries, key);
+  for (const auto& node : entries) out.push_back(parse(doc, node));
+}
+
 Target parse_document(const Document& doc) {
   config::check_keys(doc, doc.root,
-                     {"base_url", "allow_hosts", "credentials", "endpoints", "webhook", "limits", "logs", "preflight",
-                      "mass_assignment"});
+                     {"base_url", "allow_hosts", "ca_file", "credentials", "endpoints", "webhook", "limits", "logs", "preflight",
+                      "mass_assignment", "bola", "race", "business_logic"});
   Target target;
   target.file = doc.file;
   target.base_url = expanded(doc, doc.root, "base_url");
@@ -206,6 +148,10 @@ Target parse_document(const Document& doc) {
   target.base_url_at = config::location(doc, doc.root["base_url"]);
   while (target.base_url.ends_with("/")) target.base_url.pop_back();
   target.allow_hosts = string_list(doc, doc.root, "allow_hosts");
+  target.ca_file = expanded(doc, doc.root, "ca_file");
+  if (!target.ca_file.empty() && !std::ifstream(target.ca_file)) {
+    config::fail_at(doc, doc.root["ca_file"], "ca_file " + target.ca_file + ": cannot open (give a PEM file)");
+  }
   if (const auto credentials = doc.root["credentials"]) {
     config::check_keys(doc, credentials, {"api_key", "second_api_key", "revoked_api_key", "webhook_secret"});
     target.api_key = Secret(expanded(doc, credentials, "api_key"));
@@ -213,10 +159,7 @@ Target parse_document(const Document& doc) {
     target.revoked_api_key = Secret(expanded(doc, credentials, "revoked_api_key"));
     target.webhook_secret = Secret(expanded(doc, credentials, "webhook_secret"));
   }
-  if (const auto endpoints = doc.root["endpoints"]) {
-    config::require_sequence(doc, endpoints, "endpoints");
-    for (const auto& node : endpoints) target.endpoints.push_back(parse_endpoint(doc, node));
-  }
+  parse_list(doc, "endpoints", target.endpoints, parse_endpoint);
   if (const auto webhook = doc.root["webhook"]) {
     config::check_keys(doc, webhook, {"path", "pro_price_id", "replay_probe", "balance_path", "max_body_bytes"});
     WebhookTarget w;
@@ -227,14 +170,11 @@ Target parse_document(const Document& doc) {
     w.max_body_bytes = config::get_optional_int(doc, webhook, "max_body_bytes").value_or(w.max_body_bytes);
     target.webhook = w;
   }
-  if (const auto limits = doc.root["limits"]) {
-    config::require_sequence(doc, limits, "limits");
-    for (const auto& node : limits) target.limits.push_back(parse_limit(doc, node));
-  }
-  if (const auto entries = doc.root["mass_assignment"]) {
-    config::require_sequence(doc, entries, "mass_assignment");
-    for (const auto& node : entries) target.mass_assignment.push_back(parse_mass_assignment(doc, node));
-  }
+  parse_list(doc, "limits", target.limits, parse_limit);
+  parse_list(doc, "mass_assignment", target.mass_assignment, parse_mass_assignment);
+  parse_list(doc, "bola", target.bola, parse_bola);
+  parse_list(doc, "race", target.race, parse_race);
+  parse_list(doc, "business_logic", target.business_logic, parse_business_logic);
   if (const auto preflight = doc.root["preflight"]) {
     config::require_map(doc, preflight, "preflight");
     config::check_keys(doc, preflight, {"method", "path", "auth", "status", "json"});

@@ -14,6 +14,7 @@
 #include "rsolv/testing/sandbox_process.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 #include "hostile_proxy.hpp"
+#include "test_servers.hpp"  // harness/http/tests: TestCertificate, TlsTerminator
 #include "security_cli.hpp"
 
 namespace {
@@ -51,6 +52,30 @@ endpoints:
 webhook: {replay_probe: true}
 mass_assignment:
   - {name: accounts, path: /api/v1/accounts, body: {name: Probe}, read: /api/v1/accounts/me, key_field: api_key}
+bola:
+  - name: fix attempt by id
+    owner: /api/v1/tenant/me
+    plant: {method: POST, path: /api/v1/tenant/fix-attempts, body: {github_org: bola, repo_name: "r-${marker}", pr_number: 7}}
+    access: {path: "/api/v1/tenant/fix-attempts/{id}"}
+  - name: report of another customer's PR
+    owner: /api/v1/tenant/me
+    plant: {method: POST, path: /api/v1/tenant/fix-attempts, body: {github_org: bola, repo_name: "w-${marker}", pr_number: 7}}
+    access: {method: POST, path: /api/v1/tenant/fix-deployments, body: {github_org: bola, repo_name: "w-${marker}", pr_number: 7}}
+    watch: {path: /api/v1/tenant/me}
+business_logic:
+  - name: fix deployment
+    request: {method: POST, path: /api/v1/tenant/fix-deployments, body: {github_org: bl, repo_name: "r-${marker}", pr_number: 1}}
+    fields: [/pr_number]
+    idempotency_header: Idempotency-Key
+race:
+  - name: fix deployment
+    request:
+      method: POST
+      path: /api/v1/tenant/fix-deployments
+      body: {github_org: race, repo_name: "r-${marker}", pr_number: 1}
+      headers: {Idempotency-Key: "race-${marker}"}
+    copies: 10
+    watch: {path: /api/v1/tenant/me}
 limits:
   - {name: api, path: /api/v1/entitlement, auth: true, requests: 20, window_seconds: 3600}
   - {name: reports, path: /api/v1/reports, auth: true, requests: 20, window_seconds: 3600}
@@ -79,7 +104,8 @@ TEST_F(VulnerableTarget, EverySuiteFindsItsPlantedFlaw) {
   const auto ids = run_->rule_ids();
   for (const auto* expected : {"RSOLV-PCI-001", "RSOLV-PCI-002", "RSOLV-PCI-003", "RSOLV-PCI-004", "RSOLV-SQLI-001",
                                "RSOLV-SQLI-002", "RSOLV-WH-001", "RSOLV-WH-002", "RSOLV-WH-004", "RSOLV-WH-005",
-                               "RSOLV-RL-001", "RSOLV-RL-002", "RSOLV-RL-003", "RSOLV-RL-004", "RSOLV-MA-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003"}) {
+                               "RSOLV-RL-001", "RSOLV-RL-002", "RSOLV-RL-003", "RSOLV-RL-004", "RSOLV-MA-001", "RSOLV-AUTH-001", "RSOLV-AUTH-002", "RSOLV-AUTH-003",
+                               "RSOLV-BOLA-001", "RSOLV-RACE-001", "RSOLV-BL-001", "RSOLV-BL-002"}) {
     EXPECT_TRUE(ids.contains(expected)) << expected << " not found; report: " << run_->report.dump(1).substr(0, 3000);
   }
 }
@@ -109,6 +135,36 @@ TEST_F(VulnerableTarget, SqlInjectionIsFoundInEveryPlantedContextAndNowhereElse)
   for (const auto& [name, ids] : found) EXPECT_TRUE(name.find("payment_method") == std::string::npos || ids.empty()) << name;
   // Bounded: no input costs more than 80 requests.
   for (const auto& [name, count] : requests) EXPECT_LE(count, 80) << name;
+}
+
+// The flows of the API Top 10 suites: the other customer's read and bill of the owner's fix attempt,
+// every absurd PR number, the replayed idempotency key and the concurrent reports, each with its
+// OWASP id in SARIF.
+TEST_F(VulnerableTarget, BolaRaceAndBusinessLogicFindEveryPlantedFlaw) {
+  std::map<std::string, std::set<std::string>> subjects;  // check name -> finding subjects
+  for (const auto& check : run_->report.at("checks")) {
+    const auto suite = check.at("suite").get<std::string>();
+    if (suite != "bola" && suite != "race" && suite != "business-logic") continue;
+    EXPECT_EQ(check.at("status"), "failed") << check.dump();
+    auto& found = subjects[check.at("name").get<std::string>()];
+    for (const auto& finding : check.at("findings")) found.insert(finding.value("subject", ""));
+  }
+  EXPECT_EQ(subjects["fix attempt by id: the other customer cannot reach it"], std::set<std::string>{"read"});
+  EXPECT_EQ(subjects["report of another customer's PR: the other customer cannot reach it"], std::set<std::string>{"write"});
+  EXPECT_EQ(subjects["fix deployment: absurd values of /pr_number are refused"],
+            (std::set<std::string>{"/pr_number negative", "/pr_number zero", "/pr_number huge", "/pr_number fractional"}));
+  EXPECT_EQ(subjects["fix deployment: a replayed Idempotency-Key with another body is refused"],
+            std::set<std::string>{"Idempotency-Key"});
+  EXPECT_EQ(subjects["fix deployment: 10 concurrent copies take effect once"], std::set<std::string>{"fix deployment"});
+  const std::map<std::string, std::string> owasp = {{"RSOLV-BOLA-001", "API1:2023"}, {"RSOLV-RACE-001", "API6:2023"},
+                                                    {"RSOLV-BL-001", "API8:2023"}, {"RSOLV-BL-002", "API6:2023"}};
+  const auto sarif = json::parse(run_->sarif);
+  for (const auto& rule : sarif.at("runs").at(0).at("tool").at("driver").at("rules")) {
+    const auto id = rule.at("id").get<std::string>();
+    if (!owasp.contains(id)) continue;
+    const auto tags = rule.at("properties").at("tags").dump();
+    EXPECT_NE(tags.find(owasp.at(id)), std::string::npos) << id << " " << tags;
+  }
 }
 
 TEST_F(VulnerableTarget, ReportsNeverContainTheKeysTheSecretOrACardNumber) {
@@ -217,6 +273,37 @@ TEST_F(VulnerableTarget, FailOnCriticalPassesWhenNothingIsThatSevere) {
   const auto lenient = run_security(dir.path(), {"--suite", "rate-limit", "--fail-on", "critical", "-q"});
   EXPECT_EQ(lenient.result.exit_code, 0) << lenient.result.out;
   EXPECT_FALSE(lenient.rule_ids().empty()) << "findings are still reported";
+}
+
+// PCI-005 needs HTTPS: the vulnerable server behind a TLS terminator with a private CA, which
+// the target file trusts through ca_file. Its account route sends no Strict-Transport-Security.
+TEST(TlsTarget, AnHttpsEndpointWithoutHstsIsReported) {
+  const TempDir dir("rsolv-security-tls");
+  rsolv::process::ServerOptions options;
+  options.executable = VULNERABLE_SERVER;
+  options.args = {"--log", (dir.path() / "app.log").string()};
+  const auto server = rsolv::process::ServerProcess::start(options);
+  const rsolv::http::test::TestCertificate certificate;
+  const rsolv::http::test::TlsTerminator tls(server.port(), certificate);
+  std::ofstream(dir.path() / "target.yaml") << "base_url: " << tls.base_url() << "\nca_file: " << certificate.cert_file << R"(
+credentials: {api_key: rsolv_live_key_do_not_leak_0001}
+endpoints:
+  - {name: me, path: /api/v1/customers/me, auth: true, account_data: true}
+)";
+  const auto run = run_security(dir.path(), {"--suite", "pci"});
+  EXPECT_EQ(run.result.exit_code, 1) << run.result.out << run.result.err;
+  EXPECT_TRUE(run.rule_ids().contains("RSOLV-PCI-005")) << run.result.out;
+  EXPECT_GE(tls.handshakes(), 3) << "preflight and both samples went over TLS";
+
+  // Without the CA the target is not trusted: the preflight says so, and nothing is reported.
+  std::ofstream(dir.path() / "target.yaml") << "base_url: " << tls.base_url() << R"(
+credentials: {api_key: rsolv_live_key_do_not_leak_0001}
+endpoints:
+  - {name: me, path: /api/v1/customers/me, auth: true, account_data: true}
+)";
+  const auto untrusted = run_security(dir.path(), {"--suite", "pci"});
+  EXPECT_EQ(untrusted.result.exit_code, 2) << untrusted.result.out << untrusted.result.err;
+  EXPECT_NE(untrusted.result.err.find("target unreachable"), std::string::npos) << untrusted.result.err;
 }
 
 // The sandbox as the security suites probe it: limits the rate-limit suite reaches in seconds, yet

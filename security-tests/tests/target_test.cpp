@@ -54,6 +54,54 @@ logs: ["${env.RSOLV_TEST_NO_LOG:-}", /var/log/x.log]
   EXPECT_EQ(target.logs, std::vector<std::string>{"/var/log/x.log"}) << "an empty expansion means no log";
 }
 
+TEST(Target, TheFlowSuitesSectionsParse) {
+  const auto target = parse_target(R"(base_url: http://127.0.0.1:1
+bola:
+  - name: attempt
+    plant: {method: POST, path: /a, body: {repo: "r-${marker}"}}
+    access: {path: "/a/{id}"}
+    watch: {path: /me, field: /ledger}
+race:
+  - {request: {method: POST, path: /r, headers: {Idempotency-Key: "k-${marker}"}}, copies: 5}
+  - {name: invoice, webhook: invoice.payment_succeeded}
+business_logic:
+  - {request: {method: POST, path: /b, body: {n: 1, m: "${marker}"}}, fields: [/n], idempotency_header: Idempotency-Key}
+)", "t.yaml");
+  ASSERT_EQ(target.bola.size(), 1u);
+  EXPECT_EQ(target.bola[0].owner, "/api/v1/customers/me");
+  ASSERT_TRUE(target.bola[0].plant);
+  EXPECT_EQ(target.bola[0].access.method, "GET");
+  EXPECT_EQ(target.bola[0].watch->field, "/ledger");
+  ASSERT_EQ(target.race.size(), 2u);
+  EXPECT_EQ(target.race[0].copies, 5);
+  EXPECT_EQ(target.race[0].request->headers.at(0).second, "k-${marker}");
+  EXPECT_EQ(target.race[1].webhook_event, "invoice.payment_succeeded");
+  EXPECT_EQ(target.race[1].copies, 20);
+  EXPECT_EQ(target.race[1].watch.field, "/credit_balance");
+  ASSERT_EQ(target.business_logic.size(), 1u);
+  EXPECT_EQ(target.business_logic[0].values.size(), 4u);
+}
+
+TEST(Target, FlowSuiteMistakesNameTheLine) {
+  const std::string base = "base_url: http://127.0.0.1:1\n";
+  const auto expect_error = [&](const std::string& body, const std::string& line, const std::string& words) {
+    const auto error = error_of(base + body);
+    EXPECT_EQ(error.rfind("target.yaml:" + line + ":", 0), 0u) << error;
+    EXPECT_NE(error.find(words), std::string::npos) << error;
+  };
+  expect_error("bola:\n  - {access: {path: /a}}\n", "3", "access names no object of the owner");
+  expect_error("bola:\n  - {access: {path: \"/a/{id}\"}}\n", "3", "give 'plant'");
+  expect_error("race:\n  - {request: {path: /a}, copies: 1000}\n", "3", "copies must be 2..100");
+  expect_error("race:\n  - {copies: 3}\n", "3", "either 'request' or 'webhook'");
+  expect_error("race:\n  - {webhook: charge.refunded}\n", "3", "webhook must be invoice.payment_succeeded");
+  expect_error("business_logic:\n  - {request: {path: /a, body: {n: 1}}, fields: [/x]}\n", "3", "'/x' is not in the request's body");
+  expect_error("business_logic:\n  - {request: {path: /a, body: {n: 1}}, fields: [/n], values: [tiny]}\n", "3",
+               "'tiny' is not one of negative, zero, huge, fractional");
+  expect_error("business_logic:\n  - {request: {path: /a, body: {n: 1}}, idempotency_header: Idempotency-Key}\n", "3",
+               "needs ${marker} in the request body");
+  expect_error("business_logic:\n  - {request: {path: /a, method: DROP}, fields: [/n]}\n", "3", "method 'DROP'");
+}
+
 TEST(Target, MistakesNameTheFileLineAndWhatIsWrong) {
   EXPECT_EQ(error_of("base_url: http://127.0.0.1:1\nendpoint: []\n").rfind("target.yaml:2:1:", 0), 0u)
       << error_of("base_url: http://127.0.0.1:1\nendpoint: []\n");

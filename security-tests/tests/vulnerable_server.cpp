@@ -14,6 +14,13 @@
 //   - POST /api/v1/billing/payment-methods  accepts and echoes raw card data, logs request bodies
 //   - POST /api/webhooks/stripe        no signature check, no replay protection, no size limit
 //   - POST /api/v1/customers/onboard, GET /api/v1/entitlement   no rate limits, no rate-limit headers
+//   - /api/v1/tenant/...               a per-key area with a ledger, for the flows of the bola, race and
+//                                      business-logic suites: GET me, POST fix-attempts,
+//                                      GET fix-attempts/{id} (any customer's: BOLA), POST fix-deployments
+//                                      (bills whoever recorded the PR: BOLA; checks "billed?" and
+//                                      bills in separate steps: a race; takes any pr_number; replays an
+//                                      Idempotency-Key's first answer whatever the body)
+// Each connection has a thread; one lock guards the state, except where the race is planted.
 // Usage: vulnerable_server --log FILE   (prints "listening on http://127.0.0.1:PORT")
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -28,13 +35,18 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <string>
 
 namespace {
 
 struct Request {
-  std::string method, path, query, body, api_key;
+  std::string method, path, query, body, api_key, idempotency_key;
 };
 
 std::string url_decode(const std::string& text) {
@@ -89,6 +101,7 @@ bool read_request(int fd, Request& request) {
     value.erase(0, value.find_first_not_of(' '));
     if (lower == "content-length") length = std::stoul(value);
     if (lower == "x-api-key") request.api_key = value;
+    if (lower == "idempotency-key") request.idempotency_key = value;
     position = next + 2;
   }
   request.body = data.substr(head_end + 4);
@@ -145,18 +158,209 @@ void respond_blind(int fd, sqlite3* db, const std::string& sql) {
     respond(fd, 200, nlohmann::json{{"results", *rows}}.dump());
   }
 }
+struct Tenant {
+  long id = 0;
+  std::string email;
+  long credits = 50;
+};
+
+struct Attempt {
+  long id = 0;
+  std::string owner_key;
+  nlohmann::json record;  // github_org, repo_name, pr_number, as sent
+  bool billed = false;
+};
+
+struct State {
+  std::mutex mutex;
+  sqlite3* db = nullptr;
+  std::string log_path = "/dev/null";
+  long credits = 5;
+  std::map<std::string, nlohmann::json> accounts;  // by API key
+  long reports_served = 0;                          // one counter for all keys: the planted flaw
+  std::map<std::string, Tenant> tenants;            // by API key, created on first sight
+  std::vector<Attempt> attempts;
+  std::map<std::string, std::string> idempotent_answers;  // Idempotency-Key -> first answer
+};
+
+Tenant& tenant_of(State& state, const std::string& key) {
+  auto [found, created] = state.tenants.try_emplace(key);
+  if (created) {
+    found->second.id = static_cast<long>(state.tenants.size());
+    found->second.email = "tenant-" + std::to_string(found->second.id) + "@example.com";
+  }
+  return found->second;
+}
+
+bool same_pr(const nlohmann::json& a, const nlohmann::json& b) {
+  for (const auto* field : {"github_org", "repo_name", "pr_number"}) {
+    if (a.value(field, nlohmann::json()) != b.value(field, nlohmann::json())) return false;
+  }
+  return true;
+}
+
+void serve_tenant(State& state, const Request& request, int fd, std::unique_lock<std::mutex>& lock) {
+  if (request.api_key.empty()) {
+    respond(fd, 401, R"({"error":"invalid_api_key"})");
+    return;
+  }
+  auto& caller = tenant_of(state, request.api_key);
+  const auto body = nlohmann::json::parse(request.body, nullptr, false);
+  const std::string attempts_path = "/api/v1/tenant/fix-attempts";
+  if (request.path == "/api/v1/tenant/me") {
+    respond(fd, 200, nlohmann::json{{"id", caller.id}, {"email", caller.email}, {"credit_balance", caller.credits}}.dump());
+  } else if (request.path == attempts_path && request.method == "POST" && body.is_object()) {
+    Attempt attempt{static_cast<long>(state.attempts.size() + 1), request.api_key, body, false};
+    state.attempts.push_back(attempt);
+    auto answer = body;
+    answer["id"] = attempt.id;
+    respond(fd, 201, answer.dump());
+  } else if (request.path.starts_with(attempts_path + "/")) {
+    // BOLA: any customer's attempt, by id.
+    const auto id = std::atol(request.path.substr(attempts_path.size() + 1).c_str());
+    if (id < 1 || id > static_cast<long>(state.attempts.size())) {
+      respond(fd, 404, R"({"error":"not_found"})");
+    } else {
+      auto answer = state.attempts[static_cast<std::size_t>(id - 1)].record;
+      answer["id"] = id;
+      respond(fd, 200, answer.dump());
+    }
+  } else if (request.path == "/api/v1/tenant/fix-deployments" && body.is_object()) {
+    // The key's first answer, whatever this body is.
+    if (const auto known = state.idempotent_answers.find(request.idempotency_key);
+        !request.idempotency_key.empty() && known != state.idempotent_answers.end()) {
+      respond(fd, 200, known->second, "Idempotent-Replayed: true\r\n");
+      return;
+    }
+    // Whoever recorded the PR pays for it (BOLA), and any pr_number goes.
+    auto found = std::find_if(state.attempts.begin(), state.attempts.end(),
+                              [&](const Attempt& attempt) { return same_pr(attempt.record, body); });
+    if (found == state.attempts.end()) {
+      state.attempts.push_back(Attempt{static_cast<long>(state.attempts.size() + 1), request.api_key, body, false});
+      found = state.attempts.end() - 1;
+    } else if (found->billed) {
+      respond(fd, 200, nlohmann::json{{"outcome", "already_billed"}, {"fix_attempt_id", found->id}}.dump());
+      return;
+    }
+    const auto index = static_cast<std::size_t>(found - state.attempts.begin());
+    // The race: "not billed yet" was checked above; the bill is written after a pause, unlocked.
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    lock.lock();
+    auto& attempt = state.attempts[index];
+    auto& payer = tenant_of(state, attempt.owner_key);
+    --payer.credits;
+    attempt.billed = true;
+    const auto answer = nlohmann::json{{"outcome", "credit_consumed"}, {"credit_balance", payer.credits},
+                                       {"fix_attempt_id", attempt.id}}.dump();
+    if (!request.idempotency_key.empty()) state.idempotent_answers[request.idempotency_key] = answer;
+    respond(fd, 201, answer);
+  } else {
+    respond(fd, 404, R"({"error":"not_found"})");
+  }
+}
+
+void serve(State& state, int fd) {
+  Request request;
+  if (!read_request(fd, request)) {
+    ::close(fd);
+    return;
+  }
+  std::unique_lock lock(state.mutex);
+  if (request.path == "/api/health") {
+    respond(fd, 200, R"({"status":"ok"})");
+  } else if (request.path == "/api/v1/search") {
+    // The planted flaw: input concatenated into SQL, and the database's error shown.
+    std::string error;
+    const auto rows = query_rows(state.db, "SELECT name, plan FROM orgs WHERE name = '" + query_param(request.query, "org") + "'", error);
+    if (!rows) {
+      respond(fd, 500, nlohmann::json{{"error", "SQLITE_ERROR: " + error}}.dump());
+    } else {
+      respond(fd, 200, nlohmann::json{{"results", *rows}}.dump());
+    }
+  } else if (request.path == "/api/v1/customers/lookup") {
+    // SQLite reads "..." as a string when no column has that name: a double-quoted context.
+    respond_blind(fd, state.db, "SELECT email, plan FROM customers WHERE email = \"" + query_param(request.query, "email") + "\"");
+  } else if (request.path == "/api/v1/repos") {
+    respond_blind(fd, state.db, "SELECT name, stars FROM repos WHERE name LIKE '%" + query_param(request.query, "q") + "%'");
+  } else if (request.path == "/api/v1/invoices/search") {
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    std::string customer;
+    if (!body.is_discarded() && body.contains("filter") && body["filter"].value("customer", nlohmann::json()).is_string()) {
+      customer = body["filter"]["customer"].get<std::string>();
+    }
+    respond_blind(fd, state.db, "SELECT customer, amount FROM invoices WHERE customer = '" + customer + "'");
+  } else if (request.path == "/api/v1/safe-search") {
+    const auto org = query_param(request.query, "org");
+    std::string error;
+    const auto rows = query_rows(state.db, "SELECT name, plan FROM orgs WHERE name = ?", error, org);
+    respond(fd, 200, nlohmann::json{{"query", org}, {"results", rows.value_or(nlohmann::json::array())}}.dump());
+  } else if (request.path == "/api/v1/reports") {
+    constexpr long kLimit = 10;
+    const long reset = static_cast<long>(std::time(nullptr)) + 3600;
+    const long remaining = std::max(0L, kLimit - state.reports_served - 1);
+    const auto headers = "X-RateLimit-Limit: " + std::to_string(kLimit) + "\r\nX-RateLimit-Remaining: " +
+                         std::to_string(remaining) + "\r\nX-RateLimit-Reset: " + std::to_string(reset) + "\r\n";
+    if (state.reports_served >= kLimit) {
+      respond(fd, 429, R"({"error":"rate_limited"})", headers + "Retry-After: 3600\r\n");
+    } else {
+      ++state.reports_served;
+      respond(fd, 200, R"({"reports":[]})", headers);
+    }
+  } else if (request.path == "/api/v1/accounts" && request.method == "POST") {
+    auto account = nlohmann::json{{"credit_balance", 5}, {"subscription_type", "trial"}, {"has_billing", false}};
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_object()) account.update(body);  // the planted flaw: no allow-list
+    const auto key = "rsolv_acct_" + std::to_string(state.accounts.size() + 1) + "_0123456789abcdef";
+    state.accounts[key] = account;
+    respond(fd, 201, nlohmann::json{{"customer", account}, {"api_key", key}}.dump());
+  } else if (request.path == "/api/v1/accounts/me") {
+    const auto found = state.accounts.find(request.api_key);
+    if (found == state.accounts.end()) {
+      respond(fd, 401, R"({"error":"invalid_api_key"})");
+    } else {
+      respond(fd, 200, found->second.dump());
+    }
+  } else if (request.path == "/api/v1/customers/me") {
+    respond(fd, 200, nlohmann::json{{"email", "victim@example.com"}, {"credit_balance", state.credits},
+                                    {"stripe_customer_id", "cus_vulnerable0000000000000"}, {"api_key", request.api_key}}
+                         .dump());
+  } else if (request.path == "/api/v1/billing/payment-methods") {
+    std::ofstream(state.log_path, std::ios::app) << "payment-method request: " << request.body << "\n";
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) {
+      respond(fd, 500, R"({"error":"terminate called after throwing nlohmann::json::parse_error at server.cpp:88"})");
+    } else {
+      respond(fd, 201, nlohmann::json{{"saved", body}}.dump());
+    }
+  } else if (request.path == "/api/webhooks/stripe") {
+    const auto event = nlohmann::json::parse(request.body, nullptr, false);
+    if (!event.is_discarded() && event.value("type", "") == "invoice.payment_succeeded") state.credits += 60;
+    respond(fd, 200, R"({"received":true})");
+  } else if (request.path == "/api/v1/customers/onboard") {
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    respond(fd, 201, nlohmann::json{{"customer", body}, {"api_key", "rsolv_vulnerable"}}.dump());
+  } else if (request.path == "/api/v1/entitlement") {
+    respond(fd, 200, R"({"entitled":true})");
+  } else if (request.path.starts_with("/api/v1/tenant/")) {
+    serve_tenant(state, request, fd, lock);
+  } else {
+    respond(fd, 404, R"({"error":"not_found"})");
+  }
+  lock.unlock();
+  ::close(fd);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string log_path = "/dev/null";
+  State state;
   for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--log") log_path = argv[i + 1];
+    if (std::string(argv[i]) == "--log") state.log_path = argv[i + 1];
   }
   std::signal(SIGPIPE, SIG_IGN);
-  sqlite3* db = nullptr;
-  sqlite3_open(":memory:", &db);
-  sqlite3_exec(db,
+  sqlite3_open(":memory:", &state.db);
+  sqlite3_exec(state.db,
                "CREATE TABLE orgs (name TEXT, plan TEXT); INSERT INTO orgs VALUES ('acme','pro'),('globex','payg');"
                "CREATE TABLE customers (email TEXT, plan TEXT);"
                "INSERT INTO customers VALUES ('ada@acme.io','pro'),('bob@globex.io','payg');"
@@ -165,10 +369,6 @@ int main(int argc, char** argv) {
                "CREATE TABLE invoices (customer TEXT, amount INTEGER);"
                "INSERT INTO invoices VALUES ('acme',59900),('acme',1500),('globex',2500);",
                nullptr, nullptr, nullptr);
-  long credits = 5;
-  std::map<std::string, nlohmann::json> accounts;  // by API key
-  long reports_served = 0;                          // one counter for all keys: the planted flaw
-
   const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   const int yes = 1;
   ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -185,89 +385,6 @@ int main(int argc, char** argv) {
   while (true) {
     const int fd = ::accept(listener, nullptr, nullptr);
     if (fd < 0) continue;
-    Request request;
-    if (!read_request(fd, request)) {
-      ::close(fd);
-      continue;
-    }
-    if (request.path == "/api/health") {
-      respond(fd, 200, R"({"status":"ok"})");
-    } else if (request.path == "/api/v1/search") {
-      // The planted flaw: input concatenated into SQL, and the database's error shown.
-      std::string error;
-      const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = '" + query_param(request.query, "org") + "'", error);
-      if (!rows) {
-        respond(fd, 500, nlohmann::json{{"error", "SQLITE_ERROR: " + error}}.dump());
-      } else {
-        respond(fd, 200, nlohmann::json{{"results", *rows}}.dump());
-      }
-    } else if (request.path == "/api/v1/customers/lookup") {
-      // SQLite reads "..." as a string when no column has that name: a double-quoted context.
-      respond_blind(fd, db, "SELECT email, plan FROM customers WHERE email = \"" + query_param(request.query, "email") + "\"");
-    } else if (request.path == "/api/v1/repos") {
-      respond_blind(fd, db, "SELECT name, stars FROM repos WHERE name LIKE '%" + query_param(request.query, "q") + "%'");
-    } else if (request.path == "/api/v1/invoices/search") {
-      const auto body = nlohmann::json::parse(request.body, nullptr, false);
-      std::string customer;
-      if (!body.is_discarded() && body.contains("filter") && body["filter"].value("customer", nlohmann::json()).is_string()) {
-        customer = body["filter"]["customer"].get<std::string>();
-      }
-      respond_blind(fd, db, "SELECT customer, amount FROM invoices WHERE customer = '" + customer + "'");
-    } else if (request.path == "/api/v1/safe-search") {
-      const auto org = query_param(request.query, "org");
-      std::string error;
-      const auto rows = query_rows(db, "SELECT name, plan FROM orgs WHERE name = ?", error, org);
-      respond(fd, 200, nlohmann::json{{"query", org}, {"results", rows.value_or(nlohmann::json::array())}}.dump());
-    } else if (request.path == "/api/v1/reports") {
-      constexpr long kLimit = 10;
-      const long reset = static_cast<long>(std::time(nullptr)) + 3600;
-      const long remaining = std::max(0L, kLimit - reports_served - 1);
-      const auto headers = "X-RateLimit-Limit: " + std::to_string(kLimit) + "\r\nX-RateLimit-Remaining: " +
-                           std::to_string(remaining) + "\r\nX-RateLimit-Reset: " + std::to_string(reset) + "\r\n";
-      if (reports_served >= kLimit) {
-        respond(fd, 429, R"({"error":"rate_limited"})", headers + "Retry-After: 3600\r\n");
-      } else {
-        ++reports_served;
-        respond(fd, 200, R"({"reports":[]})", headers);
-      }
-    } else if (request.path == "/api/v1/accounts" && request.method == "POST") {
-      auto account = nlohmann::json{{"credit_balance", 5}, {"subscription_type", "trial"}, {"has_billing", false}};
-      const auto body = nlohmann::json::parse(request.body, nullptr, false);
-      if (body.is_object()) account.update(body);  // the planted flaw: no allow-list
-      const auto key = "rsolv_acct_" + std::to_string(accounts.size() + 1) + "_0123456789abcdef";
-      accounts[key] = account;
-      respond(fd, 201, nlohmann::json{{"customer", account}, {"api_key", key}}.dump());
-    } else if (request.path == "/api/v1/accounts/me") {
-      const auto found = accounts.find(request.api_key);
-      if (found == accounts.end()) {
-        respond(fd, 401, R"({"error":"invalid_api_key"})");
-      } else {
-        respond(fd, 200, found->second.dump());
-      }
-    } else if (request.path == "/api/v1/customers/me") {
-      respond(fd, 200, nlohmann::json{{"email", "victim@example.com"}, {"credit_balance", credits},
-                                      {"stripe_customer_id", "cus_vulnerable0000000000000"}, {"api_key", request.api_key}}
-                           .dump());
-    } else if (request.path == "/api/v1/billing/payment-methods") {
-      std::ofstream(log_path, std::ios::app) << "payment-method request: " << request.body << "\n";
-      const auto body = nlohmann::json::parse(request.body, nullptr, false);
-      if (body.is_discarded()) {
-        respond(fd, 500, R"({"error":"terminate called after throwing nlohmann::json::parse_error at server.cpp:88"})");
-      } else {
-        respond(fd, 201, nlohmann::json{{"saved", body}}.dump());
-      }
-    } else if (request.path == "/api/webhooks/stripe") {
-      const auto event = nlohmann::json::parse(request.body, nullptr, false);
-      if (!event.is_discarded() && event.value("type", "") == "invoice.payment_succeeded") credits += 60;
-      respond(fd, 200, R"({"received":true})");
-    } else if (request.path == "/api/v1/customers/onboard") {
-      const auto body = nlohmann::json::parse(request.body, nullptr, false);
-      respond(fd, 201, nlohmann::json{{"customer", body}, {"api_key", "rsolv_vulnerable"}}.dump());
-    } else if (request.path == "/api/v1/entitlement") {
-      respond(fd, 200, R"({"entitled":true})");
-    } else {
-      respond(fd, 404, R"({"error":"not_found"})");
-    }
-    ::close(fd);
+    std::thread([&state, fd] { serve(state, fd); }).detach();
   }
 }

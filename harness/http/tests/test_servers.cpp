@@ -20,7 +20,7 @@
 
 namespace rsolv::http::test {
 
-Client make_client(const std::string& transport, ClientOptions options, Clock& clock, Random random) {
+Client make_client([[maybe_unused]] const std::string& transport, ClientOptions options, Clock& clock, Random random) {
 #ifdef RSOLV_HAVE_CURL
   if (transport == "curl") return Client(make_curl_transport(), std::move(options), clock, std::move(random));
 #endif

@@ -23,12 +23,17 @@ std::optional<ApiResult> invalid_pr_fields(const nlohmann::json& request, bool r
       return bad(field, "is required: 1-100 characters of letters, digits, '-', '_' or '.'.");
     }
   }
-  if (!request.contains("pr_number") || !request["pr_number"].is_number_integer() || request["pr_number"] < 1) {
-    return bad("pr_number", "is required: a positive integer.");
+  // GitHub numbers fit PostgreSQL's integer column, as on the platform; a bigger one (2^63 would
+  // wrap to a negative int64 here) is a client bug or an attack, not a pull request.
+  constexpr std::int64_t kMaxNumber = 2147483647;
+  const auto in_range = [&](const nlohmann::json& value) {
+    return value.is_number_integer() && value >= 1 && value <= kMaxNumber;
+  };
+  if (!request.contains("pr_number") || !in_range(request["pr_number"])) {
+    return bad("pr_number", "is required: a positive integer up to 2147483647.");
   }
-  if (request.contains("issue_number") && !request["issue_number"].is_null() &&
-      (!request["issue_number"].is_number_integer() || request["issue_number"] < 1)) {
-    return bad("issue_number", "must be a positive integer.");
+  if (request.contains("issue_number") && !request["issue_number"].is_null() && !in_range(request["issue_number"])) {
+    return bad("issue_number", "must be a positive integer up to 2147483647.");
   }
   if (request.contains("pr_url") && !request["pr_url"].is_null() &&
       (!request["pr_url"].is_string() || !request["pr_url"].get<std::string>().starts_with("https://") ||

@@ -2,6 +2,7 @@
 // creates or updates an account, sent with privileged fields added (a balance, a plan, billing
 // state), must not change them. Each field is judged on the account as read back afterwards,
 // against a control request without the extra fields, and confirmed by a second sample.
+#include "declared_request.hpp"
 #include "rsolv/security/suite.hpp"
 
 namespace rsolv::security {
@@ -41,10 +42,10 @@ class MassAssignmentSuite final : public Suite {
     Secret read_key = context.target.api_key;
     if (!entry.key_field.empty()) {
       const auto answer = nlohmann::json::parse(outcome.write.response.body, nullptr, false);
-      const auto found = answer.is_object() ? find_string(answer, entry.key_field) : std::nullopt;
-      if (!found) throw NoAnswer("the answer to " + entry.method + " " + entry.path + " has no '" + entry.key_field + "' to read the account with");
-      read_key = Secret(*found);
-      probe.add_sensitive(*found);
+      const auto found = find_field(answer, entry.key_field);
+      if (!found || !found->is_string()) throw NoAnswer("the answer to " + entry.method + " " + entry.path + " has no '" + entry.key_field + "' to read the account with");
+      read_key = Secret(found->get<std::string>());
+      probe.add_sensitive(found->get<std::string>());
     }
     const auto read = probe.send_json("GET", entry.read, nullptr, &read_key);
     auto account = nlohmann::json::parse(read.response.body, nullptr, false);
@@ -54,15 +55,6 @@ class MassAssignmentSuite final : public Suite {
     if (account.contains("customer") && account["customer"].is_object()) account = account["customer"];
     outcome.account = std::move(account);
     return outcome;
-  }
-
-  // The first string under `key`, at the top level or one object down ({"customer": {...}}).
-  static std::optional<std::string> find_string(const nlohmann::json& object, const std::string& key) {
-    if (object.contains(key) && object[key].is_string()) return object[key].get<std::string>();
-    for (const auto& [name, value] : object.items()) {
-      if (value.is_object() && value.contains(key) && value[key].is_string()) return value[key].get<std::string>();
-    }
-    return std::nullopt;
   }
 
   std::vector<Finding> probe_entry(SuiteContext& context, const MassAssignmentTarget& entry, std::string& detail) {

@@ -1,9 +1,8 @@
 // PCI DSS data exposure: card numbers must never come back, reach logs, or be accepted raw;
 // account data must not be cacheable; HTTPS must send HSTS.
-#include <fstream>
 #include <functional>
-#include <sstream>
 
+#include "log_scan.hpp"
 #include "rsolv/security/suite.hpp"
 
 namespace rsolv::security {
@@ -159,23 +158,20 @@ class PciSuite final : public Suite {
       results.push_back(run_check(context, name(), "no card data in the target's logs", [&](std::string& detail) {
         std::vector<Finding> findings;
         for (const auto& path : target.logs) {
-          std::ifstream in(path);
-          if (!in) {
-            detail += path + " unreadable; ";
-            continue;
-          }
-          std::string line;
-          int number = 0;
-          while (std::getline(in, line)) {
-            ++number;
+          const auto scan = scan_log_lines(path, [&](std::string_view text, long number) {
+            const std::string line(text);
             const bool cvv = line.find("\"cvc\":\"737\"") != std::string::npos || line.find("cvc=737") != std::string::npos;
-            if (card_in(line) || cvv) {
-              auto finding = make_finding("RSOLV-PCI-002", path + ":" + std::to_string(number),
-                                          "log line " + std::to_string(number) + ": " + probe.redact(line.substr(0, 300)));
-              finding.title = "Card data sent by the probes was written to " + path;
-              findings.push_back(std::move(finding));
-              break;  // one finding per file is enough to act on
-            }
+            if (!card_in(line) && !cvv) return true;
+            auto finding = make_finding("RSOLV-PCI-002", path + ":" + std::to_string(number),
+                                        "log line " + std::to_string(number) + ": " + probe.redact(line.substr(0, 300)));
+            finding.title = "Card data sent by the probes was written to " + path;
+            findings.push_back(std::move(finding));
+            return false;  // one finding per file is enough to act on
+          });
+          if (!scan.opened) detail += path + " unreadable; ";
+          if (scan.limited) {
+            detail += path + ": only " + std::to_string(scan.bytes_scanned) + " bytes scanned (limit " +
+                      std::to_string(LogScanLimits{}.max_bytes) + " bytes per log); ";
           }
         }
         detail += std::to_string(target.logs.size()) + " log file(s) scanned";

@@ -71,7 +71,7 @@ std::vector<Injection> injection_points(Probe& probe, const Target& target, cons
                       }});
   }
   for (const auto& [param, original] : endpoint.query) {
-    points.push_back({"query parameter '" + param + "'", original, [&probe, &endpoint, key, param](const std::string& injected) {
+    points.push_back({"query parameter '" + param + "'", original, [&probe, &endpoint, key, param = param](const std::string& injected) {
                         return probe.send_json(endpoint.method, with_query(endpoint, param, injected), endpoint.body, key);
                       },
                       as_sent});
@@ -202,7 +202,7 @@ class SqliSuite final : public Suite {
       if (union_found) break;
     }
 
-    // Time-based: a bounded delay (2 s sleep, or SQLite's 16 MB heavy query) slows the answer;
+    // Time-based: a bounded delay (2 s sleep, or SQLite's count to three million) slows the answer;
     // confirmed by a second slow sample and a fast control of the same shape asking for none.
     const double base_seconds = std::min(seconds(base.exchange), seconds(base_again.exchange));
     bool time_found = false;

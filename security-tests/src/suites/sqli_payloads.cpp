@@ -60,8 +60,8 @@ std::vector<TimePayload> time_payloads(const std::string& value, const Context& 
       {"PostgreSQL", context.with(value, "(SELECT 1 FROM pg_sleep(2)) IS NOT NULL"),
        context.with(value, "(SELECT 1 FROM pg_sleep(0)) IS NOT NULL")},
       {"MySQL", context.with(value, "SLEEP(2)=0"), context.with(value, "SLEEP(0)=0")},
-      {"SQLite", context.with(value, "1=LIKE('ABCDEFG',UPPER(HEX(RANDOMBLOB(16000000))))"),
-       context.with(value, "1=LIKE('ABCDEFG',UPPER(HEX(RANDOMBLOB(00000016))))")},
+      {"SQLite", context.with(value, "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<3000000) SELECT count(*) FROM n)>0"),
+       context.with(value, "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<0000003) SELECT count(*) FROM n)>0")},
   };
 }
 

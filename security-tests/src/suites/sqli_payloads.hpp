@@ -33,8 +33,8 @@ struct TimePayload {
   std::string slow;      // asks for the delay
   std::string control;   // the same text, shape and database, asking for none
 };
-// Bounded delays: pg_sleep(2), SLEEP(2), and for SQLite (no sleep) a heavy query over 16 MB of
-// random bytes (about 0.3-1 s, never minutes).
+// Bounded delays: pg_sleep(2), SLEEP(2), and for SQLite (no sleep) a recursive count to three
+// million (about 1 s, in constant memory; never minutes).
 std::vector<TimePayload> time_payloads(const std::string& value, const Context& context);
 
 // UNION SELECT with `columns` copies of the marker, comment-terminated.

@@ -1,33 +1,15 @@
 // Stripe webhook endpoint: anything not signed right must be refused, a replay must not apply twice,
 // and oversized bodies must be refused. A correctly signed probe is sent first as a control, so a
 // target that refuses everything is reported as misconfigured instead of passing.
-#include <chrono>
-
 #include "rsolv/common/random.hpp"
 #include "rsolv/security/suite.hpp"
 #include "rsolv/stripe/signature.hpp"
+#include "declared_request.hpp"  // accepted
+#include "probe_events.hpp"
 
 namespace rsolv::security {
 
 namespace {
-
-bool accepted(const Exchange& exchange) { return exchange.response.status >= 200 && exchange.response.status < 300; }
-
-std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-nlohmann::json probe_event(Random& random, const std::string& type = "rsolv.security_probe") {
-  return {{"id", "evt_" + random.base62(24)},
-          {"object", "event"},
-          {"api_version", "2025-10-29.clover"},
-          {"created", now_unix()},
-          {"livemode", false},
-          {"pending_webhooks", 1},
-          {"request", {{"id", nullptr}, {"idempotency_key", nullptr}}},
-          {"type", type},
-          {"data", {{"object", {{"id", "obj_" + random.base62(24)}, {"object", "probe"}}}}}};
-}
 
 class WebhooksSuite final : public Suite {
  public:
@@ -161,19 +143,7 @@ class WebhooksSuite final : public Suite {
       detail = "skipped: the api_key's customer has no stripe_customer_id (add billing to observe replays)";
       return findings;
     }
-    auto event = probe_event(random, "invoice.payment_succeeded");
-    event["data"]["object"] = {
-        {"id", "in_" + random.base62(24)},
-        {"object", "invoice"},
-        {"customer", (*before)["stripe_customer_id"]},
-        {"billing_reason", "subscription_cycle"},
-        {"status", "paid"},
-        {"lines",
-         {{"object", "list"},
-          {"data", nlohmann::json::array({{{"object", "line_item"},
-                                           {"amount", 59900},
-                                           {"pricing", {{"type", "price_details"},
-                                                        {"price_details", {{"price", hook.pro_price_id}}}}}}})}}}};
+    const auto event = pro_invoice_event(random, (*before)["stripe_customer_id"], hook.pro_price_id);
     const auto payload = event.dump();
     const auto first = probe.send("POST", hook.path,
                                   {{"Content-Type", "application/json"}, {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}},

@@ -57,6 +57,14 @@ class Probe {
   Exchange send_json(const std::string& method, const std::string& path_and_query, const nlohmann::json& body,
                      const Secret* api_key, const http::Headers& extra = {});
 
+  // `copies` identical requests released together, the "single-packet" way for HTTP/1.1: every
+  // connection is opened and sent all but the last byte of its request first, then the last
+  // bytes go out back to back, so the target receives the requests within microseconds of each
+  // other. Plain http only (an https target throws NoAnswer). One Exchange per copy, status 0
+  // for a copy that got no answer within the request timeout. Bounded by the run's deadline.
+  std::vector<Exchange> burst(const std::string& method, const std::string& path_and_query, const http::Headers& headers,
+                              const std::string& body, int copies);
+
   // Requests sent so far (retries included).
   std::size_t requests_sent() const { return requests_sent_; }
 

@@ -31,6 +31,9 @@ std::unique_ptr<Suite> make_webhooks_suite();
 std::unique_ptr<Suite> make_rate_limit_suite();
 std::unique_ptr<Suite> make_auth_suite();
 std::unique_ptr<Suite> make_mass_assignment_suite();
+std::unique_ptr<Suite> make_bola_suite();
+std::unique_ptr<Suite> make_business_logic_suite();
+std::unique_ptr<Suite> make_race_suite();
 
 // Every suite, in the order they run (rate-limit last: it uses up the limits).
 std::vector<std::unique_ptr<Suite>> all_suites();

@@ -3,6 +3,7 @@
 //
 //   base_url: ${env.RSOLV_TARGET:-http://127.0.0.1:4000}
 //   allow_hosts: [127.0.0.1, localhost]          # default: loopback only
+//   ca_file: ${env.RSOLV_CA_FILE:-}              # extra trusted CA (PEM) for https with a private CA
 //   credentials:
 //     api_key: ${env.RSOLV_API_KEY}              # a customer with billing on file
 //     second_api_key: ${env.RSOLV_API_KEY_2:-}   # another customer: per-key limits must be separate
@@ -21,10 +22,20 @@
 //   mass_assignment:
 //     - {name: onboard, path: /api/v1/customers/onboard, body: {name: P, email: "p-${uuid}@x.io"},
 //        read: /api/v1/customers/me, key_field: api_key}   # fields: privileged values to try
+//   bola:                                        # the second customer must not reach the first one's objects
+//     - {name: fix-attempt, plant: {method: POST, path: /api/v1/fix-attempts, body: {repo_name: "r-${marker}", ...}},
+//        access: {method: GET, path: "/api/v1/fix-attempts/{id}"}, watch: {path: /api/v1/customers/me, field: /credit_balance}}
+//   race:                                        # copies released together take effect once
+//     - {name: report, request: {method: POST, path: /api/v1/fix-deployments, body: {...},
+//        headers: {Idempotency-Key: "race-${marker}"}}, copies: 20, watch: {path: /api/v1/credits/transactions, field: /transactions}}
+//     - {name: invoice, webhook: invoice.payment_succeeded, copies: 20}
+//   business_logic:                              # absurd values refused; an idempotency key bound to its body
+//     - {name: report, request: {...}, fields: [/pr_number], idempotency_header: Idempotency-Key}
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +96,57 @@ struct MassAssignmentTarget {
                            {"subscription_state", "active"}, {"has_billing", true}};
 };
 
+// A request as the target file declares it, for the bola, race and business-logic suites. In the
+// path, header values and body strings, `${marker}` becomes the check's fresh random token (the
+// same in every request of one sample), `{id}` the id of the object the check planted and
+// `{owner.id}` the id of the api_key's customer; `${uuid}` becomes a fresh UUID per request.
+struct RequestSpec {
+  std::string method = "GET";
+  std::string path;
+  bool auth = true;  // sends the check's API key
+  nlohmann::json body;  // null: no body
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A number of the api_key's account that shows whether a request took effect: `field` is a JSON
+// pointer into the answer to GET `path`; an array counts its elements (the ledger's rows).
+struct Watch {
+  std::string path = "/api/v1/customers/me";
+  std::string field = "/credit_balance";
+};
+
+// One object of the first customer (api_key) that the second one (second_api_key) must not read
+// or change through `access`: a read leaks when the answer carries the object's marker or the
+// owner's e-mail without the request having sent it; a write when the owner's `watch` moves.
+struct BolaTarget {
+  std::string name;
+  std::string owner = "/api/v1/customers/me";  // GET with api_key: the owner's id ({owner.id}) and e-mail
+  std::optional<RequestSpec> plant;  // sent as the owner first; its answer's `id` becomes {id}
+  RequestSpec access;                // sent as the other customer
+  std::optional<Watch> watch;
+};
+
+// `copies` identical requests (or signed webhook deliveries) released together on pre-opened
+// connections must move `watch` as much as one request does.
+struct RaceTarget {
+  std::string name;
+  std::optional<RequestSpec> request;
+  std::string webhook_event;  // "invoice.payment_succeeded": a signed Pro invoice for the api_key's customer
+  int copies = 20;
+  Watch watch;
+};
+
+// Absurd values must be refused: negative, zero, huge (beyond 64 bits) and fractional numbers in
+// `fields` (JSON pointers into the body); and an idempotency key replayed with another body too.
+struct BusinessLogicTarget {
+  std::string name;
+  RequestSpec request;  // a valid request, the control
+  std::vector<std::string> fields;
+  std::vector<std::string> values = {"negative", "zero", "huge", "fractional"};
+  std::string idempotency_header;  // empty: no idempotency check
+  std::optional<Watch> watch;
+};
+
 // The request that proves the target is the platform before any suite runs (preflight.hpp).
 struct PreflightTarget {
   std::string method = "GET";
@@ -104,6 +166,7 @@ struct Target {
   std::string base_query;  // without '?', empty when none
   std::vector<Secret> url_secrets;
   std::vector<std::string> allow_hosts;
+  std::string ca_file;  // PEM bundle trusted besides the system's, for an https target with a private CA
   Secret api_key, second_api_key, revoked_api_key, webhook_secret;
   std::vector<Endpoint> endpoints;
   std::optional<WebhookTarget> webhook;
@@ -111,6 +174,9 @@ struct Target {
   std::vector<std::string> logs;
   PreflightTarget preflight;
   std::vector<MassAssignmentTarget> mass_assignment;
+  std::vector<BolaTarget> bola;
+  std::vector<RaceTarget> race;
+  std::vector<BusinessLogicTarget> business_logic;
 
   // Every secret of the target, for redaction.
   std::vector<Secret> secrets() const;
