@@ -74,10 +74,10 @@ fi
 if [[ -x "$bin/rsolv-loadgen" ]]; then
   # A failed threshold (exit 99) is a result worth showing, not a broken demo.
   load() { "$@" || { local code=$?; [[ $code == 99 ]] || return $code; echo "(a threshold failed on this machine)"; }; }
-  step "rsolv-loadgen: RFC-068's signup test (ramping VUs, thresholds), shortened to 8 s"
+  step "rsolv-loadgen: the sign-up load test (ramping VUs, thresholds), shortened to 8 s"
   RSOLV_TARGET="$url" SIGNUP_RAMP=3s SIGNUP_HOLD=5s SIGNUP_VUS=10 \
     load "$bin/rsolv-loadgen" run examples/loadgen/signup.yaml --out "$work/summary.json" --html "$work/loadgen.html"
-  step "rsolv-loadgen: RFC-068's webhook test, signed for real, shortened to 6 s"
+  step "rsolv-loadgen: the webhook load test, signed for real, shortened to 6 s"
   RSOLV_TARGET="$url" RSOLV_WEBHOOK_SECRET="$secret" WEBHOOK_RATE=600/1m WEBHOOK_DURATION=6s \
     WEBHOOK_BURST_RATE=20/1s WEBHOOK_BURST_DURATION=2s WEBHOOK_BURST_START=2s \
     load "$bin/rsolv-loadgen" run examples/loadgen/webhooks.yaml --quiet

@@ -5,22 +5,16 @@
 #include <cstdlib>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 #include "rsolv/http/url.hpp"
 
 namespace rsolv::action {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
 std::optional<std::string> non_empty(std::optional<std::string> value) {
   if (!value) return std::nullopt;
-  auto trimmed = trim(*value);
+  auto trimmed = std::string(trim(*value));
   if (trimmed.empty()) return std::nullopt;
   return trimmed;
 }
@@ -64,10 +58,6 @@ long long integer_input(const std::optional<std::string>& text, std::string_view
   return *value;
 }
 
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host.starts_with("127.") || host == "[::1]";
-}
-
 // Checks "http(s)://host[:port][/path]", returns it without trailing slashes; may add a warning.
 std::string validate_api_url(const std::string& url, std::vector<std::string>& warnings) {
   const bool https = url.starts_with("https://");
@@ -85,8 +75,8 @@ std::string validate_api_url(const std::string& url, std::vector<std::string>& w
   auto authority = cleaned.substr(host_begin, host_end == std::string::npos ? std::string::npos : host_end - host_begin);
   std::string host = authority;
   if (!authority.starts_with("[")) host = authority.substr(0, authority.find(':'));
-  else host = authority.substr(0, authority.find(']') + 1);
-  if (http && !is_loopback_host(host)) {
+  else host = authority.substr(1, authority.find(']') - 1);  // without brackets, as Url::host
+  if (http && !http::is_loopback_host(host)) {
     warnings.push_back("api-url " + cleaned +
                        " is plain http to a non-loopback host: the API key travels unencrypted; use https");
   }
@@ -211,7 +201,7 @@ Inputs resolve_inputs(const Flags& flags, const EnvLookup& env, const std::optio
     if (commit->size() < 7 || commit->size() > 64 || !is_hex(*commit)) {
       throw UsageError("input commit-sha is '" + commit->substr(0, 70) + "': use the merge commit's SHA (7 to 64 hex digits)");
     }
-    for (auto& c : *commit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    *commit = to_lower(*commit);
     inputs.commit_sha = commit;
   }
   if (event_is_this_pr && event->merged) inputs.merged_at = event->merged_at;

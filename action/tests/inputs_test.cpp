@@ -189,5 +189,18 @@ TEST(Inputs, PlainHttpToARemoteHostIsAWarningButLoopbackIsNot) {
   EXPECT_NE(remote.warnings[0].find("unencrypted"), std::string::npos);
 }
 
+// Names that only start like a loopback address resolve wherever their owner points them: the API
+// key would travel unencrypted to that host, so they are warned about like any remote host.
+TEST(Inputs, NamesThatLookLoopbackArePlainHttpToARemoteHost) {
+  for (const char* url : {"http://127.evil.example", "http://127.0.0.1.evil.example:4000/", "http://localhost.evil.example"}) {
+    const auto inputs = resolve_inputs({}, runner({{"INPUT_API-URL", url}}).lookup(), std::nullopt);
+    ASSERT_EQ(inputs.warnings.size(), 1u) << url;
+    EXPECT_NE(inputs.warnings[0].find("non-loopback host"), std::string::npos) << inputs.warnings[0];
+  }
+  for (const char* url : {"http://[::1]:4000", "http://127.8.9.10:4000/", "http://[::ffff:127.0.0.1]:4000"}) {
+    EXPECT_TRUE(resolve_inputs({}, runner({{"INPUT_API-URL", url}}).lookup(), std::nullopt).warnings.empty()) << url;
+  }
+}
+
 }  // namespace
 }  // namespace rsolv::action

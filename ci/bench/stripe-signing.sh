@@ -32,7 +32,7 @@ const payload = fs.readFileSync(payloadPath, 'utf8');
 const t = Number(timestamp);
 const header = stripe.webhooks.generateTestHeaderString({payload, secret, timestamp: t});
 if (mode === 'header') { console.log(header); process.exit(0); }
-if (mode === 'spec') {       // the known vector of shared/spec/stripe-webhooks.md
+if (mode === 'spec') {       // the known vector of docs/platform-contract.md#signatures
   const spec = '{"id":"evt_1","object":"event","type":"invoice.payment_succeeded","data":{"object":{"id":"in_1"}}}';
   console.log(stripe.webhooks.generateTestHeaderString({payload: spec, secret: 'whsec_test_secret', timestamp: 1700000000}));
   process.exit(0);
@@ -57,7 +57,7 @@ stripe_version="$(node -p "JSON.parse(require('fs').readFileSync(process.argv[1]
 spec_expected="t=1700000000,v1=db69618a986949b323416b57d0924a9aa087984ffe100403374d1956f1e38bb7"
 spec_node="$(node "$work/bench.js" "$payload" "$secret" "$timestamp" spec)"
 if [[ "$spec_node" != "$spec_expected" ]]; then
-  echo "stripe-signing: stripe-node $stripe_version no longer gives the spec's known vector: $spec_node" >&2
+  echo "stripe-signing: stripe-node $stripe_version no longer gives the known vector of docs/platform-contract.md: $spec_node" >&2
   exit 1
 fi
 node_header="$(node "$work/bench.js" "$payload" "$secret" "$timestamp" header)"

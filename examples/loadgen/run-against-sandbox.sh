@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs one RFC-068 example scenario against a fresh rsolv-sandbox on a free loopback port, then
+# Runs one example scenario (docs/platform-contract.md#load-and-timing-references) against a fresh rsolv-sandbox on a free loopback port, then
 # stops the sandbox. Exit status: rsolv-loadgen's (0 pass, 99 thresholds failed, other: error).
 #
 #   examples/loadgen/run-against-sandbox.sh examples/loadgen/signup.yaml [run options...]

@@ -18,7 +18,7 @@ constexpr int kExitUsage = 2;
 
 int main(int argc, char** argv) {
   namespace server = rsolv::sandbox::server;
-  CLI::App app{"rsolv-sandbox: the RSOLV platform API (spec/platform-api.md) on loopback, backed by SQLite"};
+  CLI::App app{"rsolv-sandbox: the RSOLV platform API (docs/platform-contract.md) on loopback, backed by SQLite"};
   app.set_version_flag("--version", std::string("rsolv-sandbox ") + RSOLV_VERSION);
   app.require_subcommand(1);
 
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
 
   std::string seed_db;
   std::string seed_out;
-  auto* seed_cmd = app.add_subcommand("seed", "create the nine RFC-068 customer states and write their keys");
+  auto* seed_cmd = app.add_subcommand("seed", "create the nine seeded customer states and write their keys");
   seed_cmd->add_option("--db", seed_db, "SQLite database file (created when missing)")->required();
   seed_cmd->add_option("--out", seed_out, "JSON file for the API keys (written with mode 0600)")->required();
 

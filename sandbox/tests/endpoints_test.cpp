@@ -1,4 +1,4 @@
-// Every endpoint of spec/platform-api.md through the real rsolv-sandbox process over HTTP:
+// Every endpoint of docs/platform-contract.md through the real rsolv-sandbox process over HTTP:
 // happy paths, every billing branch and every error code a client can meet.
 #include <gtest/gtest.h>
 

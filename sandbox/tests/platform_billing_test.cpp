@@ -1,5 +1,6 @@
-// The billing rules of platform-api.md on a real SQLite file: entitlement reasons, the three steps
-// of a fix deployment, prices, charges with Stripe's test tokens, and the subscription endpoints.
+// The billing rules of docs/platform-contract.md on a real SQLite file: entitlement reasons, the
+// three steps of a fix deployment, prices, charges with Stripe's test tokens, and the subscription
+// endpoints.
 #include <fstream>
 #include <regex>
 #include <set>

@@ -287,7 +287,7 @@ TEST_F(PlatformStorage, CountersOnlyCountCommittedWork) {
   EXPECT_EQ(counters.charges.at("succeeded"), 1);
 }
 
-// ---- the nine RFC-068 states ----
+// ---- the nine seeded states (docs/platform-contract.md#seeded-customer-states) ----
 
 class PlatformSeed : public PlatformStorage {
  protected:

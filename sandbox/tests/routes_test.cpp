@@ -66,6 +66,10 @@ TEST(ListenAddress, ParsesAndClassifies) {
   EXPECT_TRUE(parse_listen_address("[::1]:4000").is_loopback());
   EXPECT_EQ(parse_listen_address("[::1]:4000").url(), "http://[::1]:4000");
   EXPECT_FALSE(parse_listen_address("0.0.0.0:4000").is_loopback());
+  // The same rule as the other tools (rsolv::http::is_loopback_host): v4-mapped loopback is loopback.
+  EXPECT_TRUE(parse_listen_address("[::ffff:127.0.0.1]:4000").is_loopback());
+  EXPECT_FALSE(parse_listen_address("[::ffff:10.0.0.1]:4000").is_loopback());
+  EXPECT_FALSE(parse_listen_address("[::]:4000").is_loopback());
   EXPECT_THROW(parse_listen_address("127.0.0.1"), UsageError);
   EXPECT_THROW(parse_listen_address("127.0.0.1:70000"), UsageError);
   EXPECT_THROW(parse_listen_address("example.com:80"), UsageError);

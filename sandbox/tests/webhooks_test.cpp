@@ -1,5 +1,6 @@
 // POST /api/webhooks/stripe through the real process: signature checks, every event of the
-// spec's table, at-most-once processing, unknown customers, secret rotation.
+// contract's table (docs/platform-contract.md#event-effects), at-most-once processing, unknown
+// customers, secret rotation.
 #include <gtest/gtest.h>
 
 #include "rsolv/common/secret.hpp"

@@ -226,25 +226,6 @@ std::string Target::url_for(const std::string& path_and_query) const {
 
 std::string Target::host() const { return http::parse_url(base_url).host; }
 
-namespace {
-
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost") return true;
-  std::array<unsigned char, 16> address{};
-  // Literal addresses only: "127.0.0.1.evil.example" is a name, and names other than localhost
-  // may resolve anywhere.
-  if (::inet_pton(AF_INET, host.c_str(), address.data()) == 1) return address[0] == 127;
-  if (::inet_pton(AF_INET6, host.c_str(), address.data()) == 1) {
-    constexpr std::array<unsigned char, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    const bool v4_mapped = std::all_of(address.begin(), address.begin() + 10, [](unsigned char b) { return b == 0; }) &&
-                           address[10] == 0xff && address[11] == 0xff;
-    return address == kLoopback6 || (v4_mapped && address[12] == 127);
-  }
-  return false;
-}
-
-}  // namespace
-
 Target load_target(const std::string& path) { return parse_document(config::load_yaml_file(path)); }
 
 Target parse_target(const std::string& text, const std::string& label) {
@@ -253,7 +234,7 @@ Target parse_target(const std::string& text, const std::string& label) {
 
 void check_host_allowed(const Target& target, const std::vector<std::string>& extra_allowed) {
   const auto host = target.host();
-  if (is_loopback_host(host)) return;
+  if (http::is_loopback_host(host)) return;
   const auto listed = [&](const std::vector<std::string>& hosts) {
     return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
   };

@@ -62,7 +62,7 @@ node_header="$(node check.js header payload.json "$secret" "$now")"
 if "$SIM" verify --secret "$other" --payload payload.json --header "$node_header" 2>/dev/null; then
   fail "verify accepted Stripe's header under the wrong secret"
 fi
-# 5. The spec's known vector, made by Stripe's library, reproduced by `sign`.
+# 5. The known vector of docs/platform-contract.md, made by Stripe's library, reproduced by `sign`.
 printf '%s' '{"id":"evt_1","object":"event","type":"invoice.payment_succeeded","data":{"object":{"id":"in_1"}}}' > vector.json
 expected="$(node check.js header vector.json whsec_test_secret 1700000000)"
 actual="$("$SIM" sign --secret whsec_test_secret --payload vector.json --timestamp 1700000000)"

@@ -1,5 +1,5 @@
 // Every built-in flow, delivered to a real rsolv-sandbox one event at a time, moves the customer
-// through the states platform-api.md gives for those events.
+// through the states docs/platform-contract.md gives for those events.
 #include <gtest/gtest.h>
 
 #include <chrono>

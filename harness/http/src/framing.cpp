@@ -1,6 +1,7 @@
 #include "framing.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "rsolv/common/strings.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::http {
 
@@ -60,12 +61,10 @@ std::optional<std::string> framing_problem(const bhttp::fields& fields) {
     while (pos <= value.size()) {
       auto comma = value.find(',', pos);
       if (comma == std::string_view::npos) comma = value.size();
-      auto token = value.substr(pos, comma - pos);
-      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      const auto token = trim(value.substr(pos, comma - pos), " \t");
       if (!token.empty()) {
         ++codings;
-        chunked_last = boost::beast::iequals(boost::beast::string_view(token.data(), token.size()), "chunked");
+        chunked_last = iequals(token, "chunked");
         if (!chunked_last && first_unknown.empty()) first_unknown = printable(token.substr(0, 64));
       }
       pos = comma + 1;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <vector>
 
+#include "rsolv/common/strings.hpp"
 #include "rsolv/http/client.hpp"
 
 namespace rsolv::http {
@@ -115,8 +116,7 @@ std::optional<sys_seconds> parse_http_date(std::string_view value, system_clock:
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                            std::chrono::system_clock::time_point now) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.remove_suffix(1);
+  value = trim(value, " \t\r");  // optional whitespace, and a CR a careless reader left in
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     std::int64_t count = 0;

@@ -4,18 +4,32 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <cstring>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv::http {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (iequals(host, "localhost")) return true;
+  // Literal addresses only: "127.0.0.1.evil.example" and "127.evil.example" are names, and names
+  // other than localhost may resolve anywhere.
+  const std::string text(host);
+  std::array<unsigned char, 16> address{};
+  if (::inet_pton(AF_INET, text.c_str(), address.data()) == 1) return address[0] == 127;
+  if (::inet_pton(AF_INET6, text.c_str(), address.data()) == 1) {
+    constexpr std::array<unsigned char, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    const bool v4_mapped = std::all_of(address.begin(), address.begin() + 10, [](unsigned char b) { return b == 0; }) &&
+                           address[10] == 0xff && address[11] == 0xff;
+    return address == kLoopback6 || (v4_mapped && address[12] == 127);
+  }
+  return false;
 }
 
 namespace {
@@ -37,12 +51,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 const char* default_port(std::string_view scheme) { return scheme == "https" ? "443" : "80"; }
 
@@ -96,7 +104,7 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
   const auto separator = rest.find("://");
   const bool scheme_given = separator != std::string_view::npos;
   if (scheme_given) {
-    url.scheme = lower(rest.substr(0, separator));
+    url.scheme = to_lower(rest.substr(0, separator));
     rest.remove_prefix(separator + 3);
   } else {
     url.scheme = "http";
@@ -128,7 +136,7 @@ Url parse_url(std::string_view text, bool default_scheme_http) {
     url.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
-  url.host = lower(url.host);
+  url.host = to_lower(url.host);
   if (url.host.empty()) throw Error("URL " + shown + " has no host");
   if (port.empty()) {
     url.port = default_port(url.scheme);
@@ -157,7 +165,7 @@ std::string redact_userinfo(std::string_view url_text) {
 }
 
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
-  auto name = lower(host);
+  auto name = to_lower(host);
   if (name.ends_with('.')) name.pop_back();
   const bool host_is_address = parse_address(name).has_value();
   while (!no_proxy.empty()) {
@@ -172,7 +180,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
       if (cidr_matches(entry, name)) return true;
       continue;
     }
-    auto domain = lower(entry);
+    auto domain = to_lower(entry);
     while (domain.starts_with('.')) domain.erase(0, 1);
     if (domain.ends_with('.')) domain.pop_back();
     if (domain.empty()) continue;

@@ -62,6 +62,25 @@ TEST(Url, ErrorsStayOneLineAndHideAPasswordWithASlash) {
   EXPECT_EQ(redact_userinfo("user:p/w@host"), "[redacted]@host");
 }
 
+TEST(Loopback, LocalhostAndLiteralLoopbackAddressesOnly) {
+  for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "127.255.255.255", "::1",
+                           "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "::FFFF:127.9.9.9"}) {
+    EXPECT_TRUE(is_loopback_host(host)) << host;
+  }
+  // Names that only look loopback may resolve anywhere; other addresses are remote.
+  for (const char* host : {"127.evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "localhost.",
+                           "128.0.0.1", "0.0.0.0", "10.0.0.1", "::", "::2", "::ffff:10.0.0.1", "[::1]", "", "api.rsolv.dev"}) {
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+  }
+}
+
+TEST(Loopback, TheHostParseUrlGivesIsTheHostChecked) {
+  EXPECT_TRUE(is_loopback_host(parse_url("http://[::1]:4000/").host));
+  EXPECT_TRUE(is_loopback_host(parse_url("http://LOCALHOST:4000/").host));
+  EXPECT_FALSE(is_loopback_host(parse_url("http://127.0.0.1@evil.example/").host));
+  EXPECT_FALSE(is_loopback_host(parse_url("http://127.evil.example/").host));
+}
+
 TEST(NoProxy, CurlsMatchingRules) {
   struct Case {
     const char* list;

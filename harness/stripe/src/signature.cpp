@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv::stripe {
 
@@ -31,14 +32,6 @@ std::string to_lower_hex(const unsigned char* bytes, std::size_t size) {
   for (std::size_t i = 0; i < size; ++i) {
     out[2 * i] = kDigits[bytes[i] >> 4];
     out[2 * i + 1] = kDigits[bytes[i] & 0x0f];
-  }
-  return out;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -106,7 +99,7 @@ ParseResult parse_signature_header(std::string_view header) {
         return parse_error(std::string(key) + " signature must be 64 hex characters, got " +
                            std::to_string(value.size()) + " characters" + (is_hex(value) ? "" : " with non-hex"));
       }
-      (key == "v1" ? parsed.v1 : parsed.v0).push_back(lower(value));
+      (key == "v1" ? parsed.v1 : parsed.v0).push_back(to_lower(value));
     }
     // Unknown schemes (v2, ...) are ignored, as Stripe's libraries do.
     if (comma == std::string_view::npos) break;

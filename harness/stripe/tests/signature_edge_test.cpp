@@ -1,4 +1,4 @@
-// Edge cases of signing and verification beyond the spec's single vector: raw bytes, rotation
+// Edge cases of signing and verification beyond the contract's single vector (docs/platform-contract.md#signatures): raw bytes, rotation
 // with more than two secrets, v0 next to v1, and what reasons may say.
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 namespace rsolv::stripe {
 namespace {
 
-// The known vector of ../shared/spec/stripe-webhooks.md, computed with Stripe's own Node library.
+// The known vector of docs/platform-contract.md#signatures, computed with Stripe's own Node library.
 constexpr std::string_view kPayload =
     R"({"id":"evt_1","object":"event","type":"invoice.payment_succeeded","data":{"object":{"id":"in_1"}}})";
 constexpr std::int64_t kTimestamp = 1700000000;

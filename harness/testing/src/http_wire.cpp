@@ -10,14 +10,11 @@
 #include <charconv>
 #include <string_view>
 
+#include "rsolv/common/strings.hpp"
+
 namespace rsolv::testing::wire {
 
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 const char* reason_phrase(int status) {
   switch (status) {
@@ -127,19 +124,17 @@ std::optional<RawRequest> read_request(int fd, std::string& pending) {
     const auto line = head.substr(position, next - position);
     const auto colon = line.find(':');
     if (colon == std::string::npos || colon == 0) return std::nullopt;
-    auto value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    value.erase(value.find_last_not_of(" \t") + 1);
+    const auto value = std::string(trim(line.substr(colon + 1), " \t"));
     const auto name = line.substr(0, colon);
     request.parsed.headers.emplace_back(name, value);
-    const auto key = lower(name);
+    const auto key = to_lower(name);
     if (key == "content-length") {
       content_length = parse_size(value, 10);
       if (!content_length) return std::nullopt;
     }
-    if (key == "transfer-encoding") chunked = lower(value).find("chunked") != std::string::npos;
-    if (key == "connection" && lower(value) == "close") request.keep_alive = false;
-    if (key == "connection" && lower(value) == "keep-alive") request.keep_alive = true;
+    if (key == "transfer-encoding") chunked = to_lower(value).find("chunked") != std::string::npos;
+    if (key == "connection" && to_lower(value) == "close") request.keep_alive = false;
+    if (key == "connection" && to_lower(value) == "keep-alive") request.keep_alive = true;
     position = next + 2;
   }
   std::size_t total = head_end + 4;
@@ -172,7 +167,7 @@ std::string render_response(int status, const Headers& headers, const std::strin
   bool has_type = false;
   for (const auto& [name, value] : headers) {
     out += name + ": " + value + "\r\n";
-    has_type = has_type || lower(name) == "content-type";
+    has_type = has_type || to_lower(name) == "content-type";
   }
   if (!has_type) out += "Content-Type: application/json\r\n";
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -205,7 +200,7 @@ std::string forward(const std::string& upstream, const RawRequest& request) {
   std::string bytes = request.parsed.method + " " + request.parsed.target + " HTTP/1.1\r\n";
   bool had_length = false;
   for (const auto& [name, value] : request.parsed.headers) {
-    const auto key = lower(name);
+    const auto key = to_lower(name);
     had_length = had_length || key == "content-length" || key == "transfer-encoding";
     if (key == "connection" || key == "content-length" || key == "transfer-encoding") continue;
     bytes += name + ": " + value + "\r\n";

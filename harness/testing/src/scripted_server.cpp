@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "http_wire.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::testing {
 
@@ -79,10 +80,7 @@ Action Action::truncated(std::size_t body_bytes) const {
 
 std::optional<std::string> RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (std::equal(key.begin(), key.end(), name.begin(), name.end(),
-                   [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); })) {
-      return value;
-    }
+    if (http::iequals(key, name)) return value;
   }
   return std::nullopt;
 }

@@ -3,38 +3,28 @@
 #include <algorithm>
 #include <cstring>
 
+#include "rsolv/common/strings.hpp"
+#include "rsolv/http/url.hpp"
+
 namespace rsolv::loadgen::engine {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+using http::iequals;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != b[i]) return false;
-  }
-  return true;
-}
+// HTTP's optional whitespace (RFC 9110 5.6.3); a header value also loses stray CRs around it.
+constexpr std::string_view kOws = " \t";
+constexpr std::string_view kOwsOrCr = " \t\r";
 
-// Case-insensitive search for a lowercase token in a comma-separated header value.
+// Case-insensitive search for a token in a comma-separated header value.
 bool has_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const auto comma = value.find(',');
-    auto item = value.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (iequals(item, token)) return true;
+    if (iequals(trim(value.substr(0, comma), kOws), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
   return false;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -96,8 +86,8 @@ void ResponseParser::on_header_line(std::string_view line, ResponseSink* sink) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return;  // tolerated, as browsers do
   const auto name = line.substr(0, colon);
-  const auto value = trim(line.substr(colon + 1));
-  switch (lower(name[0])) {
+  const auto value = trim(line.substr(colon + 1), kOwsOrCr);
+  switch (ascii_lower(name[0])) {
     case 'c':
       if (iequals(name, "content-length")) {
         std::int64_t n = 0;
@@ -191,7 +181,7 @@ bool ResponseParser::on_line(std::string_view line, ResponseSink* sink) {
       std::int64_t size = 0;
       std::size_t i = 0;
       for (; i < line.size(); ++i) {
-        const char c = lower(line[i]);
+        const char c = ascii_lower(line[i]);
         int digit;
         if (c >= '0' && c <= '9') {
           digit = c - '0';

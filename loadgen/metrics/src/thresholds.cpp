@@ -7,16 +7,11 @@
 #include <cmath>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv::loadgen {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool parse_number(std::string_view text, double& out) {
   text = trim(text);

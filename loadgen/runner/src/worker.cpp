@@ -7,6 +7,7 @@
 #include <chrono>
 #include <regex>
 
+#include "rsolv/http/url.hpp"
 #include "rsolv/loadgen/scenario/checks.hpp"
 #include "rsolv/loadgen/scenario/request_render.hpp"
 
@@ -18,16 +19,6 @@ constexpr std::int64_t kTickUs = 10'000;         // schedule checks (VU targets)
 constexpr std::int64_t kTimeoutSweepUs = 50'000;  // request timeouts are checked this often
 constexpr std::size_t kReadBufferSize = 64 * 1024;
 constexpr std::size_t kMaxCapturedBody = 8 * 1024 * 1024;
-
-bool iequals_lower(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 std::int64_t unix_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -44,7 +35,7 @@ void Vu::on_header(std::string_view name, std::string_view value) {
   if (!data || data->capturing == nullptr) return;
   const auto& wanted = data->capturing->captured_headers;
   for (std::size_t i = 0; i < wanted.size(); ++i) {
-    if (!data->headers[i] && iequals_lower(name, wanted[i])) data->headers[i] = std::string(value);
+    if (!data->headers[i] && http::iequals(name, wanted[i])) data->headers[i] = std::string(value);
   }
 }
 

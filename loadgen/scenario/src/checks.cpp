@@ -4,14 +4,14 @@
 #include <cmath>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv::loadgen {
 
 namespace {
 
 bool to_number(std::string_view text, double& out) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  text = trim(text, " ");
   if (text.empty()) return false;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();

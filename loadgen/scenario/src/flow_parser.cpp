@@ -6,6 +6,7 @@
 #include <map>
 
 #include "plan_loader.hpp"
+#include "rsolv/common/strings.hpp"
 #include "rsolv/config/bounded_file.hpp"
 #include "rsolv/config/duration.hpp"
 #include "rsolv/config/env_expand.hpp"
@@ -17,12 +18,6 @@ namespace {
 
 // A body_file is read once and held for the whole run.
 constexpr std::size_t kMaxBodyFileBytes = 16 * 1024 * 1024;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool header_token(std::string_view name) {
   if (name.empty()) return false;
@@ -136,7 +131,7 @@ Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
     check.kind = Check::Kind::header;
     const auto name = l.text(header, "header");
     if (!header_token(name)) config::fail_at(l.doc, header, "invalid header name '" + name + "'");
-    check.header = lower(name);
+    check.header = to_lower(name);
     check.header_slot = header_slot(step, check.header);
     check.matcher = parse_matcher(l, node, false);
     default_name = "header " + name + " " + describe_as_written(check.matcher, node);
@@ -203,7 +198,7 @@ void parse_extract(Loader& l, Step& step, const YAML::Node& node) {
         x.source = Extraction::Source::header;
         const auto header_name = l.text(header, "header");
         if (!header_token(header_name)) config::fail_at(l.doc, header, "invalid header name '" + header_name + "'");
-        x.header_slot = header_slot(step, lower(header_name));
+        x.header_slot = header_slot(step, to_lower(header_name));
       } else {
         const auto regex_node = spec["regex"];
         x.source = Extraction::Source::regex;
@@ -445,7 +440,7 @@ void parse_url(Loader& l, Step& step, const YAML::Node& node) {
 }  // namespace
 
 bool sensitive_header(std::string_view name) {
-  const auto lowercase_name = lower(name);
+  const auto lowercase_name = to_lower(name);
   return lowercase_name == "authorization" || lowercase_name == "x-api-key" || lowercase_name == "cookie" ||
          lowercase_name == "proxy-authorization" || lowercase_name.find("token") != std::string::npos ||
          lowercase_name.find("secret") != std::string::npos;
@@ -454,7 +449,7 @@ bool sensitive_header(std::string_view name) {
 std::pair<std::string, Template> parse_header(Loader& l, const YAML::Node& key_node, const YAML::Node& value_node) {
   const auto name = l.text(key_node, "a header name");
   if (!header_token(name)) config::fail_at(l.doc, key_node, "invalid header name '" + name + "'");
-  const auto key = lower(name);
+  const auto key = to_lower(name);
   if (key == "host" || key == "content-length" || key == "transfer-encoding" || key == "stripe-signature") {
     config::fail_at(l.doc, key_node, name + " is set by the load generator; remove it");
   }
@@ -509,9 +504,9 @@ Step parse_step(Loader& l, const YAML::Node& node) {
   // Headers: the file's defaults, then the step's (same name, any case: the step's wins).
   std::vector<std::pair<std::string, Template>> headers = l.default_headers;
   const auto set_header = [&](const std::string& name, Template value) {
-    const auto key = lower(name);
+    const auto key = to_lower(name);
     for (auto& [existing, v] : headers) {
-      if (lower(existing) == key) {
+      if (to_lower(existing) == key) {
         existing = name;
         v = std::move(value);
         return;
@@ -563,10 +558,10 @@ Step parse_step(Loader& l, const YAML::Node& node) {
   }
   if (json_body) {
     const bool has_type = std::any_of(headers.begin(), headers.end(),
-                                      [](const auto& h) { return lower(h.first) == "content-type"; });
+                                      [](const auto& h) { return to_lower(h.first) == "content-type"; });
     if (!has_type) headers.emplace_back("Content-Type", Template::literal("application/json"));
   }
-  request.user_agent_set = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return lower(h.first) == "user-agent"; });
+  request.user_agent_set = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return to_lower(h.first) == "user-agent"; });
   request.headers = std::move(headers);
 
   if (const auto sign = node["sign"]) {

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "plan_loader.hpp"
+#include "rsolv/common/strings.hpp"
 #include "rsolv/config/duration.hpp"
 #include "rsolv/loadgen/scenario/request_render.hpp"
 
@@ -410,8 +411,7 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
       const auto index = static_cast<std::size_t>(plan.variables.index_of(name));
       if (plan.initial_values.size() <= index) plan.initial_values.resize(index + 1);
       plan.initial_values[index] = value;
-      std::string lower_name(name);
-      std::transform(lower_name.begin(), lower_name.end(), lower_name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      const auto lower_name = to_lower(name);
       for (const auto* word : {"key", "secret", "token", "password"}) {
         if (lower_name.find(word) != std::string::npos && !value.empty()) {
           plan.secrets.emplace_back(value);

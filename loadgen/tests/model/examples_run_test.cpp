@@ -1,4 +1,4 @@
-// The RFC-068 examples, run the way docs/loadgen.md says (one command: the script starts a fresh
+// The three load-test examples (docs/platform-contract.md#load-and-timing-references), run the way docs/loadgen.md says (one command: the script starts a fresh
 // rsolv-sandbox, runs the scenario against it, stops it), shortened through their environment knobs.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// The three RFC-068 examples load, and say what RFC-068 asked for.
+// The three load-test examples load, and say what the load references of
+// docs/platform-contract.md#load-and-timing-references ask for.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

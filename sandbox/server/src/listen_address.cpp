@@ -4,19 +4,12 @@
 #include <charconv>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/http/url.hpp"
 
 namespace rsolv::sandbox::server {
 
-namespace {
-boost::asio::ip::address to_address(const std::string& host) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(host, ec);
-  if (ec) throw UsageError("'" + host + "' is not an IP address");
-  return address;
-}
-}  // namespace
-
-bool ListenAddress::is_loopback() const { return to_address(host).is_loopback(); }
+// The tools' one loopback rule; Asio's alone would call ::ffff:127.0.0.1 remote.
+bool ListenAddress::is_loopback() const { return http::is_loopback_host(host); }
 
 std::string ListenAddress::url() const {
   const bool v6 = host.find(':') != std::string::npos;

@@ -1,4 +1,4 @@
-// The billing rules of RFC-064..066: who may get a fix, and how a merged fix is paid for.
+// The billing rules (docs/platform-contract.md#billing-rules): who may get a fix, and how a merged fix is paid for.
 #include "operations.hpp"
 
 namespace rsolv::sandbox::ops {

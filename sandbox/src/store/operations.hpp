@@ -86,7 +86,7 @@ struct Entitlement {
 };
 Entitlement entitlement_of(const Customer& customer);
 
-// One credit for a merged fix: consume, or charge then consume, or refuse (see the spec's steps).
+// One credit for a merged fix: consume, or charge then consume, or refuse (docs/platform-contract.md#paying-for-a-merged-fix).
 struct BillingOutcome {
   int status = 201;
   std::string outcome;  // credit_consumed | charged | error code

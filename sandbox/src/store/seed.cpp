@@ -1,4 +1,4 @@
-// The nine customer states of RFC-068 section 4, built through the same ledger as real traffic, so
+// The nine customer states of docs/platform-contract.md#seeded-customer-states, built through the same ledger as real traffic, so
 // every seeded balance equals the sum of its ledger rows.
 #include "operations.hpp"
 #include "rsolv/sandbox/platform.hpp"

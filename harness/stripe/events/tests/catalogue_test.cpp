@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-// The events stripe-webhooks.md says the platform acts on or receives.
+// The events docs/platform-contract.md#events-and-flows says the platform acts on or receives.
 const std::vector<std::string> kSpecEvents = {
     "customer.created",          "payment_method.attached",       "payment_method.detached",
     "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",

@@ -1,5 +1,5 @@
 #pragma once
-// The RSOLV platform contract (../shared/spec/platform-api.md) without HTTP: every endpoint is a
+// The RSOLV platform contract (docs/platform-contract.md) without HTTP: every endpoint is a
 // method returning the status and exact body bytes to send. Thread-safe: the server's workers call
 // it concurrently; the database (SQLite, WAL) serialises writers and its constraints keep balances
 // non-negative, event ids and idempotency keys unique.
@@ -55,7 +55,7 @@ struct SeededCustomer {
   std::int64_t credit_balance = 0;
 };
 
-// Prices and grants of the billing rules (RFC-064..066).
+// Prices and grants of the billing rules (docs/platform-contract.md#credits-and-prices).
 inline constexpr std::int64_t kSignupCredits = 5;
 inline constexpr std::int64_t kBillingAddedCredits = 5;
 inline constexpr std::int64_t kProInvoiceCredits = 60;
@@ -85,7 +85,7 @@ class Platform {
   ApiResult transactions(CustomerId customer);
   ApiResult stripe_webhook(std::string_view raw_body, std::string_view signature_header);
 
-  // The nine customer states of RFC-068 section 4, each with a fresh API key.
+  // The nine customer states of docs/platform-contract.md#seeded-customer-states, each with a fresh API key.
   std::vector<SeededCustomer> seed();
   // Revokes a key (for the auth suites: a revoked key must get 401).
   bool revoke_api_key(CustomerId customer);

@@ -12,6 +12,11 @@ namespace rsolv::http {
 // ASCII case-insensitive equality (header names, schemes, tokens): the one copy in harness/http.
 bool iequals(std::string_view a, std::string_view b);
 
+// The one loopback rule: "localhost" (any case), a literal IPv4 address in 127.0.0.0/8, "::1", or
+// an IPv4-mapped ::ffff:127.x.y.z. Names are not loopback ("127.evil.example" may resolve
+// anywhere). `host` as Url::host holds it: IPv6 without brackets.
+bool is_loopback_host(std::string_view host);
+
 struct Url {
   std::string scheme;    // lower case: "http" or "https"
   std::string host;      // without IPv6 brackets

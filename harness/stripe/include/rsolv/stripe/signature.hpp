@@ -1,7 +1,7 @@
 #pragma once
 // Stripe-Signature: `t=<unix seconds>,v1=<hex>[,v1=<hex>...][,v0=<hex>]`.
 // v1 = lowercase hex(HMAC-SHA256(key = whole "whsec_..." secret, message = "<t>.<raw body>")).
-// See ../shared/spec/stripe-webhooks.md. v0 is a legacy test scheme and is never accepted.
+// See docs/platform-contract.md#signatures. v0 is a legacy test scheme and is never accepted.
 #include <cstdint>
 #include <optional>
 #include <span>

@@ -31,7 +31,7 @@ struct ServeOptions {
 // rsolv::Error when the database or the address cannot be opened.
 void serve(const ServeOptions& options, std::ostream& out);
 
-// Seeds the nine customer states of RFC-068 into `db` and writes their keys to `out_file`
+// Seeds the nine customer states (docs/platform-contract.md#seeded-customer-states) into `db` and writes their keys to `out_file`
 // ({"customers":[{state, api_key, customer_id, email, stripe_customer_id, credit_balance}]}),
 // atomically and with mode 0600 since it holds raw keys. Prints one summary line per customer
 // (never the key) to `summary`.
