@@ -1,9 +1,6 @@
 #include "rsolv/security/target.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <array>
 #include <fstream>
 
 #include "rsolv/common/error.hpp"
