@@ -47,11 +47,8 @@ fi
 echo "bootstrap: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >/dev/null
+# Where an init system runs, the nginx and prometheus packages start system services (ports 80 and
+# 9090). They are left alone: the tests and benchmarks start their own instances with their own
+# config, data folder and a free loopback port, so the system's services neither disturb them nor
+# are disturbed (ci.build_hygiene).
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The nginx package starts a system-wide server where an init system runs; the benchmarks start
-# their own on loopback, so keep the system one out of the way.
-for service in nginx prometheus; do
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
-    $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true
-  fi
-done
