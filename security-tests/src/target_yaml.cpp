@@ -19,7 +19,15 @@ nlohmann::json to_json(const Document& doc, const YAML::Node& node) {
   }
   if (node.IsNull() || !node.IsDefined()) return nullptr;
   const auto text = node.Scalar();
-  if (node.Tag() == "!") return config::expand_env(text, config::process_env());  // quoted: a string
+  // A malformed ${env...} is the file's mistake: say where it is.
+  const auto expand = [&](const std::string& value) {
+    try {
+      return config::expand_env(value, config::process_env());
+    } catch (const UsageError& error) {
+      config::fail_at(doc, node, error.what());
+    }
+  };
+  if (node.Tag() == "!") return expand(text);  // quoted: a string
   if (text == "true" || text == "false") return text == "true";
   try {
     std::size_t used = 0;
@@ -27,7 +35,7 @@ nlohmann::json to_json(const Document& doc, const YAML::Node& node) {
     if (used == text.size()) return integer;
   } catch (...) {
   }
-  return config::expand_env(text, config::process_env());
+  return expand(text);
 }
 
 std::string expanded(const Document& doc, const YAML::Node& map, const char* key, std::string fallback) {

@@ -100,6 +100,8 @@ TEST(Target, FlowSuiteMistakesNameTheLine) {
   expect_error("business_logic:\n  - {request: {path: /a, body: {n: 1}}, idempotency_header: Idempotency-Key}\n", "3",
                "needs ${marker} in the request body");
   expect_error("business_logic:\n  - {request: {path: /a, method: DROP}, fields: [/n]}\n", "3", "method 'DROP'");
+  // Found by fuzz_security_target: a malformed ${env...} in a body had no file:line.
+  expect_error("endpoints:\n  - {path: /a, body: {email: \"x-${env.\"}}\n", "3", "${env.");
 }
 
 TEST(Target, MistakesNameTheFileLineAndWhatIsWrong) {
