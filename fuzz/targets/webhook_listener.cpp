@@ -63,7 +63,14 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   asio::io_context io;
   tcp::socket socket(io);
   boost::system::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(f.listener->port())}, ec);
+  // libFuzzer's once-a-second SIGALRM (its -timeout watchdog) interrupts blocking calls: EINTR is
+  // the harness's, not the listener's, so those calls are retried (a bounded number of times).
+  constexpr int kMaxInterruptions = 100;
+  for (int attempt = 0; attempt < kMaxInterruptions; ++attempt) {
+    socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(f.listener->port())}, ec);
+    if (ec != asio::error::interrupted) break;
+    socket.close();
+  }
   FUZZ_CHECK(!ec, "the listener stopped accepting: " + ec.message());
   struct timeval timeout{10, 0};
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -71,9 +78,10 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   socket.shutdown(tcp::socket::shutdown_send, ec);
   std::string answer;
   char buffer[4096];
-  for (;;) {
+  for (int interruptions = 0;;) {
     const auto n = socket.read_some(asio::buffer(buffer), ec);
     answer.append(buffer, n);
+    if (ec == asio::error::interrupted && ++interruptions < kMaxInterruptions) continue;
     if (ec) break;
   }
   FUZZ_CHECK(ec != asio::error::would_block && ec != asio::error::try_again,
