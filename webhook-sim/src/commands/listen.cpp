@@ -44,6 +44,9 @@ int run_listen(const ListenArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (!args.secret.empty()) options.secrets.emplace_back(args.secret);
   for (const auto& secret : args.extra_secrets) options.secrets.emplace_back(secret);
+  check_range("--tolerance", args.tolerance, kToleranceRange);
+  check_range("--invalid-status", args.invalid_status, kStatusRange);
+  check_range("--max-requests", args.max_requests, kMaxRequestsRange);
   options.tolerance_seconds = args.tolerance;
   options.respond = parse_codes(args.respond);
   options.invalid_status = args.invalid_status;
