@@ -101,7 +101,17 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(range(ws::kStatusRange));
   listen->add_option("--out", listen_args.out_file, "also append the JSON lines to FILE");
-  listen->add_flag("--events", listen_args.events, "include each verified event in its line");
+  listen->add_flag("--print-events", listen_args.print_events, "include each verified event in its line");
+  listen->add_option("--events", listen_args.events,
+                     "TYPE,...: only these event types are answered with --respond or forwarded (others: 200, "
+                     "skipped), as the Stripe CLI's --events");
+  listen->add_option("--forward-to", listen_args.forward_to,
+                     "the app's URL: each verified delivery is re-signed and forwarded, the app's answer passed back");
+  listen->add_option("--forward-secret", listen_args.forward_secret,
+                     "the app's endpoint secret (default: --secret; prefer $RSOLV_FORWARD_SECRET)")
+      ->envname("RSOLV_FORWARD_SECRET");
+  listen->add_option("--forward-timeout", listen_args.forward_timeout, "limit of one forward, connect to last byte")
+      ->capture_default_str();
   listen->add_option("--max-requests", listen_args.max_requests, "exit after this many requests (0: until a signal)")
       ->check(range(ws::kMaxRequestsRange));
   listen->add_flag("--quiet,-q", listen_args.quiet, "no JSON lines on stdout");

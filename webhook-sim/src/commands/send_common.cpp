@@ -8,7 +8,7 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/duration.hpp"
-#include "rsolv/http/url.hpp"
+#include "rsolv/webhook_sim/forwarder.hpp"
 #include "rsolv/report/json_report.hpp"
 #include "rsolv/stripe/events/catalogue.hpp"
 #include "rsolv/stripe/events/json_path.hpp"
@@ -77,13 +77,8 @@ void apply_edits(nlohmann::json& event, const SendArgs& args) {
 SendOptions send_options_from(const SendArgs& args) {
   SendOptions options;
   options.url = args.forward_to;
-  if (!options.url.empty()) {
-    try {
-      (void)http::parse_url(options.url);  // http or https only; a bad URL is a usage error, not a failed delivery
-    } catch (const Error& error) {
-      throw UsageError(std::string("--forward-to: ") + error.what());
-    }
-  }
+  // http or https only: a bad URL is a usage error, not a failed delivery.
+  if (!options.url.empty()) check_forward_url(options.url);
   if (!args.rotate_secret.empty()) {
     options.signing.secrets = parse_rotation(args.rotate_secret);
   } else if (!args.secret.empty()) {

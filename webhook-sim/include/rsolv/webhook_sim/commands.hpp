@@ -78,7 +78,11 @@ struct ListenArgs {
   std::string respond = "200";  // comma-separated, per delivery of one event id
   int invalid_status = 400;
   std::string out_file;         // append JSON lines here too
-  bool events = false;          // include the parsed event in each line
+  bool print_events = false;    // include the parsed event in each line
+  std::string events;           // TYPE,...: only these types (the Stripe CLI's --events)
+  std::string forward_to;       // the app's URL
+  std::string forward_secret;   // the app's secret; default: the listener's own --secret
+  std::string forward_timeout = "10s";
   std::int64_t max_requests = 0;
   bool quiet = false;           // no JSON lines on stdout
 };
