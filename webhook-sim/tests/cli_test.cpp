@@ -221,6 +221,12 @@ TEST(Cli, EveryBadFlagIsExitTwoWithOneLineNamingTheRule) {
        "not in range 100 to 599"},
       {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--max-requests", "-1"}, "--max-requests",
        "not in range 0 to"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--forward-to", "ftp://127.0.0.1/x"}, "--forward-to",
+       "use http or https"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--forward-to", url, "--forward-timeout", "0s"},
+       "--forward-timeout", "not in range 1ms to 5m"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--events", "invoice.paid,<x>"}, "--events",
+       "event types separated by commas"},
   };
   for (const auto& row : rows) {
     const auto result = sim(row.args);
