@@ -1,7 +1,7 @@
 // rsolv-webhook-sim's listener, through its socket on loopback (its handler takes a connection):
 // any bytes a client sends get an answer or a close, never a crash, and every JSON line it writes
 // is valid JSON. "Stripe-Signature: FUZZSIG" in the input becomes a valid signature of the body,
-// so verified deliveries (and --events) are reached too.
+// so verified deliveries (and --print-events) are reached too.
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange without including it
 
 #include <boost/asio.hpp>

@@ -1,4 +1,4 @@
-// `rsolv-webhook-sim listen --events` under attack, as a real process on loopback. A sender's
+// `rsolv-webhook-sim listen --print-events` under attack, as a real process on loopback. A sender's
 // signed delivery must be answered whatever else is connected; an unsigned request costs the
 // receiver nothing; no body crashes it. The liveness probe is a GET, which the receiver answers
 // with its invalid-signature status (400) at once.
@@ -29,7 +29,7 @@ class ListenerUnderAttack : public ::testing::Test {
   static process::ServerOptions options(const testing::TempDir& dir) {
     process::ServerOptions options;
     options.executable = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
-    options.args = {"listen", "--listen", "127.0.0.1:0", "--secret", kSecret, "--events", "--quiet", "--out",
+    options.args = {"listen", "--listen", "127.0.0.1:0", "--secret", kSecret, "--print-events", "--quiet", "--out",
                     dir.file("lines.jsonl")};
     return options;
   }

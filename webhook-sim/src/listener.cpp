@@ -59,6 +59,9 @@ struct Listener::Impl final : http::RequestHandler {
   std::optional<http::Server> server;
   std::atomic<std::int64_t> served{0};
   std::map<std::string, int> deliveries_per_event;
+  // The forward runs on the server's one thread: while the app answers, other connections wait
+  // (the server has no deferred answer), at most ForwardOptions::timeout.
+  std::optional<Forwarder> forwarder;
 
   nlohmann::json line_for(const http::ServerRequest& request) const {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now().time_since_epoch()).count();
@@ -96,7 +99,7 @@ struct Listener::Impl final : http::RequestHandler {
     if (const auto parsed = stripe::parse_signature_header(signature_of(request)); parsed.header) {
       line["signature_t"] = parsed.header->timestamp;
     }
-    // Only a verified body is parsed, with its nesting bounded: --events dumps it again.
+    // Only a verified body is parsed, with its nesting bounded: --print-events dumps it again.
     auto event = config::parse_json_bounded(request.body);
     const bool is_event = event.ok() && event.value.is_object() && event.value.contains("id") && event.value["id"].is_string();
     line["event_id"] = is_event ? event.value["id"] : nlohmann::json(nullptr);
@@ -106,11 +109,38 @@ struct Listener::Impl final : http::RequestHandler {
     const auto id = is_event ? event.value["id"].get<std::string>() : std::string();
     const int delivery = ++deliveries_per_event[id];
     line["delivery"] = delivery;
+    const auto type = line["type"].is_string() ? line["type"].get<std::string>() : std::string();
+    if (!options.event_types.empty() &&
+        std::find(options.event_types.begin(), options.event_types.end(), type) == options.event_types.end()) {
+      line["skipped"] = "type not in --events";
+      line["status"] = 200;
+      return answer(line, 200, nlohmann::json{{"received", true}, {"skipped", true}});
+    }
+    if (options.include_events && is_event) line["event"] = std::move(event.value);
+    if (forwarder) return forward(request, line);
     const int status =
         options.respond[std::min<std::size_t>(static_cast<std::size_t>(delivery - 1), options.respond.size() - 1)];
     line["status"] = status;
-    if (options.include_events && is_event) line["event"] = std::move(event.value);
     return answer(line, status, nlohmann::json{{"received", true}});
+  }
+
+  // The exact body on to the app, signed with its secret; its answer goes back to the sender. An
+  // app that gives no usable answer (down, too slow, too long an answer) is a 502 naming why.
+  http::ServerResponse forward(const http::ServerRequest& request, nlohmann::json& line) {
+    const auto result = forwarder->forward(request.body, request.header("Content-Type").value_or(""),
+                                           request.header("User-Agent").value_or(""));
+    nlohmann::json forwarded = {{"status", result.status > 0 ? nlohmann::json(result.status) : nlohmann::json(nullptr)},
+                                {"latency_ms", static_cast<double>(result.latency_us) / 1000.0}};
+    if (!result.error.empty()) forwarded["error"] = result.error;
+    line["forward"] = std::move(forwarded);
+    if (result.status == 0) {
+      line["status"] = 502;
+      return answer(line, 502, nlohmann::json{{"error", "forward_failed"}, {"message", result.error}});
+    }
+    line["status"] = result.status;
+    auto response = answer(line, result.status, result.body);
+    if (!result.content_type.empty()) response.content_type = result.content_type;
+    return response;
   }
 
   http::ServerResponse refuse(const http::ServerRequest& request, const stripe::VerifyResult& verdict) {
@@ -128,11 +158,15 @@ struct Listener::Impl final : http::RequestHandler {
   }
 
   http::ServerResponse answer(const nlohmann::json& line, int status, const nlohmann::json& body) {
+    return answer(line, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+  http::ServerResponse answer(const nlohmann::json& line, int status, std::string body) {
     // Recorded before answering: once a sender has its answer, the line is there.
     if (sink) sink(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     http::ServerResponse response;
     response.status = status;
-    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.body = std::move(body);
     response.close = true;
     if (const auto count = ++served; options.max_requests > 0 && count >= options.max_requests) server->stop();
     return response;
@@ -151,6 +185,7 @@ Listener::Listener(ListenOptions options, LineSink sink, Clock& clock) : impl_(s
   impl_->options = std::move(options);
   impl_->sink = std::move(sink);
   impl_->clock = &clock;
+  if (impl_->options.forward) impl_->forwarder.emplace(*impl_->options.forward, clock);
   const auto address = parse_address(impl_->options.address);
   http::ServerOptions server;
   server.host = address.host;

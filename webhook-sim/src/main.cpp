@@ -14,6 +14,10 @@ namespace {
 
 constexpr const char* kSecretEnv = "RSOLV_WEBHOOK_SECRET";
 
+// A flag's accepted range as CLI11 checks it ("Value 0 not in range 1 to 10000"), from the one
+// table in commands.hpp.
+CLI::Range range(ws::FlagRange flag_range) { return CLI::Range(flag_range.min, flag_range.max); }
+
 void add_send_options(CLI::App& command, ws::SendArgs& args) {
   command.add_option("--forward-to", args.forward_to, "Endpoint URL to POST the events to");
   command.add_option("--secret", args.secret, "Endpoint secret whsec_... (prefer $RSOLV_WEBHOOK_SECRET: flags show in ps)")
@@ -34,21 +38,23 @@ void add_send_options(CLI::App& command, ws::SendArgs& args) {
   command.add_option("--customer", args.customer, "Stripe customer id (cus_...) the events belong to");
   command.add_option("--price", args.price, "price id on subscription items and invoice lines");
   command.add_option("--subscription", args.subscription, "subscription id (sub_...)");
-  command.add_option("--amount", args.amount, "amount in cents");
+  command.add_option("--amount", args.amount, "amount in cents (0 to 99999999, as --var amount=)");
   command.add_flag("--print", args.print, "print the events instead of sending them");
   command.add_flag("--compact", args.compact, "one-line JSON bodies (Stripe sends them pretty-printed)");
-  command.add_option("--duplicate", args.duplicate, "deliver every event N times")->check(CLI::PositiveNumber);
+  command.add_option("--duplicate", args.duplicate, "deliver every event N times")->check(range(ws::kDuplicateRange));
   command.add_flag("--concurrent", args.concurrent, "send the duplicates of an event at the same moment");
   command.add_flag("--shuffle", args.shuffle, "deliver events in random order (--seed makes it repeatable)");
   command.add_option("--delay", args.delay, "gap between events, e.g. 250ms");
   command.add_option("--tamper", args.tamper, "body|signature|timestamp: break the signature on purpose");
-  command.add_option("--stale-timestamp", args.stale_timestamp, "sign with t = now - SECONDS");
+  command.add_option("--stale-timestamp", args.stale_timestamp, "sign with t = now - SECONDS")
+      ->check(range(ws::kStaleSecondsRange));
   command.add_flag("--no-signature", args.no_signature, "send without a Stripe-Signature header");
   command.add_option("--retry", args.retry, "redeliver non-2xx answers on Stripe's schedule: live|test|off")
       ->capture_default_str();
   command.add_option("--time-compression", args.time_compression, "divide the retry gaps by this (3600: 1 h -> 1 s)")
       ->capture_default_str();
-  command.add_option("--max-attempts", args.max_attempts, "cap attempts per delivery (0: the schedule's)");
+  command.add_option("--max-attempts", args.max_attempts, "cap attempts per delivery (0: the schedule's)")
+      ->check(range(ws::kMaxAttemptsRange));
   command.add_option("--timeout", args.timeout, "per-attempt timeout")->capture_default_str();
   command.add_option("--expect", args.expect, "answers counted as right: 2xx, 401, 200,422 ... (exit 1 otherwise)");
   command.add_option("--report", args.report, "write a JSON report of every delivery to FILE (atomically)");
@@ -86,13 +92,28 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  listen->add_option("--tolerance", listen_args.tolerance, "timestamp tolerance in seconds")->capture_default_str();
+  listen->add_option("--tolerance", listen_args.tolerance, "timestamp tolerance in seconds")
+      ->capture_default_str()
+      ->check(range(ws::kToleranceRange));
   listen->add_option("--respond", listen_args.respond, "answers to the 1st, 2nd, ... delivery of an event id, e.g. 500,500,200")
       ->capture_default_str();
-  listen->add_option("--invalid-status", listen_args.invalid_status, "answer to a bad signature")->capture_default_str();
+  listen->add_option("--invalid-status", listen_args.invalid_status, "answer to a bad signature")
+      ->capture_default_str()
+      ->check(range(ws::kStatusRange));
   listen->add_option("--out", listen_args.out_file, "also append the JSON lines to FILE");
-  listen->add_flag("--events", listen_args.events, "include each verified event in its line");
-  listen->add_option("--max-requests", listen_args.max_requests, "exit after this many requests");
+  listen->add_flag("--print-events", listen_args.print_events, "include each verified event in its line");
+  listen->add_option("--events", listen_args.events,
+                     "TYPE,...: only these event types are answered with --respond or forwarded (others: 200, "
+                     "skipped), as the Stripe CLI's --events");
+  listen->add_option("--forward-to", listen_args.forward_to,
+                     "the app's URL: each verified delivery is re-signed and forwarded, the app's answer passed back");
+  listen->add_option("--forward-secret", listen_args.forward_secret,
+                     "the app's endpoint secret (default: --secret; prefer $RSOLV_FORWARD_SECRET)")
+      ->envname("RSOLV_FORWARD_SECRET");
+  listen->add_option("--forward-timeout", listen_args.forward_timeout, "limit of one forward, connect to last byte")
+      ->capture_default_str();
+  listen->add_option("--max-requests", listen_args.max_requests, "exit after this many requests (0: until a signal)")
+      ->check(range(ws::kMaxRequestsRange));
   listen->add_flag("--quiet,-q", listen_args.quiet, "no JSON lines on stdout");
 
   ws::SignArgs sign_args;
@@ -100,7 +121,8 @@ int main(int argc, char** argv) {
   sign->add_option("--secret", sign_args.secret, "endpoint secret (prefer $RSOLV_WEBHOOK_SECRET)")->envname(kSecretEnv);
   sign->add_option("--rotate-secret", sign_args.rotate_secret, "OLD,NEW: two v1 signatures");
   sign->add_option("--payload", sign_args.payload, "payload file (exact bytes; - for stdin)")->required();
-  sign->add_option("--timestamp", sign_args.timestamp, "t= value (default: now)");
+  sign->add_option("--timestamp", sign_args.timestamp, "t= value in unix seconds (default: now)")
+      ->check(range(ws::kUnixTimeRange));
 
   ws::VerifyArgs verify_args;
   std::string verify_secret;
@@ -112,8 +134,11 @@ int main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   verify->add_option("--payload", verify_args.payload, "payload file (exact bytes; - for stdin)")->required();
   verify->add_option("--header", verify_args.header, "the Stripe-Signature value")->required();
-  verify->add_option("--tolerance", verify_args.tolerance, "timestamp tolerance in seconds")->capture_default_str();
-  verify->add_option("--now", verify_args.now, "current unix time to check against (default: now)");
+  verify->add_option("--tolerance", verify_args.tolerance, "timestamp tolerance in seconds")
+      ->capture_default_str()
+      ->check(range(ws::kToleranceRange));
+  verify->add_option("--now", verify_args.now, "current unix time to check against (default: now)")
+      ->check(range(ws::kUnixTimeRange));
 
   auto* events = app.add_subcommand("events", "List the event catalogue");
   auto* flows = app.add_subcommand("flows", "List the built-in flows");

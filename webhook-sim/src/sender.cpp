@@ -27,7 +27,7 @@ http::Client make_client(const SendOptions& options, Clock& clock) {
   client_options.retry.max_retries = 0;  // redelivery is ours, on Stripe's schedule
   client_options.attempt_timeout = options.timeout;
   client_options.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(5000));
-  client_options.user_agent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
+  client_options.user_agent = kStripeUserAgent;
   return http::Client(client_options, clock);
 }
 
@@ -41,8 +41,8 @@ AttemptRecord attempt_once(http::Client& client, const Outgoing& event, const Se
   record.sent_at_unix_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const auto signed_body = sign_delivery(event.body, clock.unix_seconds(), options.signing);
-  http::Headers headers = {{"Content-Type", "application/json; charset=utf-8"},
-                           {"Accept", "*/*; q=0.5, application/xml"},
+  http::Headers headers = {{"Content-Type", kStripeContentType},
+                           {"Accept", kStripeAccept},
                            {"Cache-Control", "no-cache"}};
   if (signed_body.signature) headers.emplace_back("Stripe-Signature", *signed_body.signature);
   const auto started = clock.steady_now();

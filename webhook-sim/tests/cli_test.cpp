@@ -99,6 +99,7 @@ TEST(Cli, TriggerAgainstListenRetriesReportsAndExpects) {
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("-> 500"), std::string::npos);
   EXPECT_NE(ok.out.find("-> 200"), std::string::npos);
+  EXPECT_NE(ok.out.find("\n1 delivery, 1 as expected"), std::string::npos) << ok.out;  // not "1 deliveries"
   std::ifstream in(report);
   const auto doc = nlohmann::json::parse(in);
   EXPECT_EQ(doc["deliveries"][0]["attempts"].size(), 2u);
@@ -177,4 +178,71 @@ TEST(Cli, FlowStartSetsTheTimelineAbsoluteOrFromNow) {
     EXPECT_NE(result.err.find("--start"), std::string::npos) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
   }
+}
+
+// Every bad flag is a usage error: exit 2, ONE "rsolv-webhook-sim: error: ..." line naming the flag
+// and its rule, and nothing is sent (a live listener sees no request) or listened on.
+TEST(Cli, EveryBadFlagIsExitTwoWithOneLineNamingTheRule) {
+  const auto log = temp_file("bad-flags.jsonl");
+  rsolv::process::ServerOptions options;
+  options.executable = kTool;
+  options.args = {"listen", "--listen", "127.0.0.1:0", "--out", log.string(), "--quiet", "--secret", kSecret};
+  auto listener = rsolv::process::ServerProcess::start(options);
+  const auto url = listener.base_url() + "/webhooks";
+  const auto payload = temp_file("bad-flags-payload.json");
+  std::ofstream(payload) << R"({"id":"evt_1"})";
+  const std::vector<std::string> send = {"trigger", "invoice.paid", "--secret", kSecret, "--forward-to", url};
+  const auto with = [](std::vector<std::string> base, const std::vector<std::string>& extra) {
+    base.insert(base.end(), extra.begin(), extra.end());
+    return base;
+  };
+  struct Row {
+    std::vector<std::string> args;
+    std::string flag;  // named in the message
+    std::string rule;  // the range or rule in words
+  };
+  const std::vector<Row> rows = {
+      {with(send, {"--duplicate", "0"}), "--duplicate", "not in range 1 to 10000"},
+      {with(send, {"--duplicate", "10001"}), "--duplicate", "not in range 1 to 10000"},
+      {with(send, {"--max-attempts", "-1"}), "--max-attempts", "not in range 0 to 100"},
+      {with(send, {"--stale-timestamp", "-1"}), "--stale-timestamp", "not in range 0 to"},
+      {with(send, {"--amount", "99999999999999999999"}), "--amount", "whole number of cents from 0 to 99999999"},
+      {with(send, {"--amount", "-5"}), "--amount", "whole number of cents from 0 to 99999999"},
+      {with(send, {"--amount", "12.5"}), "--amount", "whole number of cents from 0 to 99999999"},
+      {with(send, {"--var", "amount=-5"}), "amount", "whole number of cents from 0 to 99999999"},
+      {{"trigger", "invoice.paid", "--secret", kSecret, "--forward-to", "ftp://127.0.0.1/x"}, "--forward-to", "use http or https"},
+      {{"trigger", "invoice.paid", "--secret", kSecret, "--forward-to", "not a url"}, "--forward-to", "no scheme"},
+      {{"sign", "--secret", kSecret, "--payload", "/tmp"}, "--payload", "is a directory"},
+      {{"sign", "--secret", kSecret, "--payload", payload.string(), "--timestamp", "-5"}, "--timestamp", "not in range 0 to"},
+      {{"verify", "--secret", kSecret, "--payload", payload.string(), "--header", "t=1,v1=00", "--tolerance", "-5"},
+       "--tolerance", "not in range 0 to 31536000"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--tolerance", "-5"}, "--tolerance", "not in range 0 to"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--invalid-status", "99"}, "--invalid-status",
+       "not in range 100 to 599"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--max-requests", "-1"}, "--max-requests",
+       "not in range 0 to"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--forward-to", "ftp://127.0.0.1/x"}, "--forward-to",
+       "use http or https"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--forward-to", url, "--forward-timeout", "0s"},
+       "--forward-timeout", "not in range 1ms to 5m"},
+      {{"listen", "--secret", kSecret, "--listen", "127.0.0.1:0", "--events", "invoice.paid,<x>"}, "--events",
+       "event types separated by commas"},
+  };
+  for (const auto& row : rows) {
+    const auto result = sim(row.args);
+    const auto shown = row.flag + " " + row.args.back();
+    EXPECT_EQ(result.exit_code, 2) << shown << ": " << result.out << result.err;
+    EXPECT_TRUE(result.err.starts_with("rsolv-webhook-sim: error: ")) << shown << ": " << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << shown << ": " << result.err;
+    EXPECT_NE(result.err.find(row.flag), std::string::npos) << shown << ": " << result.err;
+    EXPECT_NE(result.err.find(row.rule), std::string::npos) << shown << ": " << result.err;
+    EXPECT_EQ(result.out, "") << shown << ": nothing is sent, printed or listened on";
+    EXPECT_EQ(result.err.find(kSecret), std::string::npos) << "a secret leaked";
+  }
+  listener.stop();
+  std::ifstream lines(log);
+  std::string line;
+  EXPECT_FALSE(std::getline(lines, line)) << "the listener received a request: " << line;
+  std::filesystem::remove(log);
+  std::filesystem::remove(payload);
 }

@@ -67,4 +67,49 @@ printf '%s' '{"id":"evt_1","object":"event","type":"invoice.payment_succeeded","
 expected="$(node check.js header vector.json whsec_test_secret 1700000000)"
 actual="$("$SIM" sign --secret whsec_test_secret --payload vector.json --timestamp 1700000000)"
 [ "$expected" = "$actual" ] || fail "sign gave '$actual', Stripe's library '$expected'"
+# 6. listen --forward-to: an app verifying with Stripe's library (and the app's secret, which the
+#    sender never had, given through $RSOLV_FORWARD_SECRET) accepts the forwarded delivery.
+cat > app.js <<'JS'
+// node app.js SECRET -> prints the port; answers 200 when Stripe's library accepts a delivery, else 400
+const http = require('http');
+const stripe = new (require('stripe'))('sk_test_unused');
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    try {
+      const event = stripe.webhooks.constructEvent(Buffer.concat(chunks), req.headers['stripe-signature'], process.argv[2]);
+      res.writeHead(200, {'Content-Type': 'application/json'});
+      res.end(JSON.stringify({app: 'accepted', type: event.type, ua: req.headers['user-agent']}));
+    } catch (e) {
+      res.writeHead(400, {'Content-Type': 'application/json'});
+      res.end(JSON.stringify({app: 'rejected'}));
+    }
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+JS
+app_secret="whsec_nodeapp_$RANDOM$RANDOM"
+node app.js "$app_secret" > app.port &
+app_pid=$!
+listen_pid=""
+stop_forward() { kill "$app_pid" $listen_pid 2>/dev/null || true; }
+for _ in $(seq 100); do [ -s app.port ] && break; sleep 0.1; done
+[ -s app.port ] || { stop_forward; fail "the Node app did not start"; }
+RSOLV_FORWARD_SECRET="$app_secret" "$SIM" listen --listen 127.0.0.1:0 --secret "$secret" \
+  --forward-to "http://127.0.0.1:$(cat app.port)/hooks" --max-requests 2 --quiet > listen.out 2> listen.err &
+listen_pid=$!
+for _ in $(seq 100); do [ -s listen.out ] && break; sleep 0.1; done
+listen_url="$(sed -n 's/^listening on //p' listen.out)/webhooks"
+[ "$listen_url" != "/webhooks" ] || { stop_forward; fail "listen did not start: $(cat listen.err)"; }
+forwarded="$(RSOLV_WEBHOOK_SECRET="$secret" "$SIM" trigger invoice.payment_succeeded --forward-to "$listen_url" \
+  --timeout 10s --expect 200)" || { stop_forward; fail "Stripe's library did not accept the forwarded delivery: $forwarded"; }
+grep -q '"app":"accepted"' <<<"$forwarded" || { stop_forward; fail "no answer from the app: $forwarded"; }
+grep -q 'Stripe/1.0' <<<"$forwarded" || { stop_forward; fail "Stripe's User-Agent was not forwarded: $forwarded"; }
+# A delivery signed with a secret the listener does not hold is refused there (the check above can fail).
+if RSOLV_WEBHOOK_SECRET="$other" "$SIM" trigger invoice.paid --forward-to "$listen_url" --timeout 10s --expect 200 >/dev/null; then
+  stop_forward; fail "the listener forwarded a delivery signed with a secret it does not hold"
+fi
+wait "$listen_pid" || true
+kill "$app_pid" 2>/dev/null || true
 echo "PASS: simulator and Stripe's Node library agree"

@@ -2,12 +2,14 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <ostream>
 #include <thread>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/config/duration.hpp"
 #include "rsolv/webhook_sim/commands.hpp"
 #include "rsolv/webhook_sim/listener.hpp"
 
@@ -34,6 +36,30 @@ std::vector<int> parse_codes(const std::string& text) {
   return codes;
 }
 
+// "invoice.paid,customer.created" -> the types; empty and "*" mean every type, as in the Stripe CLI.
+std::vector<std::string> split_types(const std::string& text) {
+  std::vector<std::string> types;
+  std::size_t pos = 0;
+  while (pos <= text.size() && !text.empty()) {
+    const auto comma = text.find(',', pos);
+    auto item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::erase(item, ' ');
+    if (item == "*") return {};
+    const bool shaped = !item.empty() && item.size() <= 100 && item.find('.') != std::string::npos &&
+                        std::all_of(item.begin(), item.end(), [](char c) {
+                          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+                        });
+    if (!shaped) {
+      throw UsageError("--events takes event types separated by commas (e.g. invoice.paid,customer.created), not '" +
+                       item.substr(0, 100) + "'");
+    }
+    types.push_back(std::move(item));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return types;
+}
+
 }  // namespace
 
 int run_listen(const ListenArgs& args, std::ostream& out, std::ostream& err) {
@@ -44,10 +70,29 @@ int run_listen(const ListenArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (!args.secret.empty()) options.secrets.emplace_back(args.secret);
   for (const auto& secret : args.extra_secrets) options.secrets.emplace_back(secret);
+  check_range("--tolerance", args.tolerance, kToleranceRange);
+  check_range("--invalid-status", args.invalid_status, kStatusRange);
+  check_range("--max-requests", args.max_requests, kMaxRequestsRange);
   options.tolerance_seconds = args.tolerance;
   options.respond = parse_codes(args.respond);
   options.invalid_status = args.invalid_status;
-  options.include_events = args.events;
+  options.include_events = args.print_events;
+  options.event_types = split_types(args.events);
+  if (!args.forward_to.empty()) {
+    ForwardOptions forward;
+    forward.url = args.forward_to;
+    check_forward_url(forward.url);  // before the secret: the URL is what a user typed last
+    forward.secret = Secret(args.forward_secret.empty() ? args.secret : args.forward_secret);
+    if (forward.secret.empty()) {
+      throw UsageError("--forward-to needs the app's secret: --forward-secret whsec_... (or $RSOLV_FORWARD_SECRET, or --secret)");
+    }
+    const auto timeout = config::parse_duration(args.forward_timeout);
+    forward.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+    if (forward.timeout.count() <= 0 || forward.timeout > std::chrono::minutes(5)) {
+      throw UsageError("--forward-timeout: '" + args.forward_timeout + "' not in range 1ms to 5m");
+    }
+    options.forward = std::move(forward);
+  }
   options.max_requests = args.max_requests;
 
   std::ofstream file;

@@ -8,9 +8,20 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/config/duration.hpp"
+#include "rsolv/webhook_sim/forwarder.hpp"
 #include "rsolv/report/json_report.hpp"
 #include "rsolv/stripe/events/catalogue.hpp"
 #include "rsolv/stripe/events/json_path.hpp"
+
+namespace rsolv::webhook_sim {
+
+void check_range(const char* flag, std::int64_t value, FlagRange range) {
+  if (value < range.min || value > range.max) {
+    throw UsageError(fmt::format("{}: Value {} not in range {} to {}", flag, value, range.min, range.max));
+  }
+}
+
+}  // namespace rsolv::webhook_sim
 
 namespace rsolv::webhook_sim::detail {
 
@@ -27,7 +38,11 @@ nlohmann::json vars_from(const SendArgs& args) {
   if (!args.customer.empty()) vars["customer"] = args.customer;
   if (!args.price.empty()) vars["price"] = args.price;
   if (!args.subscription.empty()) vars["subscription"] = args.subscription;
-  if (args.amount) vars["amount"] = *args.amount;
+  if (!args.amount.empty()) {
+    // Read as --var amount= reads it; the raw text is what an error shows (20 digits parse as a float).
+    const auto parsed = ev::parse_value(args.amount);
+    vars["amount"] = ev::checked_amount(parsed.is_number_integer() ? parsed : nlohmann::json(args.amount), "--amount");
+  }
   return vars;
 }
 
@@ -62,19 +77,21 @@ void apply_edits(nlohmann::json& event, const SendArgs& args) {
 SendOptions send_options_from(const SendArgs& args) {
   SendOptions options;
   options.url = args.forward_to;
+  // http or https only: a bad URL is a usage error, not a failed delivery.
+  if (!options.url.empty()) check_forward_url(options.url);
   if (!args.rotate_secret.empty()) {
     options.signing.secrets = parse_rotation(args.rotate_secret);
   } else if (!args.secret.empty()) {
     options.signing.secrets = {Secret(args.secret)};
   }
   if (!args.tamper.empty()) options.signing.tamper = parse_tamper(args.tamper);
-  if (args.stale_timestamp < 0) throw UsageError("--stale-timestamp takes seconds in the past (0 or more)");
+  check_range("--stale-timestamp", args.stale_timestamp, kStaleSecondsRange);
   options.signing.stale_seconds = args.stale_timestamp;
   options.signing.no_signature = args.no_signature;
   if (options.signing.secrets.empty() && !args.no_signature && !args.print) {
     throw UsageError("no webhook secret: pass --secret whsec_... (or set RSOLV_WEBHOOK_SECRET), or --no-signature");
   }
-  if (args.duplicate < 1) throw UsageError("--duplicate takes the number of deliveries per event (1 or more)");
+  check_range("--duplicate", args.duplicate, kDuplicateRange);
   options.copies = args.duplicate;
   options.concurrent = args.concurrent;
   options.shuffle = args.shuffle;
@@ -82,7 +99,7 @@ SendOptions send_options_from(const SendArgs& args) {
   options.retry = parse_retry_mode(args.retry);
   (void)compressed(std::chrono::seconds(1), args.time_compression);  // validates the factor
   options.time_compression = args.time_compression;
-  if (args.max_attempts < 0) throw UsageError("--max-attempts takes 1 or more (0 keeps the schedule's)");
+  check_range("--max-attempts", args.max_attempts, kMaxAttemptsRange);
   options.max_attempts = args.max_attempts;
   options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config::parse_duration(args.timeout));
   if (options.timeout.count() <= 0) throw UsageError("--timeout must be positive, e.g. 10s");
@@ -126,7 +143,8 @@ int emit(const std::vector<nlohmann::json>& events, const SendArgs& args, const 
     }
   }
   if (!args.quiet) {
-    out << fmt::format("{} deliveries, {} as expected ({})\n", result.deliveries.size(),
+    out << fmt::format("{} {}, {} as expected ({})\n", result.deliveries.size(),
+                       result.deliveries.size() == 1 ? "delivery" : "deliveries",
                        result.deliveries.size() - mismatched, options.expect.text());
   }
   return mismatched == 0 ? kExitOk : kExitMismatch;

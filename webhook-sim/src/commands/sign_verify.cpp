@@ -19,8 +19,8 @@ namespace {
 std::string read_payload(const std::string& path) {
   constexpr std::size_t kMaxPayloadBytes = 64 * 1024 * 1024;
   if (path.empty()) throw UsageError("--payload FILE is required (- reads standard input)");
-  if (path == "-") return config::read_bounded_file("/dev/stdin", kMaxPayloadBytes, "a --payload", "standard input");
-  return config::read_bounded_file(path, kMaxPayloadBytes, "a --payload", "payload file " + path);
+  if (path == "-") return config::read_bounded_file("/dev/stdin", kMaxPayloadBytes, "a --payload", "--payload - (standard input)");
+  return config::read_bounded_file(path, kMaxPayloadBytes, "a --payload", "--payload file " + path);
 }
 
 }  // namespace
@@ -34,6 +34,7 @@ int run_sign(const SignArgs& args, std::ostream& out, std::ostream&) {
   } else {
     throw UsageError("no webhook secret: pass --secret whsec_... (or set RSOLV_WEBHOOK_SECRET)");
   }
+  if (args.timestamp) check_range("--timestamp", *args.timestamp, kUnixTimeRange);
   const auto payload = read_payload(args.payload);
   const auto timestamp = args.timestamp.value_or(SystemClock::instance().unix_seconds());
   out << stripe::sign(std::span<const Secret>(secrets), timestamp, payload) << "\n";
@@ -47,6 +48,8 @@ int run_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (secrets.empty()) throw UsageError("no webhook secret: pass --secret whsec_... (or set RSOLV_WEBHOOK_SECRET)");
   if (args.header.empty()) throw UsageError("--header 'Stripe-Signature value' is required");
+  check_range("--tolerance", args.tolerance, kToleranceRange);
+  if (args.now) check_range("--now", *args.now, kUnixTimeRange);
   const auto payload = read_payload(args.payload);
   const auto now = args.now.value_or(SystemClock::instance().unix_seconds());
   const auto result = stripe::verify(args.header, payload, std::span<const Secret>(secrets), now, args.tolerance);

@@ -11,6 +11,16 @@
 
 namespace rsolv::stripe::events {
 
+std::int64_t checked_amount(const nlohmann::json& value, std::string_view what) {
+  // An unsigned above INT64_MAX or a float (20 digits parse as one) is out of range too.
+  const bool whole = value.is_number_integer() && !(value.is_number_unsigned() && value.get<std::uint64_t>() > kMaxAmountCents);
+  if (whole && value.get<std::int64_t>() >= 0 && value.get<std::int64_t>() <= kMaxAmountCents) return value.get<std::int64_t>();
+  auto shown = value.is_string() ? value.get<std::string>() : value.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 40) + "...";
+  throw UsageError(std::string(what) + " must be a whole number of cents from 0 to " + std::to_string(kMaxAmountCents) +
+                   " ($999,999.99, Stripe's largest amount), not " + shown);
+}
+
 namespace {
 
 constexpr std::int64_t kHour = 3600;
@@ -138,10 +148,9 @@ nlohmann::json merged_vars(const EventSpec& spec, const nlohmann::json& user, Ra
   add_ids(vars, random);
   add_times(vars, clock);
   vars = detail::resolve_variables(vars);
-  const auto& amount = vars.at("amount");
-  if (!amount.is_number_integer()) throw UsageError("variable 'amount' must be an integer number of cents");
-  set_default(vars, "amount_decimal", std::to_string(amount.get<std::int64_t>()));
-  set_default(vars, "amount_dollars", dollars(amount.get<std::int64_t>()));
+  const auto amount = checked_amount(vars.at("amount"), "variable 'amount'");
+  set_default(vars, "amount_decimal", std::to_string(amount));
+  set_default(vars, "amount_dollars", dollars(amount));
   return vars;
 }
 

@@ -15,6 +15,24 @@ inline constexpr int kExitMismatch = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRuntime = 3;
 
+// The accepted ranges of the numeric flags. main.cpp declares them to CLI11 (CLI::Range, as
+// harness/cli does for --threads), so a bad value is refused before anything runs; the commands
+// check them again for library callers with the same words ("--duplicate: Value 0 not in range 1
+// to 10000").
+struct FlagRange {
+  std::int64_t min;
+  std::int64_t max;
+};
+inline constexpr FlagRange kDuplicateRange{1, 10'000};           // deliveries per event
+inline constexpr FlagRange kMaxAttemptsRange{0, 100};            // 0: the retry schedule's length
+inline constexpr FlagRange kStaleSecondsRange{0, 315'360'000};   // ten years in the past
+inline constexpr FlagRange kToleranceRange{0, 31'536'000};       // seconds, up to a year
+inline constexpr FlagRange kUnixTimeRange{0, 9'999'999'999};     // unix seconds (up to the year 2286)
+inline constexpr FlagRange kMaxRequestsRange{0, 1'000'000'000};  // 0: until a signal
+inline constexpr FlagRange kStatusRange{100, 599};               // an HTTP status code
+// Throws rsolv::UsageError "FLAG: Value V not in range MIN to MAX" outside the range.
+void check_range(const char* flag, std::int64_t value, FlagRange range);
+
 // Options shared by trigger and flow: what to build, how to deliver it, what to expect.
 struct SendArgs {
   std::string forward_to;
@@ -24,7 +42,7 @@ struct SendArgs {
   std::vector<std::string> unset;  // path
   std::vector<std::string> vars;   // name=value catalogue variables
   std::string customer, price, subscription;
-  std::optional<std::int64_t> amount;
+  std::string amount;  // cents, checked by stripe::events::checked_amount (as --var amount=)
   // flow: `created` of the first event: unix seconds, or +DURATION / -DURATION from now ("+720h").
   std::string start;
   bool print = false;    // emit the events, send nothing
@@ -60,7 +78,11 @@ struct ListenArgs {
   std::string respond = "200";  // comma-separated, per delivery of one event id
   int invalid_status = 400;
   std::string out_file;         // append JSON lines here too
-  bool events = false;          // include the parsed event in each line
+  bool print_events = false;    // include the parsed event in each line
+  std::string events;           // TYPE,...: only these types (the Stripe CLI's --events)
+  std::string forward_to;       // the app's URL
+  std::string forward_secret;   // the app's secret; default: the listener's own --secret
+  std::string forward_timeout = "10s";
   std::int64_t max_requests = 0;
   bool quiet = false;           // no JSON lines on stdout
 };

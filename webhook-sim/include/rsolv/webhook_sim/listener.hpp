@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "rsolv/common/clock.hpp"
 #include "rsolv/common/secret.hpp"
+#include "rsolv/webhook_sim/forwarder.hpp"
 
 namespace rsolv::webhook_sim {
 
@@ -27,6 +29,12 @@ struct ListenOptions {
   int invalid_status = 400;              // answer to a bad signature (Stripe's docs suggest 400)
   bool include_events = false;           // put the parsed event into each JSON line
   std::int64_t max_requests = 0;         // stop after this many; 0 = until stop()
+  // --forward-to: a verified delivery goes on to the app (forwarder.hpp) and the app's status and
+  // body are the answer; `respond` is then not used. A delivery that does not verify never goes on.
+  std::optional<ForwardOptions> forward;
+  // --events: only verified events of these types are forwarded (or answered with `respond`);
+  // others are answered 200 and their line says "skipped". Empty: every type.
+  std::vector<std::string> event_types;
   // Limits of every connection; a client that exceeds one gets a JSON error naming it.
   std::size_t body_limit = 4 * 1024 * 1024;       // 413 payload_too_large
   std::size_t header_limit = 16 * 1024;           // 431 headers_too_large / trailers_too_large
@@ -36,7 +44,8 @@ struct ListenOptions {
 
 // One JSON object per request: {"received_at_unix_ms","method","target","event_id","type",
 // "verified","reason","status","delivery","signature_t","bytes"} (+ "event" with include_events,
-// "body_error" for a verified body that is not JSON). No secrets.
+// "body_error" for a verified body that is not JSON, "skipped" for a type --events leaves out,
+// "forward" {"status","latency_ms","error"?} with forward). No secrets.
 using LineSink = std::function<void(const std::string& line)>;
 
 class Listener {

@@ -18,6 +18,12 @@
 
 namespace rsolv::webhook_sim {
 
+// The headers Stripe sends with every webhook delivery (besides Stripe-Signature); the sender and
+// `listen --forward-to` both use these.
+inline constexpr const char* kStripeUserAgent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
+inline constexpr const char* kStripeContentType = "application/json; charset=utf-8";
+inline constexpr const char* kStripeAccept = "*/*; q=0.5, application/xml";
+
 struct Outgoing {
   std::string event_id;
   std::string type;

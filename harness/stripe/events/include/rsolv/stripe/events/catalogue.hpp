@@ -35,6 +35,12 @@ const std::vector<EventInfo>& catalogue();
 // nullptr when unknown.
 const EventInfo* find_event(std::string_view type);
 
+// The one rule for an amount (the `amount` variable, `--amount`, `--var amount=`): a whole number of
+// cents from 0 to 99999999 ($999,999.99, the most Stripe charges in one payment). Returns it, or
+// throws rsolv::UsageError "WHAT must be a whole number of cents from 0 to 99999999 ..., not VALUE".
+inline constexpr std::int64_t kMaxAmountCents = 99'999'999;
+std::int64_t checked_amount(const nlohmann::json& value, std::string_view what);
+
 // "cus_" + 24 random base62 characters, as Stripe ids look.
 std::string make_id(std::string_view prefix, Random& random);
 
