@@ -180,6 +180,32 @@ TEST(Cli, CtrlCStopsGracefullyAndStillWritesTheReportsWhileMetricsWereLive) {
   EXPECT_TRUE(std::filesystem::exists(dir.file("j.xml")));
 }
 
+// The progress line shows the planned length without gracefulStop, and the active VUs (k6's `vus`),
+// which a fast target used to show as 0 for 1 VU and for arrival-rate runs. It is printed only when
+// stderr is a terminal: util-linux's `script` gives the run one.
+TEST(Cli, ProgressLineShowsThePlannedLengthAndTheActiveVus) {
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script (util-linux)";
+  DelayServer server({});
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"one-vu.yaml", "    executor: constant-vus\n    vus: 1\n    duration: 2s\n"},
+      {"rate.yaml", "    executor: constant-arrival-rate\n    rate: 20\n    timeUnit: 1s\n    duration: 2s\n"
+                    "    preAllocatedVUs: 2\n"}};
+  for (const auto& [name, executor] : runs) {
+    SCOPED_TRACE(name);
+    const auto file = dir.write(name, scenario_text(server.base_url(), executor));
+    const auto summary = dir.file(name + ".json");
+    const auto result = process::run("/usr/bin/script", {"-qec", kLoadgen + " run " + file + " --out " + summary, "/dev/null"},
+                                     {{"NO_COLOR", "1"}}, 60s);
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("running"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("s / 2s "), std::string::npos) << "planned 2 s, gracefulStop not added: " << result.out;
+    EXPECT_EQ(result.out.find("vus 0 "), std::string::npos) << result.out;
+    // The end-of-test gauge keeps the last live sample, not the 0 after the end.
+    EXPECT_GE(metric(read_json(summary), "vus", "min"), 1) << result.out;
+  }
+}
+
 TEST(Cli, HelpAndVersion) {
   const auto help = loadgen({"--help"});
   EXPECT_EQ(help.exit_code, 0);
