@@ -1,9 +1,11 @@
 // rsolv-loadgen: k6's scenario model at wrk's speed. Parses arguments and calls the libraries:
-// scenario (load), runner (run), output (reports). Exit codes: 0 pass, 99 thresholds failed (k6's
-// code), 2 usage or configuration error, 1 runtime error.
+// scenario (load), runner (run), output (reports). Exit codes as k6's: 0 pass, 99 thresholds failed
+// (or a partial merge), 105 interrupted by a signal, 2 usage or configuration error, 1 runtime error
+// (a report that could not be written included).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "rsolv/cli/parse.hpp"
@@ -19,13 +22,13 @@
 #include "rsolv/common/secret.hpp"
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/loadgen/executors/segment.hpp"
+#include "rsolv/loadgen/output/report_files.hpp"
 #include "rsolv/loadgen/output/reports.hpp"
 #include "rsolv/loadgen/output/summary.hpp"
 #include "rsolv/loadgen/runner/metrics_server.hpp"
 #include "rsolv/loadgen/runner/run.hpp"
 #include "rsolv/loadgen/runner/stop_signals.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
-#include "rsolv/report/atomic_file.hpp"
 
 namespace {
 
@@ -35,15 +38,34 @@ namespace output = rsolv::loadgen::output;
 constexpr int kExitOk = 0;
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitThresholds = 99;
+constexpr int kExitThresholds = 99;   // k6's ThresholdsHaveFailed
+constexpr int kExitInterrupted = 105;  // k6's ExternalAbort
 
-struct ReportFiles {
-  std::string out;
-  std::string junit;
-  std::string html;
-};
+// k6's codes where they overlap. A report that could not be written wins: results were lost.
+// A partial merge is never a pass (see docs/loadgen.md, "Segments and merge").
+int exit_code(const output::Summary& summary, bool reports_failed) {
+  if (reports_failed) return kExitRuntime;
+  switch (output::outcome(summary)) {
+    case output::Outcome::passed: return kExitOk;
+    case output::Outcome::interrupted: return kExitInterrupted;
+    case output::Outcome::thresholds_failed:
+    case output::Outcome::partial: return kExitThresholds;
+  }
+  return kExitRuntime;
+}
 
 bool color_on(FILE* stream) { return ::isatty(::fileno(stream)) != 0 && std::getenv("NO_COLOR") == nullptr; }
+
+// Writes every report (each on its own: one failure loses no other), prints the text summary
+// whatever happened to them, then one line per report that could not be written; the exit code.
+// Every report goes through redact(): a secret in a tag or URL never reaches a file.
+int finish(const output::Summary& summary, const output::ReportFiles& files, const std::vector<rsolv::Secret>& secrets) {
+  const auto failures = output::write_reports(summary, files, secrets);
+  std::cout << rsolv::redact(output::render_text_summary(summary, color_on(stdout)), secrets);
+  std::cout.flush();
+  for (const auto& failure : failures) std::cerr << "rsolv-loadgen: error: " << rsolv::redact(failure, secrets) << "\n";
+  return exit_code(summary, !failures.empty());
+}
 
 // `-e NAME=VALUE` wins over the process environment for ${env.NAME}.
 rsolv::config::EnvLookup env_with_overrides(const std::vector<std::string>& assignments) {
@@ -60,19 +82,6 @@ rsolv::config::EnvLookup env_with_overrides(const std::vector<std::string>& assi
     if (const auto it = overrides.find(name); it != overrides.end()) return it->second;
     return process(name);
   };
-}
-
-// Every report goes through redact(): a secret in a tag or URL never reaches a file.
-void write_reports(const output::Summary& summary, const ReportFiles& files, const std::vector<rsolv::Secret>& secrets) {
-  if (!files.out.empty()) {
-    rsolv::report::write_file_atomic(files.out, rsolv::redact(output::summary_to_json(summary).dump(2) + "\n", secrets));
-  }
-  if (!files.junit.empty()) {
-    rsolv::report::write_file_atomic(files.junit, rsolv::redact(output::render_junit_report(summary), secrets));
-  }
-  if (!files.html.empty()) {
-    rsolv::report::write_file_atomic(files.html, rsolv::redact(output::render_html_report(summary), secrets));
-  }
 }
 
 lg::TestPlan load(const std::string& file, const std::vector<std::string>& env) {
@@ -94,7 +103,7 @@ int validate_command(const std::string& file, const std::vector<std::string>& en
 struct RunArgs {
   std::string file;
   std::string segment = "1/1";
-  ReportFiles files;
+  output::ReportFiles files;
   std::string metrics_listen;
   std::vector<std::string> env;
   int threads = 0;
@@ -103,6 +112,7 @@ struct RunArgs {
 
 int run_command(const RunArgs& args) {
   const lg::TestPlan plan = load(args.file, args.env);
+  output::check_report_paths(args.files);  // before the first request: an hour of load lost to a typo otherwise
   lg::RunOptions options;
   options.segment = lg::parse_segment(args.segment);
   options.threads = args.threads;
@@ -153,24 +163,19 @@ int run_command(const RunArgs& args) {
         rsolv::redact(output::render_prometheus(summary.metrics, summary.threshold_results), plan.secrets));
   }
 
-  write_reports(summary, args.files, plan.secrets);
-  std::cout << rsolv::redact(output::render_text_summary(summary, color_on(stdout)), plan.secrets);
-  std::cout.flush();
   if (result.interrupted && !args.quiet) std::cerr << "rsolv-loadgen: stopped early by a signal; reports hold what ran\n";
   if (result.aborted_by_threshold) {
     std::cerr << "rsolv-loadgen: aborted: threshold " << rsolv::redact(result.aborting_threshold, plan.secrets)
               << " failed (abortOnFail)\n";
   }
-  return output::thresholds_passed(summary) ? kExitOk : kExitThresholds;
+  return finish(summary, args.files, plan.secrets);
 }
 
-int merge_command(const std::vector<std::string>& inputs, const ReportFiles& files) {
+int merge_command(const std::vector<std::string>& inputs, const output::ReportFiles& files, bool allow_partial) {
+  output::check_report_paths(files);
   std::vector<output::Summary> parts;
   for (const auto& input : inputs) parts.push_back(output::read_summary_file(input));
-  const output::Summary merged = output::merge_summaries(parts);
-  write_reports(merged, files, {});
-  std::cout << output::render_text_summary(merged, color_on(stdout));
-  return output::thresholds_passed(merged) ? kExitOk : kExitThresholds;
+  return finish(output::merge_summaries(parts, allow_partial), files, {});
 }
 
 }  // namespace
@@ -190,16 +195,22 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--html", run.files.html, "write a self-contained HTML report");
   run_cmd->add_option("--metrics-listen", run.metrics_listen, "serve live Prometheus metrics on HOST:PORT");
   run_cmd->add_option("-e,--env", run.env, "NAME=VALUE for ${env.NAME} (wins over the environment); repeatable");
-  rsolv::cli::threads_option(*run_cmd, run.threads, "worker threads (default: one per core)");
+  // More threads than 4 per core only add context switches to the measurement.
+  const int max_threads = 4 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  rsolv::cli::threads_option(*run_cmd, run.threads, "worker threads (default: one per core; at most 4 per core)",
+                             max_threads);
   run_cmd->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
 
   std::vector<std::string> merge_inputs;
-  ReportFiles merge_files;
+  output::ReportFiles merge_files;
+  bool allow_partial = false;
   auto* merge_cmd = app.add_subcommand("merge", "combine the JSON summaries of --segment runs and re-check thresholds");
   merge_cmd->add_option("summaries", merge_inputs, "summary.json files, one per segment")->required();
   merge_cmd->add_option("--out", merge_files.out, "write the merged JSON summary to this file");
   merge_cmd->add_option("--junit", merge_files.junit, "write a JUnit XML report");
   merge_cmd->add_option("--html", merge_files.html, "write a self-contained HTML report");
+  merge_cmd->add_flag("--allow-partial", allow_partial,
+                      "merge even when segments are missing; the result is marked partial and never exits 0");
 
   std::string validate_file;
   std::vector<std::string> validate_env;
@@ -211,7 +222,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) return run_command(run);
-    if (*merge_cmd) return merge_command(merge_inputs, merge_files);
+    if (*merge_cmd) return merge_command(merge_inputs, merge_files, allow_partial);
     if (*validate_cmd) return validate_command(validate_file, validate_env);
   } catch (const rsolv::UsageError& e) {
     std::cerr << "rsolv-loadgen: error: " << e.what() << "\n";

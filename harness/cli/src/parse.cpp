@@ -1,5 +1,6 @@
 #include "rsolv/cli/parse.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -40,9 +41,10 @@ std::optional<int> parse(CLI::App& app, int argc, const char* const* argv, std::
                [&](const std::string& message) { err << tool << ": error: " << message << "\n"; });
 }
 
-CLI::Option* threads_option(CLI::App& app, int& threads, const std::string& description) {
-  return app.add_option("--threads", threads, description + " (1 to " + std::to_string(kMaxThreads) + ")")
-      ->check(CLI::Range(1, kMaxThreads));
+CLI::Option* threads_option(CLI::App& app, int& threads, const std::string& description, int max) {
+  max = std::clamp(max, 1, kMaxThreads);
+  return app.add_option("--threads", threads, description + " (1 to " + std::to_string(max) + ")")
+      ->check(CLI::Range(1, max));
 }
 
 }  // namespace rsolv::cli

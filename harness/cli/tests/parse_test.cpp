@@ -73,6 +73,22 @@ TEST(CliParse, ThreadsOutsideTheRangeAreRefusedNamingIt) {
   EXPECT_FALSE(run({"serve", "--db", "x", "--threads", "1"}).exit_code);
 }
 
+TEST(CliParse, AToolMayBoundThreadsLowerAndTheErrorNamesItsRange) {
+  CLI::App app{"demo", "demo"};
+  int threads = 0;
+  threads_option(app, threads, "worker threads", 8);
+  for (const char* count : {"0", "9"}) {
+    const std::vector<const char*> args{"demo", "--threads", count};
+    std::ostringstream out, err;
+    EXPECT_EQ(parse(app, static_cast<int>(args.size()), args.data(), "demo", out, err), kExitUsage) << count;
+    EXPECT_NE(err.str().find("range 1 to 8"), std::string::npos) << err.str();
+  }
+  const std::vector<const char*> args{"demo", "--threads", "8"};
+  std::ostringstream out, err;
+  EXPECT_FALSE(parse(app, static_cast<int>(args.size()), args.data(), "demo", out, err));
+  EXPECT_EQ(threads, 8);
+}
+
 TEST(CliParse, AReporterReceivesTheMessageInsteadOfStderr) {
   CLI::App app{"demo", "demo"};
   bool known = false;

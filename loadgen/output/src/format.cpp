@@ -90,4 +90,10 @@ std::vector<std::string> tag_values(const MetricSet& metrics, const std::string&
   return out;
 }
 
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
+  return out;
+}
+
 }  // namespace rsolv::loadgen::output::detail

@@ -20,6 +20,7 @@ std::string format_duration_ms(double ms);     // "512µs", "12.35ms", "1.23s", 
 std::string format_bytes(double bytes);        // "940 B", "1.2 kB", "3.4 MB" (SI, as k6)
 std::string format_value(double value, ValueKind kind);  // by the metric's kind
 std::string format_percent(double share);      // "98.50%"
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 // Distinct values of one tag among a metric's series, in first-seen order.
 std::vector<std::string> tag_values(const MetricSet& metrics, const std::string& metric, const std::string& tag);

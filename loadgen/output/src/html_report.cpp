@@ -154,17 +154,25 @@ svg .grid{stroke:#eaeef2;stroke-width:1}svg .axis{font-size:11px;fill:#57606a}sv
 }  // namespace
 
 std::string render_html_report(const Summary& s) {
-  const bool passed = thresholds_passed(s);
+  const auto verdict = outcome(s);
+  const bool passed = verdict == Outcome::passed;
+  // An interrupted run or a partial merge never wears a green badge, whatever its thresholds say.
+  const std::string badge = verdict == Outcome::interrupted ? "interrupted"
+                            : verdict == Outcome::partial  ? "partial: not a pass"
+                            : s.threshold_results.empty()  ? "no thresholds"
+                            : passed                       ? "thresholds passed"
+                                                           : "thresholds failed";
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
   h += "<title>" + esc(s.name) + " — rsolv-loadgen report</title><style>" + std::string(kStyle) + "</style></head><body>\n";
   h += "<h1>" + esc(s.name) + " <span class=\"badge " + std::string(passed ? "pass" : "fail") + "\">" +
-       (s.threshold_results.empty() ? "no thresholds" : passed ? "thresholds passed" : "thresholds failed") + "</span></h1>\n";
+       badge + "</span></h1>\n";
   std::string segments;
   for (const auto& seg : s.segments) segments += (segments.empty() ? "" : ", ") + seg;
   h += "<p class=\"meta\">" + esc(s.file) + " · started " + esc(iso_time(s.started_unix_ms)) + " · " +
        esc(detail::format_duration_ms(s.duration_seconds * 1000)) + " · segments " + esc(segments) +
-       (s.interrupted ? " · <b>interrupted</b>" : "") +
+       (s.interrupted ? " · <b>interrupted</b>: a stop signal ended the run early" : "") +
+       (s.partial ? " · <b>partial</b>: segments " + esc(detail::join(s.missing_segments)) + " missing" : "") +
        (s.aborted_by_threshold ? " · <b>aborted by " + esc(s.aborting_threshold) + "</b>" : "") +
        (s.tool_version.empty() ? "" : " · rsolv-loadgen " + esc(s.tool_version)) + "</p>\n";
 

@@ -14,6 +14,16 @@ std::string render_junit_report(const Summary& s) {
   std::string segments;
   for (const auto& seg : s.segments) segments += (segments.empty() ? "" : ",") + seg;
   thresholds.properties = {{"segments", segments}, {"file", s.file}};
+  // A CI dashboard must show an interrupted run or a partial merge as failed, not as green thresholds.
+  if (s.interrupted || s.partial) {
+    report::JUnitCase c;
+    c.name = s.interrupted ? "run completed" : "all segments merged";
+    c.classname = "thresholds.completeness";
+    c.failure_message = s.interrupted ? std::string("interrupted: a stop signal ended the run early")
+                                      : "partial: segment(s) " + detail::join(s.missing_segments) + " missing";
+    c.failure_text = *c.failure_message;
+    thresholds.cases.push_back(std::move(c));
+  }
   for (const auto& r : s.threshold_results) {
     report::JUnitCase c;
     c.name = r.key + ": " + r.source;

@@ -80,6 +80,34 @@ std::vector<TimelinePoint> timeline_from(const nlohmann::json& json) {
   return out;
 }
 
+// "K/N" of each of the N segments not in `seen`, in order.
+std::vector<std::string> missing_segments(const std::set<std::string>& seen, std::int64_t count) {
+  std::vector<std::string> missing;
+  for (std::int64_t k = 1; k <= count; ++k) {
+    const auto text = Segment{k, count}.str();
+    if (!seen.contains(text)) missing.push_back(text);
+  }
+  return missing;
+}
+
+// At most 10 named (N may be 1000), so the error stays one readable line.
+std::string segment_list(const std::vector<std::string>& segments) {
+  std::string out;
+  for (std::size_t i = 0; i < segments.size() && i < 10; ++i) out += (i ? ", " : "") + segments[i];
+  if (segments.size() > 10) out += " and " + std::to_string(segments.size() - 10) + " more";
+  return out;
+}
+
+// For the "given twice" error: which segments the whole set of inputs still lacks.
+std::string missing_note(std::set<std::string> seen, std::int64_t count, const std::vector<Summary>& parts,
+                         std::size_t from) {
+  for (std::size_t i = from; i < parts.size(); ++i) {
+    for (const auto& text : parts[i].segments) seen.insert(parse_segment(text).str());
+  }
+  const auto missing = missing_segments(seen, count);
+  return missing.empty() ? "" : " (missing: " + segment_list(missing) + ")";
+}
+
 }  // namespace
 
 std::vector<CheckResult> collect_checks(const MetricSet& metrics) {
@@ -108,6 +136,23 @@ void evaluate_thresholds(Summary& summary) {
 bool thresholds_passed(const Summary& summary) {
   return std::all_of(summary.threshold_results.begin(), summary.threshold_results.end(),
                      [](const ThresholdResult& r) { return r.ok; });
+}
+
+Outcome outcome(const Summary& summary) {
+  if (summary.interrupted) return Outcome::interrupted;
+  if (!thresholds_passed(summary)) return Outcome::thresholds_failed;
+  if (summary.partial) return Outcome::partial;
+  return Outcome::passed;
+}
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::passed: return "passed";
+    case Outcome::thresholds_failed: return "thresholds_failed";
+    case Outcome::interrupted: return "interrupted";
+    case Outcome::partial: return "partial";
+  }
+  return "";
 }
 
 nlohmann::json summary_to_json(const Summary& s) {
@@ -143,6 +188,9 @@ nlohmann::json summary_to_json(const Summary& s) {
           {"started_unix_ms", s.started_unix_ms},
           {"duration_seconds", s.duration_seconds},
           {"interrupted", s.interrupted},
+          {"partial", s.partial},
+          {"missing_segments", s.missing_segments},
+          {"outcome", outcome_name(outcome(s))},
           {"aborted_by_threshold", s.aborted_by_threshold},
           {"aborting_threshold", s.aborting_threshold},
           {"thresholds_ok", thresholds_passed(s)},
@@ -175,6 +223,8 @@ Summary summary_from_json(const nlohmann::json& json, const std::string& label) 
     s.duration_seconds = json.at("duration_seconds").get<double>();
     if (!std::isfinite(s.duration_seconds) || s.duration_seconds < 0) return fail("negative duration_seconds");
     s.interrupted = json.value("interrupted", false);
+    s.partial = json.value("partial", false);
+    if (json.contains("missing_segments")) s.missing_segments = json.at("missing_segments").get<std::vector<std::string>>();
     s.aborted_by_threshold = json.value("aborted_by_threshold", false);
     s.aborting_threshold = json.value("aborting_threshold", std::string());
     s.metrics = MetricSet::from_json(json.at("series"));
@@ -209,7 +259,7 @@ Summary read_summary_file(const std::filesystem::path& path) {
   return summary_from_json(json, path.string());
 }
 
-Summary merge_summaries(const std::vector<Summary>& parts) {
+Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial) {
   if (parts.empty()) throw UsageError("nothing to merge: give at least one summary");
   Summary out;
   const auto& first = parts.front();
@@ -241,8 +291,11 @@ Summary merge_summaries(const std::vector<Summary>& parts) {
         throw UsageError("segment " + text + " does not belong to a test split in " + std::to_string(count) +
                          " (every segment must use the same N)");
       }
-      if (!seen.insert(text).second) throw UsageError("segment " + text + " is given twice; pass each summary once");
-      out.segments.push_back(text);
+      if (!seen.insert(segment.str()).second) {
+        throw UsageError("segment " + segment.str() + " is given twice; pass each summary once" +
+                         missing_note(seen, count, parts, i));
+      }
+      out.segments.push_back(segment.str());
     }
     out.metrics.merge(part.metrics);
     out.started_unix_ms = std::min(out.started_unix_ms, part.started_unix_ms);
@@ -272,6 +325,15 @@ Summary merge_summaries(const std::vector<Summary>& parts) {
   std::sort(out.segments.begin(), out.segments.end(), [](const std::string& a, const std::string& b) {
     return parse_segment(a).index < parse_segment(b).index;
   });
+  out.missing_segments = missing_segments(seen, count);
+  if (!out.missing_segments.empty()) {
+    if (!allow_partial) {
+      throw UsageError("incomplete set of segments: " + std::to_string(out.missing_segments.size()) + " of " +
+                       std::to_string(count) + " missing (" + segment_list(out.missing_segments) +
+                       "); pass every segment's summary, or --allow-partial to merge what there is (marked partial)");
+    }
+    out.partial = true;
+  }
   for (auto& [key, point] : timeline) out.timeline.push_back(point);
   evaluate_thresholds(out);
   return out;

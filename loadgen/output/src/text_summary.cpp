@@ -66,6 +66,14 @@ std::string render_text_summary(const Summary& s, bool color) {
                 s.interrupted ? "   (interrupted)" : "", s.aborted_by_threshold ? "   (aborted by a threshold)" : "");
   out += line;
   if (s.aborted_by_threshold && !s.aborting_threshold.empty()) out += "  aborted by: " + s.aborting_threshold + "\n";
+  // Loud, and before the numbers: a CI log reader must not take part of a test for the whole.
+  if (s.interrupted) {
+    out += "  " + style.red("INTERRUPTED") + ": a stop signal ended the run early; the numbers cover what ran (not a pass)\n";
+  }
+  if (s.partial) {
+    out += "  " + style.red("PARTIAL") + ": merged without segment(s) " + detail::join(s.missing_segments) +
+           " (--allow-partial); the numbers cover part of the test (not a pass)\n";
+  }
 
   const auto checks = collect_checks(s.metrics);
   if (!checks.empty()) {
@@ -138,8 +146,16 @@ std::string render_text_summary(const Summary& s, bool color) {
              (r.abort_on_fail ? style.dim(" abortOnFail") : "") + "\n";
     }
     const bool passed = thresholds_passed(s);
-    out += passed ? "\n  " + style.green("all thresholds passed") + "\n"
-                  : "\n  " + style.red("some thresholds failed") + "\n";
+    const auto verdict = outcome(s);
+    if (!passed) {
+      out += "\n  " + style.red("some thresholds failed") + "\n";
+    } else if (verdict == Outcome::interrupted) {
+      out += "\n  " + style.red("thresholds held on an interrupted run: not a pass") + "\n";
+    } else if (verdict == Outcome::partial) {
+      out += "\n  " + style.red("thresholds held on a partial merge: not a pass") + "\n";
+    } else {
+      out += "\n  " + style.green("all thresholds passed") + "\n";
+    }
   }
   out += "\n";
   return out;

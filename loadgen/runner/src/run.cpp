@@ -125,7 +125,13 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
     });
   }
 
-  const double planned_seconds = static_cast<double>(prepared->longest.count()) / 1e6;
+  // What the progress line shows as the test's length: the scenarios' planned durations, not the
+  // gracefulStop allowance after them (a 3 s test read "/ 33s").
+  std::chrono::microseconds planned_active{0};
+  for (const auto& scenario : prepared->scenarios) {
+    planned_active = std::max(planned_active, scenario->scenario->executor.start_time + scenario->executor->active_duration());
+  }
+  const double planned_seconds = static_cast<double>(planned_active.count()) / 1e6;
   // vus and vus_max per scenario, summed over this machine's threads (merge sums machines).
   std::vector<std::size_t> vus_series;
   for (const auto& scenario : prepared->scenarios) {
@@ -147,7 +153,8 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   std::int64_t last_take = control.zero_us;
   // Take each interval a little after the workers flushed it.
   std::int64_t next_take = control.zero_us + control.flush_interval_us + 50'000;
-  const auto take_interval = [&](std::int64_t now) {
+  bool vus_sampled = false;  // the end-of-test gauge keeps the last live sample, not the 0 after the end
+  const auto take_interval = [&](std::int64_t now, bool final) {
     MetricSet interval;
     define_builtin_metrics(interval);
     {
@@ -162,6 +169,8 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
     }
     last_take = now;
     result.metrics.merge(interval);
+    if (final && vus_sampled) return;
+    vus_sampled = true;
     for (std::size_t s = 0; s < vus_series.size(); ++s) {
       result.metrics.at(vus_series[s]).value.set_gauge(static_cast<double>(scenario_vus(s)));
     }
@@ -181,7 +190,7 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
     }
     if (now < next_take) continue;
     while (next_take <= now) next_take += control.flush_interval_us;
-    take_interval(now);
+    take_interval(now, false);
     const double elapsed = static_cast<double>(now - control.zero_us) / 1e6;
     if (!result.aborted_by_threshold) {
       if (auto failing = failing_abort_threshold(plan, result.metrics, elapsed)) {
@@ -206,7 +215,7 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   for (auto& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
   const std::int64_t end = now_us();
-  take_interval(end);
+  take_interval(end, true);
   result.duration_seconds = static_cast<double>(end - control.zero_us) / 1e6;
   result.protocol_errors = control.protocol_errors.load();
   if (const char* first = control.first_protocol_error.load(); first != nullptr) result.first_protocol_error = first;

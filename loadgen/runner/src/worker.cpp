@@ -623,8 +623,19 @@ void Worker::sweep_timeouts(std::int64_t now) {
   publish_active();
 }
 
+// k6's `vus`: the VUs a scenario has active, not only those inside an iteration at this instant
+// (a fast target leaves a 1-VU or arrival-rate run between iterations almost always: it read 0).
+// Looping executors: the slots that should iterate; arrival-rate: the VUs brought up so far;
+// while stopping, those still finishing an iteration.
 void Worker::publish_active() {
-  for (std::size_t s = 0; s < runs_.size(); ++s) published_[s].store(runs_[s].running, std::memory_order_relaxed);
+  for (std::size_t s = 0; s < runs_.size(); ++s) {
+    const ScenarioRun& run = runs_[s];
+    std::int64_t active = run.running;
+    if (!run.stopping && !run.finished) {
+      active = std::max(active, run.prepared->executor->arrival_rate() ? run.initialized : run.target);
+    }
+    published_[s].store(active, std::memory_order_relaxed);
+  }
 }
 
 void Worker::flush() {

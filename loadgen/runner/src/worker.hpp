@@ -81,7 +81,7 @@ class Worker final : public engine::ConnectionOwner {
   void run();
   void on_request_done(engine::Connection& connection, engine::Failure failure) override;
   void on_read_paused(engine::Connection& connection) override;
-  // VUs of a scenario in an iteration (read by the coordinator for the vus gauge).
+  // Active VUs of a scenario (read by the coordinator for the vus gauge; see publish_active).
   std::int64_t active_vus(std::size_t scenario) const {
     return published_[scenario].load(std::memory_order_relaxed);
   }

@@ -31,7 +31,8 @@ std::optional<int> parse(CLI::App& app, int argc, const char* const* argv, std::
 // A worker-thread count flag's accepted range, shared by every tool that has --threads: at least
 // one, and at most kMaxThreads (each thread costs a stack and an event loop; thousands only
 // exhaust memory before the first request).
+// A tool may bound it lower (`max`, e.g. rsolv-loadgen's 4 per core); the error names the range.
 inline constexpr int kMaxThreads = 256;
-CLI::Option* threads_option(CLI::App& app, int& threads, const std::string& description);
+CLI::Option* threads_option(CLI::App& app, int& threads, const std::string& description, int max = kMaxThreads);
 
 }  // namespace rsolv::cli

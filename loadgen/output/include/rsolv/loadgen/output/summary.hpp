@@ -6,7 +6,8 @@
 //
 // summary.json (format "rsolv-loadgen-summary", version 1):
 //   name, file, tool_version, segments ["1/4", ...], started_unix_ms, duration_seconds,
-//   interrupted, aborted_by_threshold, aborting_threshold, thresholds_ok,
+//   interrupted, partial, missing_segments, aborted_by_threshold, aborting_threshold, thresholds_ok,
+//   outcome    "passed" | "thresholds_failed" | "interrupted" | "partial" (see outcome())
 //   metrics    k6-like view per metric: {type, contains, values: {avg, min, med, max, p(90), p(95),
 //              p(99), count | count, rate | rate, passes, fails | value, min, max}} (time in ms)
 //   thresholds {key: [{threshold, ok, actual, abortOnFail}]}  (results)
@@ -37,7 +38,10 @@ struct Summary {
   std::vector<std::string> segments{"1/1"};  // "K/N" of each run this summary holds
   std::int64_t started_unix_ms = 0;
   double duration_seconds = 0;
-  bool interrupted = false;
+  bool interrupted = false;  // a stop signal ended the run (or one merged segment's) early
+  // A merge of an incomplete set of segments (`merge --allow-partial`): missing_segments lists them.
+  bool partial = false;
+  std::vector<std::string> missing_segments;
   bool aborted_by_threshold = false;
   std::string aborting_threshold;
   MetricSet metrics;
@@ -61,6 +65,12 @@ std::vector<CheckResult> collect_checks(const MetricSet& metrics);
 void evaluate_thresholds(Summary& summary);
 bool thresholds_passed(const Summary& summary);
 
+// What a CI pipeline should make of a summary. An interrupted run or a partial merge is never a
+// pass, whatever its thresholds say: part of the planned load is missing.
+enum class Outcome { passed, thresholds_failed, interrupted, partial };
+Outcome outcome(const Summary& summary);
+const char* outcome_name(Outcome outcome);  // as in summary.json's "outcome"
+
 nlohmann::json summary_to_json(const Summary& summary);
 // Throws rsolv::UsageError naming `label` when the JSON is not a summary this tool wrote.
 Summary summary_from_json(const nlohmann::json& json, const std::string& label);
@@ -70,9 +80,10 @@ Summary read_summary_file(const std::filesystem::path& path);
 
 // Adds up the summaries of the segments of one test: metrics exactly (histograms bucket by bucket),
 // segments listed, thresholds re-evaluated. Throws rsolv::UsageError when they come from different
-// tests, hold the same segment twice, disagree on N or on their thresholds. The timeline is
+// tests, hold the same segment twice, disagree on N or on their thresholds, or when a segment of
+// the N is missing (naming the missing ones) unless `allow_partial`: then the result is `partial`. The timeline is
 // combined per interval: rates and VUs add, percentiles take the highest segment's (an upper
 // bound: only the end-of-test metrics are exact).
-Summary merge_summaries(const std::vector<Summary>& parts);
+Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial = false);
 
 }  // namespace rsolv::loadgen::output

@@ -25,8 +25,8 @@ namespace rsolv::loadgen {
 
 struct RunProgress {
   double elapsed_seconds = 0;
-  double planned_seconds = 0;    // the plan's longest possible duration
-  std::int64_t vus = 0;          // VUs in an iteration now
+  double planned_seconds = 0;    // the longest scenario's startTime + duration (gracefulStop not included)
+  std::int64_t vus = 0;          // active VUs now (k6's vus)
   std::int64_t requests = 0;     // so far
   std::int64_t failed = 0;       // http_req_failed hits so far
   const MetricSet* metrics = nullptr;  // everything so far (valid during the callback only)
