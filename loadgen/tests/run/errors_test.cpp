@@ -125,6 +125,41 @@ TEST(Errors, AServerThatNeverAnswersIsRequestTimeout1050) {
   expect_reason_in_every_output(server.base_url(), {"never answers", 1050, "request timeout", false});
 }
 
+TEST(Errors, AFailedTlsHandshakeIsTls1300WithOpenSslsReason) {
+  // A plain-HTTP peer that answers every connection at once with an HTTP error, as a web server
+  // does to a ClientHello: what a client sees when it speaks https to an http port.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::thread peer([listener] {
+    for (int i = 0; i < 2; ++i) {  // the scenario's two requests, one connection each
+      const int fd = ::accept(listener, nullptr, nullptr);
+      if (fd < 0) return;
+      const std::string answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+      ::close(fd);
+    }
+  });
+  const auto url = "https://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  TempDir dir;
+  const auto result = loadgen({"run", dir.write("tls.yaml", scenario(url, 2, 1300)), "--out", dir.file("s.json"), "--quiet"}, 30s);
+  EXPECT_EQ(result.exit_code, 99) << result.out << result.err;
+  const auto errors = read_json(dir.file("s.json")).at("errors");
+  EXPECT_EQ(errors.size(), 1u) << errors.dump();  // no ASSERT: the peer thread is joined below
+  EXPECT_EQ(errors.empty() ? 0 : errors[0].at("error_code").get<int>(), 1300);
+  const auto text = errors.empty() ? std::string() : errors[0].at("error").get<std::string>();
+  EXPECT_TRUE(text.starts_with("tls: ") && text.size() > 5) << text;  // OpenSSL's reason follows
+  EXPECT_TRUE(contains(result.out, "1300 " + text)) << result.out;
+  ::shutdown(listener, SHUT_RDWR);  // ends a peer still waiting in accept()
+  peer.join();
+  ::close(listener);
+}
+
 TEST(Errors, AnErrorThresholdPassesWhenNothingFailsAndFiltersByTheErrorText) {
   DelayServer server({});
   TempDir dir;
