@@ -190,9 +190,14 @@ std::string render_html_report(const Summary& s) {
   h += card(detail::format_number(reqs.value.sum), "requests");
   h += card(detail::format_number(s.duration_seconds > 0 ? reqs.value.sum / s.duration_seconds : 0), "requests/s");
   h += card(detail::format_percent(failed.value.total > 0 ? static_cast<double>(failed.value.hits) / static_cast<double>(failed.value.total) : 0), "failed");
-  h += card(esc(detail::format_duration_ms(stats.med)), "p50 latency");
-  h += card(esc(detail::format_duration_ms(stats.p95)), "p95 latency");
-  h += card(esc(detail::format_duration_ms(stats.p99)), "p99 latency");
+  if (stats.count > 0) {
+    h += card(esc(detail::format_duration_ms(stats.med)), "p50 latency");
+    h += card(esc(detail::format_duration_ms(stats.p95)), "p95 latency");
+    h += card(esc(detail::format_duration_ms(stats.p99)), "p99 latency");
+  } else {
+    // Not "0µs": no request was answered (or timed out), so there is no latency to show.
+    h += card("none", "latency: no successful response");
+  }
   h += card(detail::format_number(iterations.value.sum), "iterations");
   h += card(detail::format_number(dropped.value.sum), "dropped iterations");
   h += "</div>\n";
@@ -222,12 +227,27 @@ std::string render_html_report(const Summary& s) {
   // Percentiles.
   h += "<h2>Latency percentiles (http_req_duration)</h2>\n<table><tr><th>requests</th><th>count</th><th>avg</th><th>min</th>"
        "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
+  if (stats.count == 0) h += "<tr><td colspan=\"10\">no successful response: every request failed before an answer</td></tr>\n";
   h += percentile_row("all", duration.value);
   for (const auto& name : detail::tag_values(s.metrics, "http_req_duration", "name")) {
     h += percentile_row(name, s.metrics.aggregate("http_req_duration", {{"name", name}}).value);
   }
   h += "</table>\n";
   if (duration.value.histogram && duration.value.histogram->count() > 0) h += percentile_chart(*duration.value.histogram);
+
+  // Failure reasons (k6's error_code and error tags).
+  const auto errors = collect_errors(s.metrics);
+  h += "<h2>Errors</h2>\n";
+  if (errors.empty()) {
+    h += "<p class=\"meta\">no request failed</p>\n";
+  } else {
+    h += "<table><tr><th>error_code</th><th>error</th><th>requests</th></tr>\n";
+    for (const auto& e : errors) {
+      h += "<tr><td class=\"bad\">" + std::to_string(e.code) + "</td><td>" + esc(e.error) + "</td><td class=\"n\">" +
+           std::to_string(e.count) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
 
   // Thresholds.
   h += "<h2>Thresholds</h2>\n";

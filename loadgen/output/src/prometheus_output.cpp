@@ -84,6 +84,14 @@ std::string render_prometheus(const MetricSet& metrics, const std::vector<Thresh
       }
     }
   }
+  // Failed requests summed by reason, so a dashboard needs no sum over every other label.
+  if (const auto errors = collect_errors(metrics); !errors.empty()) {
+    w.family("rsolv_loadgen_errors_total", "counter", "requests by k6 error_code and error");
+    for (const auto& e : errors) {
+      w.sample("rsolv_loadgen_errors_total", {{"error_code", std::to_string(e.code)}, {"error", e.error}},
+               static_cast<double>(e.count));
+    }
+  }
   if (!thresholds.empty()) {
     w.family("rsolv_loadgen_thresholds", "gauge", "1 while a threshold passes, 0 when it fails");
     for (const auto& r : thresholds) {

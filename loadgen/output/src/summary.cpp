@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -129,6 +130,24 @@ std::vector<CheckResult> collect_checks(const MetricSet& metrics) {
   return out;
 }
 
+std::vector<ErrorCount> collect_errors(const MetricSet& metrics) {
+  std::vector<ErrorCount> out;
+  for (const auto& series : metrics.all()) {
+    if (series.metric != "http_reqs" || series.value.sum == 0) continue;
+    const auto* code = tag(series.tags, "error_code");
+    if (code == nullptr) continue;
+    const auto* error = tag(series.tags, "error");
+    ErrorCount key{std::atoi(code->c_str()), error ? *error : "", 0};
+    auto it = std::find_if(out.begin(), out.end(), [&](const ErrorCount& e) { return e.code == key.code && e.error == key.error; });
+    if (it == out.end()) it = out.insert(out.end(), key);
+    it->count += static_cast<std::int64_t>(series.value.sum);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ErrorCount& a, const ErrorCount& b) {
+    return a.count != b.count ? a.count > b.count : a.code < b.code;
+  });
+  return out;
+}
+
 void evaluate_thresholds(Summary& summary) {
   summary.threshold_results = evaluate(summary.thresholds, summary.metrics, summary.duration_seconds);
 }
@@ -179,6 +198,10 @@ nlohmann::json summary_to_json(const Summary& s) {
   for (const auto& c : collect_checks(s.metrics)) {
     checks.push_back({{"scenario", c.scenario}, {"name", c.name}, {"check", c.check}, {"passes", c.passes}, {"fails", c.fails}});
   }
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : collect_errors(s.metrics)) {
+    errors.push_back({{"error_code", e.code}, {"error", e.error}, {"count", e.count}});
+  }
   return {{"format", kSummaryFormat},
           {"version", kSummaryVersion},
           {"name", s.name},
@@ -197,6 +220,7 @@ nlohmann::json summary_to_json(const Summary& s) {
           {"metrics", std::move(metrics)},
           {"thresholds", std::move(thresholds)},
           {"checks", std::move(checks)},
+          {"errors", std::move(errors)},
           {"timeline", timeline_json(s.timeline)},
           {"threshold_definitions", thresholds_to_json(s.thresholds)},
           {"series", s.metrics.to_json()}};

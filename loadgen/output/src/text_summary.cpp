@@ -135,6 +135,20 @@ std::string render_text_summary(const Summary& s, bool color) {
     }
   }
 
+  // Why requests failed, by k6's error_code: the first thing to read when http_req_failed is high.
+  if (const auto errors = collect_errors(s.metrics); !errors.empty()) {
+    out += "\n  errors (requests by error_code):\n";
+    std::size_t error_width = 0;
+    for (const auto& e : errors) error_width = std::max(error_width, e.error.size() + 8);
+    for (const auto& e : errors) {
+      out += "   " + style.red("✗") + " " + dotted(std::to_string(e.code) + " " + e.error, error_width) + " " +
+             std::to_string(e.count) + "\n";
+    }
+    if (s.metrics.aggregate("http_req_duration").value.empty(MetricType::trend)) {
+      out += "   no successful response: http_req_duration has no sample\n";
+    }
+  }
+
   if (!s.threshold_results.empty()) {
     out += "\n  thresholds:\n";
     for (const auto& r : s.threshold_results) {

@@ -409,18 +409,27 @@ void Worker::resume_paused() {
   paused_swap_.clear();
 }
 
-Worker::StatusSeries& Worker::status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected) {
+Worker::StatusSeries& Worker::status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected,
+                                            const engine::FailureReason& reason) {
   auto& list = run.steps[step].by_status;
   const int key = expected ? status : -status - 1;
   for (auto& entry : list) {
-    if (entry.status == key) return entry;
+    if (entry.status == key && entry.error_code == reason.code && entry.error_detail == reason.detail) return entry;
   }
   Tags tags = run.prepared->steps[step].tags;
   tags.emplace_back("status", std::to_string(status));
   tags.emplace_back("expected_response", expected ? "true" : "false");
+  if (reason.code != 0) {
+    tags.emplace_back("error_code", std::to_string(reason.code));
+    // A response's own status says what went wrong; a transport failure has its reason's text.
+    tags.emplace_back("error", status != 0 ? (expected ? "status " : "unexpected status ") + std::to_string(status)
+                                           : reason.text());
+  }
   tags = normalize_tags(std::move(tags));
   StatusSeries entry;
   entry.status = key;
+  entry.error_code = reason.code;
+  entry.error_detail = reason.detail;
   entry.reqs = metrics_.series_index("http_reqs", tags);
   entry.failed = metrics_.series_index("http_req_failed", tags);
   entry.duration = metrics_.series_index("http_req_duration", tags);
@@ -439,7 +448,16 @@ void Worker::record_response(ScenarioRun& run, Vu& vu, const PreparedStep& step,
   const bool answered = failure == engine::Failure::none;
   const int status = answered ? connection.response().status_code() : 0;
   const bool expected = answered && status_in(step.expected, status);
-  StatusSeries& series = status_series(run, vu.step, status, expected);
+  // k6's error_code: the transport failure's, 1000 + status for a response >= 400, and (not in k6,
+  // which leaves it untagged) 1000 for a response below 400 that `expect` did not list.
+  engine::FailureReason reason;
+  if (!answered) {
+    reason = engine::failure_reason(failure, connection.error_code(), connection.response().error(),
+                                    connection.bytes_received() > 0);
+  } else if (status >= 400 || !expected) {
+    reason.code = status >= 400 ? engine::kErrorGeneric + status : engine::kErrorGeneric;
+  }
+  StatusSeries& series = status_series(run, vu.step, status, expected, reason);
   metrics_.at(series.reqs).value.add_counter(1);
   metrics_.at(series.failed).value.add_rate(!expected);
   std::int64_t start = t.write_start_us != 0 ? t.write_start_us : t.begin_us;

@@ -15,6 +15,7 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/loadgen/engine/connection.hpp"
 #include "rsolv/loadgen/engine/event_loop.hpp"
+#include "rsolv/loadgen/engine/failure_reason.hpp"
 #include "rsolv/loadgen/engine/timer_heap.hpp"
 #include "rsolv/loadgen/executors/schedule_driver.hpp"
 #include "rsolv/loadgen/metrics/metric_set.hpp"
@@ -87,9 +88,12 @@ class Worker final : public engine::ConnectionOwner {
   }
 
  private:
-  // Series indexes of one (step, status) pair, resolved once.
+  // Series indexes of one (step, status, failure reason), resolved once: a failed request's
+  // `error`/`error_code` tags live in its series' tags, so recording one costs no string.
   struct StatusSeries {
     int status = 0;
+    int error_code = 0;
+    const char* error_detail = "";
     std::size_t reqs = 0, failed = 0, duration = 0, waiting = 0, connecting = 0, tls = 0, sending = 0,
                 receiving = 0;
   };
@@ -130,7 +134,8 @@ class Worker final : public engine::ConnectionOwner {
   void record_response(ScenarioRun& run, Vu& vu, const PreparedStep& step, engine::Failure failure);
   void inspect_response(ScenarioRun& run, Vu& vu, const PreparedStep& step, int status, std::int64_t duration_us,
                         bool ok);
-  StatusSeries& status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected);
+  StatusSeries& status_series(ScenarioRun& run, std::uint32_t step, int status, bool expected,
+                              const engine::FailureReason& reason);
   void run_ready();
   void resume_paused();
   void fire_timers(std::int64_t now);

@@ -26,24 +26,6 @@ std::string scenario_text(const std::string& url, const std::string& executor, c
 const std::string kShort = "    executor: constant-vus\n    vus: 2\n    duration: 1s\n";
 
 // GET http://127.0.0.1:port/metrics with a plain socket; the body, or "" on failure.
-std::string scrape(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    (void)::send(fd, request.data(), request.size(), 0);
-    char buffer[65536];
-    ssize_t n;
-    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 TEST(Cli, PassingRunExitsZeroAndWritesEveryReport) {
   DelayServer server({});
   TempDir dir;

@@ -12,6 +12,7 @@
 //              p(99), count | count, rate | rate, passes, fails | value, min, max}} (time in ms)
 //   thresholds {key: [{threshold, ok, actual, abortOnFail}]}  (results)
 //   checks     [{scenario, name, check, passes, fails}]
+//   errors     [{error_code, error, count}]  requests by failure reason (collect_errors), most first
 //   timeline   [{t_seconds, reqs_per_s, failed_rate, p50_ms, p90_ms, p95_ms, p99_ms, max_ms, vus}]
 //   threshold_definitions  the thresholds as written (re-parsed by merge)
 //   series     the exact metric series (MetricSet::to_json): what merge reads
@@ -60,6 +61,15 @@ struct CheckResult {
 };
 // In the order the series were first recorded.
 std::vector<CheckResult> collect_checks(const MetricSet& metrics);
+
+// Requests of one failure reason: the `http_reqs` series tagged error_code and error, summed.
+struct ErrorCount {
+  int code = 0;
+  std::string error;
+  std::int64_t count = 0;
+};
+// Most frequent first, then by code.
+std::vector<ErrorCount> collect_errors(const MetricSet& metrics);
 
 // Fills threshold_results from metrics and thresholds (counters' rate is per duration_seconds).
 void evaluate_thresholds(Summary& summary);
