@@ -20,7 +20,9 @@
 #include "rsolv/cli/parse.hpp"
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/secret.hpp"
+#include "rsolv/config/bounded_file.hpp"
 #include "rsolv/config/env_expand.hpp"
+#include "rsolv/config/yaml_loader.hpp"
 #include "rsolv/loadgen/executors/segment.hpp"
 #include "rsolv/loadgen/output/report_files.hpp"
 #include "rsolv/loadgen/output/reports.hpp"
@@ -84,9 +86,16 @@ rsolv::config::EnvLookup env_with_overrides(const std::vector<std::string>& assi
   };
 }
 
+// `-` reads the scenario from standard input (`generate | rsolv-loadgen run -`), under the same size
+// limit as a file; its relative body_file paths are relative to the working directory.
 lg::TestPlan load(const std::string& file, const std::vector<std::string>& env) {
   lg::LoadOptions options;
   options.env = env_with_overrides(env);
+  if (file == "-") {
+    const auto text = rsolv::config::read_bounded_file("/dev/stdin", rsolv::config::YamlLimits{}.max_bytes,
+                                                       "a configuration file", "<stdin>");
+    return lg::load_test_plan_string(text, "<stdin>", options);
+  }
   return lg::load_test_plan_file(file, options);
 }
 
@@ -187,7 +196,7 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "run a scenario file; exit 99 when a threshold fails");
-  run_cmd->add_option("scenario", run.file, "scenario YAML file")->required();
+  run_cmd->add_option("scenario", run.file, "scenario YAML file (- reads standard input)")->required();
   run_cmd->add_option("--segment", run.segment, "run slice K of N (K/N) of every executor, for N machines")
       ->capture_default_str();
   run_cmd->add_option("--out", run.files.out, "write the JSON summary (what `merge` reads) to this file");
@@ -215,7 +224,7 @@ int main(int argc, char** argv) {
   std::string validate_file;
   std::vector<std::string> validate_env;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file without running it");
-  validate_cmd->add_option("scenario", validate_file, "scenario YAML file")->required();
+  validate_cmd->add_option("scenario", validate_file, "scenario YAML file (- reads standard input)")->required();
   validate_cmd->add_option("-e,--env", validate_env, "NAME=VALUE for ${env.NAME}; repeatable");
 
   if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-loadgen", std::cout, std::cerr)) return *exit_code;

@@ -87,6 +87,21 @@ TEST(Cli, EnvironmentOverridesFillTheScenario) {
   EXPECT_GT(server.requests(), 0u);
 }
 
+// `run -` as k6 takes a script on stdin: a generated scenario needs no temporary file.
+TEST(Cli, ADashReadsTheScenarioFromStandardInput) {
+  DelayServer server({});
+  const auto scenario = scenario_text(server.base_url(), kShort);
+  EXPECT_EQ(loadgen({"validate", "-"}, std::chrono::seconds(60), scenario).exit_code, 0);
+  EXPECT_EQ(server.requests(), 0u);
+  const auto result = loadgen({"run", "-", "--quiet"}, std::chrono::seconds(60), scenario);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_GT(server.requests(), 0u);
+  // A mistake names <stdin> and its line, like a file's.
+  const auto bad = loadgen({"validate", "-"}, std::chrono::seconds(60), "name: bad\nscenarios:\n  main:\n    executor: constant-vuz\n");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("<stdin>:4:"), std::string::npos) << bad.err;
+}
+
 // Report paths, interruption and partial merges: results_test.cpp.
 
 TEST(Cli, SegmentsRunDisjointSlicesAndMergeAddsUpToTheWholeTest) {

@@ -33,8 +33,9 @@ inline double metric(const nlohmann::json& summary, const std::string& name, con
   return values.contains(key) ? values.at(key).get<double>() : -1;
 }
 
-inline process::RunResult loadgen(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  return process::run(kLoadgen, args, {{"NO_COLOR", "1"}}, timeout);
+inline process::RunResult loadgen(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                  const std::string& stdin_data = {}) {
+  return process::run(kLoadgen, args, {{"NO_COLOR", "1"}}, timeout, stdin_data);
 }
 
 // One GET /metrics of a --metrics-listen port on 127.0.0.1 (the server closes after answering);
