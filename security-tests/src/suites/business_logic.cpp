@@ -43,15 +43,16 @@ class BusinessLogicSuite final : public Suite {
  private:
   Random random_;
 
-  PreparedRequest fresh(const SuiteContext& context, const BusinessLogicTarget& entry) {
-    return prepare(entry.request, context.target.api_key, Placeholders{new_marker(random_), nullptr, {}});
+  // `spec` ready to send with a fresh ${marker}.
+  PreparedRequest fresh(const SuiteContext& context, const RequestSpec& spec) {
+    return prepare(spec, context.target.api_key, Placeholders{new_marker(random_), nullptr, {}});
   }
 
   std::vector<Finding> check_field(SuiteContext& context, const BusinessLogicTarget& entry, const std::string& field,
                                    std::string& detail) {
     std::vector<Finding> findings;
     auto& probe = context.probe;
-    const auto control = send_prepared(probe, fresh(context, entry));
+    const auto control = send_prepared(probe, fresh(context, entry.request));
     if (!accepted(control)) {
       throw NoAnswer("the valid request (the control) answered " + std::to_string(control.response.status) +
                      ": a refusal of absurd values would prove nothing");
@@ -59,11 +60,9 @@ class BusinessLogicSuite final : public Suite {
     detail = "valid: " + std::to_string(control.response.status);
     const auto pointer = nlohmann::json::json_pointer(field);
     const auto with_value = [&](const nlohmann::json& value) {
-      auto request = fresh(context, entry);
-      auto body = nlohmann::json::parse(request.body);
-      body[pointer] = value;
-      request.body = body.dump();
-      return request;
+      auto spec = entry.request;
+      spec.body[pointer] = value;
+      return fresh(context, spec);
     };
     for (const auto& kind : entry.values) {
       const auto value = absurd_value(kind);
@@ -96,12 +95,12 @@ class BusinessLogicSuite final : public Suite {
       request.headers.emplace_back(entry.idempotency_header, key);
       return request;
     };
-    auto first = send_prepared(context.probe, with_key(fresh(context, entry)));
+    auto first = send_prepared(context.probe, with_key(fresh(context, entry.request)));
     if (!accepted(first)) {
       throw NoAnswer("the first request with a new " + entry.idempotency_header + " answered " +
                      std::to_string(first.response.status) + ": there is nothing to replay");
     }
-    auto other = send_prepared(context.probe, with_key(fresh(context, entry)));  // a new marker: another body
+    auto other = send_prepared(context.probe, with_key(fresh(context, entry.request)));  // a new marker: another body
     return {std::move(first), std::move(other)};
   }
 

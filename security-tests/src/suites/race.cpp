@@ -38,21 +38,28 @@ class RaceSuite final : public Suite {
   }
 
  private:
-  // The request of one sample: the declared one with a fresh marker, or a freshly signed invoice.
-  PreparedRequest request_for(SuiteContext& context, const RaceTarget& entry, Random& random) {
-    const auto& target = context.target;
-    if (entry.request) return prepare(*entry.request, target.api_key, Placeholders{new_marker(random), nullptr, {}});
-    const auto account = context.probe.send_json("GET", entry.watch.path, nullptr, &target.api_key);
+  // The Stripe customer a raced invoice is for: read once per check, it does not change.
+  static nlohmann::json invoice_customer(SuiteContext& context, const RaceTarget& entry) {
+    const auto account = context.probe.send_json("GET", entry.watch.path, nullptr, &context.target.api_key);
     const auto customer = find_field(nlohmann::json::parse(account.response.body, nullptr, false), "stripe_customer_id");
     if (!customer || !customer->is_string()) {
       throw NoAnswer("the api_key's customer has no stripe_customer_id (GET " + entry.watch.path +
                      "): add billing to race its invoices");
     }
+    return *customer;
+  }
+
+  // The request of one sample: the declared one with a fresh marker, or a freshly signed invoice
+  // for `customer`.
+  static PreparedRequest request_for(const SuiteContext& context, const RaceTarget& entry, const nlohmann::json& customer,
+                                     Random& random) {
+    const auto& target = context.target;
+    if (entry.request) return prepare(*entry.request, target.api_key, Placeholders{new_marker(random), nullptr, {}});
     const auto hook = target.webhook.value_or(WebhookTarget{});
     PreparedRequest request;
     request.method = "POST";
     request.path = hook.path;
-    request.body = pro_invoice_event(random, *customer, hook.pro_price_id).dump();
+    request.body = pro_invoice_event(random, customer, hook.pro_price_id).dump();
     request.headers = {{"Content-Type", "application/json"},
                        {"Stripe-Signature", stripe::sign(target.webhook_secret, now_unix(), request.body)}};
     return request;
@@ -82,21 +89,22 @@ class RaceSuite final : public Suite {
     auto& probe = context.probe;
     Random random;
     const auto& field = entry.watch.field;
+    const auto customer = entry.request ? nlohmann::json() : invoice_customer(context, entry);
     // The control: one request alone measures what one effect is.
     const auto before = read_watch(probe, entry.watch, context.target.api_key);
-    const auto single = send_prepared(probe, request_for(context, entry, random));
+    const auto single = send_prepared(probe, request_for(context, entry, customer, random));
     const auto one = read_watch(probe, entry.watch, context.target.api_key) - before;
     if (!accepted(single)) {
       throw NoAnswer("a single request (the control) answered " + std::to_string(single.response.status) +
                      ": there is no effect to race");
     }
     if (one == 0) throw NoAnswer("a single request did not move " + field + ": the watch shows no effect to count");
-    const auto first = burst(context, entry, request_for(context, entry, random));
+    const auto first = burst(context, entry, request_for(context, entry, customer, random));
     detail = "one request moved " + field + " by " + std::to_string(one) + "; " + std::to_string(entry.copies) +
              " released together moved it by " + std::to_string(first.moved) + " (" + first.statuses + ")";
     const auto more_than_once = [one](std::int64_t moved) { return moved * one > 0 && std::abs(moved) > std::abs(one); };
     if (!more_than_once(first.moved)) return findings;
-    const auto second = burst(context, entry, request_for(context, entry, random));
+    const auto second = burst(context, entry, request_for(context, entry, customer, random));
     if (!more_than_once(second.moved)) return findings;
     const Exchange* shown = &second.exchanges.front();
     for (const auto& exchange : second.exchanges) {
