@@ -196,7 +196,11 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
   }
   if (!run.stopping) {
     const bool stop_requested = control_.stop_mode.load(std::memory_order_relaxed) >= 1;
-    if (stop_requested || now >= run.start_us + executor.active_duration().count()) begin_stop(run, now);
+    const bool duration_over = now >= run.start_us + executor.active_duration().count();
+    // Iterations that fell due before the end still start when a VU is free, even if this thread
+    // woke a little after the end: only those no VU could take are dropped.
+    if (duration_over && !stop_requested && executor.arrival_rate()) start_due_arrivals(run, now);
+    if (stop_requested || duration_over) begin_stop(run, now);
   }
   if (run.stopping) {
     if (control_.stop_mode.load(std::memory_order_relaxed) >= 2 || now >= run.hard_stop_us) interrupt(run);
@@ -210,20 +214,7 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
   if (now < run.start_us) return;
 
   if (executor.arrival_rate()) {
-    for (;;) {
-      const bool have_free = !run.free.empty();
-      if (!have_free && run.initialized >= static_cast<std::int64_t>(run.vu_count)) break;
-      const auto at = run.driver->take_due();
-      if (!at) break;
-      std::uint32_t index;
-      if (have_free) {
-        index = run.free.back();
-        run.free.pop_back();
-      } else {
-        index = static_cast<std::uint32_t>(run.first_vu + static_cast<std::size_t>(run.initialized++));
-      }
-      start_iteration(run, index, now, run.start_us + at->count());
-    }
+    start_due_arrivals(run, now);
     return;
   }
 
@@ -243,6 +234,23 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
     bool any_left = false;
     for (std::size_t i = 0; i < run.vu_count && !any_left; ++i) any_left = !vus_[run.first_vu + i].exhausted;
     if (!any_left) begin_stop(run, now);
+  }
+}
+
+void Worker::start_due_arrivals(ScenarioRun& run, std::int64_t now) {
+  for (;;) {
+    const bool have_free = !run.free.empty();
+    if (!have_free && run.initialized >= static_cast<std::int64_t>(run.vu_count)) break;
+    const auto at = run.driver->take_due();
+    if (!at) break;
+    std::uint32_t index;
+    if (have_free) {
+      index = run.free.back();
+      run.free.pop_back();
+    } else {
+      index = static_cast<std::uint32_t>(run.first_vu + static_cast<std::size_t>(run.initialized++));
+    }
+    start_iteration(run, index, now, run.start_us + at->count());
   }
 }
 

@@ -122,6 +122,8 @@ class Worker final : public engine::ConnectionOwner {
 
   void setup();
   void drive(ScenarioRun& run, std::int64_t now);
+  // Starts every arrival that is due while a VU is free to run it.
+  void start_due_arrivals(ScenarioRun& run, std::int64_t now);
   void begin_stop(ScenarioRun& run, std::int64_t now);
   void interrupt(ScenarioRun& run);
   void interrupt_vu(ScenarioRun& run, Vu& vu);
