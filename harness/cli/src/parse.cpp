@@ -1,5 +1,7 @@
 #include "rsolv/cli/parse.hpp"
 
+#include "rsolv/common/strings.hpp"
+
 #include <algorithm>
 #include <ostream>
 #include <sstream>
@@ -9,8 +11,8 @@ namespace rsolv::cli {
 namespace {
 
 // CLI11 joins some messages with newlines; the contract is one line.
-std::string one_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+std::string one_line(std::string_view message) {
+  std::string text(trim(message, " \n"));
   for (auto& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
   }

@@ -37,20 +37,6 @@ constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
 std::string ms_text(std::chrono::milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
 
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 std::string basic_credentials(std::string_view userinfo) {
   const auto plain = percent_decode(userinfo);
   std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "rsolv/common/strings.hpp"
 #include "rsolv/http/transport.hpp"
 
 namespace rsolv::http {
@@ -30,9 +31,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  auto value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  const auto value = trim(line.substr(colon + 1), " \t\r\n");
   headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
   return size * count;
 }

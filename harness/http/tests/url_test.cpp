@@ -81,6 +81,15 @@ TEST(Loopback, TheHostParseUrlGivesIsTheHostChecked) {
   EXPECT_FALSE(is_loopback_host(parse_url("http://127.evil.example/").host));
 }
 
+TEST(PercentDecode, EscapesDecodeAndStrayPercentSignsStayAsWritten) {
+  EXPECT_EQ(percent_decode("p%40ss%2Fw%3a"), "p@ss/w:");
+  EXPECT_EQ(percent_decode("100%"), "100%");
+  EXPECT_EQ(percent_decode("%4"), "%4");
+  EXPECT_EQ(percent_decode("%zz%41"), "%zzA");
+  EXPECT_EQ(percent_decode("a+b"), "a+b");                     // userinfo: '+' is a plus
+  EXPECT_EQ(percent_decode("a+b%2B", true), "a b+");           // query: '+' is a space
+}
+
 TEST(NoProxy, CurlsMatchingRules) {
   struct Case {
     const char* list;

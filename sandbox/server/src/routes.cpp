@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "rsolv/http/url.hpp"
+
 namespace rsolv::sandbox::server {
 
 namespace {
@@ -49,29 +51,6 @@ constexpr std::array<RouteEntry, 13> kRoutes = {{
     {"GET", 11, Endpoint::metrics},
 }};
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::span<const std::string_view> route_labels() { return kLabels; }
@@ -113,8 +92,8 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    if (http::percent_decode(pair.substr(0, eq), true) == name) {
+      return eq == std::string_view::npos ? std::string() : http::percent_decode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);

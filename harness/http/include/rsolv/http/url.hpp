@@ -17,6 +17,10 @@ bool iequals(std::string_view a, std::string_view b);
 // anywhere). `host` as Url::host holds it: IPv6 without brackets.
 bool is_loopback_host(std::string_view host);
 
+// %XX escapes decoded (either case of hex digit); a '%' not followed by two hex digits stays as
+// written. `plus_is_space` for form/query encoding, where '+' stands for a space.
+std::string percent_decode(std::string_view text, bool plus_is_space = false);
+
 struct Url {
   std::string scheme;    // lower case: "http" or "https"
   std::string host;      // without IPv6 brackets
