@@ -383,12 +383,14 @@ TEST(KeyRevocation, AKeyRevokedInTheDatabaseStopsWorkingWithinAboutASecond) {
 
   const auto start = std::chrono::steady_clock::now();
   int status = 200;
-  while (status == 200 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+  while (status == 200 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
     status = sb.get("/api/v1/entitlement", key).status;
     if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(status, 401);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+  // The cache's 1 s TTL is what a user waits for; it is exact on a ManualClock in auth_cache_test.
+  // Here, on a loaded machine, 5x that.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

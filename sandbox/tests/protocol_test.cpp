@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -19,6 +20,40 @@ std::string status_line(const std::string& response) { return response.substr(0,
 std::string body_of(const std::string& response) {
   const auto end = response.find("\r\n\r\n");
   return end == std::string::npos ? std::string() : response.substr(end + 4);
+}
+
+// Whether every established connection the server at `port` holds has had its received bytes read
+// by the server (the kernel's receive queue of its end is empty), and there is at least one:
+// /proc/net/tcp is the observable sign that a request sent in part is being read.
+bool server_read_everything(int port) {
+  std::ifstream in("/proc/net/tcp");
+  char local_port[8];
+  std::snprintf(local_port, sizeof local_port, ":%04X", port);
+  std::string line;
+  std::getline(in, line);  // the header
+  int established = 0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    if (!local.ends_with(local_port) || state != "01") continue;  // 01: ESTABLISHED
+    ++established;
+    if (queues.substr(queues.find(':') + 1) != "00000000") return false;  // rx_queue
+  }
+  return established > 0;
+}
+
+// Whether a new connection to the server fails (refused, or not answered), tried for up to 10 s.
+bool new_connections_fail(int port) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    try {
+      HttpConnection(port, std::chrono::seconds(2)).send("GET", "/api/health");
+    } catch (const std::exception&) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 std::vector<std::string> read_lines(const std::filesystem::path& path) {
@@ -108,9 +143,11 @@ TEST(Protocol, ExpectContinueGetsA100BeforeTheBodyIsSent) {
   connection.write("POST /api/v1/customers/onboard HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n"
                    "Content-Type: application/json\r\nContent-Length: " +
                    std::to_string(body.size()) + "\r\n\r\n");
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The 100 arrives while the body is still unsent: read it first, then send the body.
+  const auto interim = connection.read_until("\r\n\r\n");
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
   connection.write(body);
-  const auto reply = connection.read_all();
+  const auto reply = interim + connection.read_all();
   EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << reply;
   EXPECT_NE(reply.find("HTTP/1.1 201 Created"), std::string::npos) << reply;
 }
@@ -121,12 +158,16 @@ TEST(Protocol, SigtermLetsAnInFlightRequestFinishThenExitsZero) {
   RawConnection in_flight(sb.port());
   in_flight.write("POST /api/v1/customers/onboard HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // SIGTERM once the server has read the partial request (so it is in flight, not an idle
+  // connection), and the checks below once it has observably handled the signal.
+  bool read = false;
+  for (int i = 0; i < 1000 && !(read = server_read_everything(sb.port())); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(read) << "the server never read the partial request";
   sb.process().signal(SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(new_connections_fail(sb.port())) << "no new connections are accepted";
   EXPECT_TRUE(sb.process().running()) << "the server waits for the request it is reading";
-  EXPECT_THROW(HttpConnection(sb.port(), std::chrono::seconds(2)).send("GET", "/api/health"), std::exception)
-      << "no new connections are accepted";
 
   in_flight.write(body.substr(10));
   const auto reply = in_flight.read_all();

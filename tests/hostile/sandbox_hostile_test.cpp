@@ -4,6 +4,7 @@
 // resident memory stays under kSandboxRssKib.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -46,6 +47,17 @@ class SandboxUnderAttack : public ::testing::Test {
     return {response, connection.closed_by_peer(3s)};
   }
 };
+
+// Descriptors the process holds open (/proc/PID/fd).
+std::size_t open_descriptors(int pid) {
+  std::error_code error;
+  std::size_t count = 0;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", error), end; !error && it != end;
+       it.increment(error)) {
+    ++count;
+  }
+  return count;
+}
 
 std::string chunked_post(const std::string& trailer) {
   return "POST /api/v1/customers/onboard HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -172,6 +184,7 @@ TEST_F(SandboxUnderAttack, TwoThousandIdleConnectionsDoNotStarveNewClients) {
   ASSERT_GE(raise_fd_limit(4096), 2200) << "the test needs 2,200 descriptors";
   // The sandbox inherited the limit in force when it started: restart it under the raised one.
   testing::SandboxProcess roomy;
+  const std::size_t descriptors_before = open_descriptors(roomy.process().pid());
   std::vector<RawConnection> idle;
   idle.reserve(2000);
   for (int i = 0; i < 2000; ++i) idle.emplace_back(roomy.port());
@@ -182,8 +195,12 @@ TEST_F(SandboxUnderAttack, TwoThousandIdleConnectionsDoNotStarveNewClients) {
   EXPECT_LT(rss, kSandboxRssKib) << "VmRSS with 2,000 idle connections: " << rss << " KiB";
   RecordProperty("vmrss_kib_2000_idle", static_cast<int>(rss));
   idle.clear();
-  // The attack has ended once the sandbox has seen the 2,000 closes (one read each).
-  std::this_thread::sleep_for(300ms);
+  // The attack has ended once the sandbox has seen the 2,000 closes (one read each) and closed its
+  // ends: wait for that (bounded), not for a guessed while.
+  for (int i = 0; i < 1000 && open_descriptors(roomy.process().pid()) > descriptors_before + 50; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_LE(open_descriptors(roomy.process().pid()), descriptors_before + 50) << "the 2,000 closes were never seen";
   ASSERT_TRUE(roomy.process().running());
   const auto after = probe(roomy.port());
   EXPECT_EQ(after.status, 200);

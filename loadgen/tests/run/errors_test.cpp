@@ -188,7 +188,7 @@ TEST(Errors, LiveMetricsCountFailuresByErrorCode) {
   TempDir dir;
   const auto file = dir.write("live.yaml", "name: live\nbase_url: " + server.base_url() +
                                                "\ntimeout: 200ms\nscenarios:\n  main:\n    executor: constant-vus\n"
-                                               "    vus: 1\n    duration: 3s\n    flow:\n      - {name: root, url: /}\n");
+                                               "    vus: 1\n    duration: 60s\n    flow:\n      - {name: root, url: /}\n");
   const int metrics_port = process::find_free_port();
   process::ServerOptions options;
   options.executable = kLoadgen;
@@ -198,7 +198,8 @@ TEST(Errors, LiveMetricsCountFailuresByErrorCode) {
   auto child = process::ServerProcess::start(options);
   const std::string family = "rsolv_loadgen_errors_total{error_code=\"1050\",error=\"request timeout\"}";
   std::string text;
-  for (int i = 0; i < 50 && !contains(text, family); ++i) {
+  // The first 1 s interval shows it; waited for up to 20 s (the run lasts 60 s and is stopped below).
+  for (int i = 0; i < 200 && !contains(text, family); ++i) {
     std::this_thread::sleep_for(100ms);
     text = scrape(metrics_port);
   }

@@ -34,26 +34,29 @@ TEST(Runner, TheTimelineHasAPointPerIntervalAndProgressIsReported) {
   options.flush_interval = 200ms;
   int progress_calls = 0;
   std::int64_t last_requests = -1;
-  bool monotonic = true;
   options.on_progress = [&](const RunProgress& progress) {
     ++progress_calls;
-    monotonic = monotonic && progress.requests >= last_requests;
+    EXPECT_GE(progress.requests, last_requests) << "the request count went down";
     last_requests = progress.requests;
     EXPECT_NE(progress.metrics, nullptr);
     EXPECT_NEAR(progress.planned_seconds, 1, 0.01);  // the 1 s planned, not the 30 s gracefulStop after it
   };
   const RunResult result = run_test(plan, options);
   EXPECT_GE(progress_calls, 3);
-  EXPECT_TRUE(monotonic);
+  // One point per 200 ms interval of the run as it really lasted (a loaded machine makes it longer
+  // than the 1 s planned, and the timeline follows), so the count is checked against the duration.
   ASSERT_GE(result.timeline.size(), 4u);
-  EXPECT_LE(result.timeline.size(), 6u);
+  EXPECT_LE(static_cast<double>(result.timeline.size()), result.duration_seconds / 0.2 + 1.0);
   for (std::size_t i = 1; i < result.timeline.size(); ++i) {
     EXPECT_GT(result.timeline[i].t_seconds, result.timeline[i - 1].t_seconds);
   }
-  // 4 VUs each pacing ~10 ms: a few hundred requests a second in every full interval.
-  EXPECT_GT(result.timeline[1].reqs_per_s, 100);
+  // 4 VUs each pacing ~10 ms: about 400 requests a second in every full interval; a fifth of that
+  // leaves room for a loaded machine and still fails if the interval's count is lost.
+  EXPECT_GT(result.timeline[1].reqs_per_s, 80);
   EXPECT_EQ(result.timeline[1].failed_rate, 0);
-  EXPECT_NEAR(result.duration_seconds, 1.0, 0.3);
+  // Never shorter than planned; 5x the plan before a slow end counts as a fault.
+  EXPECT_GE(result.duration_seconds, 0.99);
+  EXPECT_LT(result.duration_seconds, 5.0);
   EXPECT_FALSE(result.interrupted);
   EXPECT_TRUE(result.thresholds_ok());
   EXPECT_EQ(result.metrics.aggregate("http_reqs").value.sum, static_cast<double>(server.requests()));
@@ -65,14 +68,18 @@ TEST(Runner, AStopRequestEndsALongRunEarly) {
   std::atomic<int> stops{0};
   RunOptions options;
   options.stop_requests = &stops;
+  // Stop once the run is observably under way (the server has answered), not after a guessed sleep.
+  std::chrono::steady_clock::time_point stopped_at{};
   std::thread stopper([&] {
-    std::this_thread::sleep_for(300ms);
+    for (int i = 0; i < 2000 && server.requests() == 0; ++i) std::this_thread::sleep_for(10ms);
+    stopped_at = std::chrono::steady_clock::now();
     stops = 1;
   });
-  const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_test(plan, options);
   stopper.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  // The runner looks every 20 ms and the iterations take 10 ms: a 60 s run ends some tens of ms after
+  // the request, and 3 s is far more than 5x that.
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, 3s);
   EXPECT_TRUE(result.interrupted);
   EXPECT_GT(result.metrics.aggregate("iterations").value.sum, 0);
 }

@@ -135,4 +135,17 @@ std::string RawConnection::read_all(std::chrono::milliseconds timeout) {
   return out;
 }
 
+std::string RawConnection::read_until(std::string_view marker, std::chrono::milliseconds timeout) {
+  std::string out;
+  char chunk[16384];
+  impl_->stream->expires_after(timeout);
+  while (out.find(marker) == std::string::npos) {
+    beast::error_code ec;
+    const auto n = impl_->stream->read_some(net::buffer(chunk), ec);
+    out.append(chunk, n);
+    if (ec) break;
+  }
+  return out;
+}
+
 }  // namespace rsolv::sandbox::testing

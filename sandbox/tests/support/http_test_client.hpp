@@ -55,6 +55,8 @@ class RawConnection {
   void write(std::string_view bytes);
   // Reads until the peer closes or the timeout passes.
   std::string read_all(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Reads until what was read contains `marker`, the peer closes or the timeout passes.
+  std::string read_until(std::string_view marker, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
   struct Impl;
