@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "rsolv/http/transport.hpp"
+#include "rsolv/http/curl_transport.hpp"
 
 namespace rsolv::http {
 
