@@ -51,8 +51,8 @@ endfunction()
 include(GNUInstallDirs)
 function(rsolv_tool name)
   rsolv_executable(${name} ${ARGN})
-  # --as-needed: no library a tool does not call into is loaded (libcurl, which only the contract
-  # tests use; glibc's empty libdl/libpthread stubs).
+  # --as-needed: no library a tool does not call into is loaded (glibc's empty libdl/libpthread
+  # stubs). libcurl is not on a tool's link line at all (harness/http: rsolv_http_curl).
   target_link_options(${name} PRIVATE -Wl,--as-needed)
   if(RSOLV_STATIC)
     # With RSOLV_STATIC the dependencies are archives (cmake/RsolvStaticDeps.cmake); the C++

@@ -126,25 +126,22 @@ std::optional<Secret> find_api_key(const Flags& flags, const EnvLookup& env) {
   return std::nullopt;
 }
 
-Inputs resolve_inputs(const Flags& flags, const EnvLookup& env, const std::optional<PullRequestEvent>& event) {
-  Inputs inputs;
+namespace {
 
-  const auto command = pick(flags.command, env, "command");
+Command parse_command(const std::optional<std::string>& command) {
   if (!command) {
     throw UsageError("no command given: run `rsolv-action check` or `rsolv-action report` (in a workflow: `with: command: check`)");
   }
-  if (*command == "check") {
-    inputs.command = Command::check;
-  } else if (*command == "report") {
-    inputs.command = Command::report;
-  } else {
-    // Echo only what looks like a mistyped word; a pasted key must never be printed.
-    const bool wordlike = command->size() <= 20 && command->find("rsolv_") == std::string::npos &&
-                          command->find_first_not_of("abcdefghijklmnopqrstuvwxyz-_") == std::string::npos;
-    throw UsageError("unknown command" + (wordlike ? " '" + *command + "'" : std::string()) +
-                     ": use `check` (before RSOLV runs) or `report` (when a fix PR is merged)");
-  }
+  if (*command == "check") return Command::check;
+  if (*command == "report") return Command::report;
+  // Echo only what looks like a mistyped word; a pasted key must never be printed.
+  const bool wordlike = command->size() <= 20 && command->find("rsolv_") == std::string::npos &&
+                        command->find_first_not_of("abcdefghijklmnopqrstuvwxyz-_") == std::string::npos;
+  throw UsageError("unknown command" + (wordlike ? " '" + *command + "'" : std::string()) +
+                   ": use `check` (before RSOLV runs) or `report` (when a fix PR is merged)");
+}
 
+Secret required_api_key(const Flags& flags, const EnvLookup& env) {
   auto key = find_api_key(flags, env);
   if (!key) {
     throw UsageError("the api-key input is empty: pass `api-key: ${{ secrets.RSOLV_API_KEY }}` (secrets are not given to "
@@ -156,36 +153,31 @@ Inputs resolve_inputs(const Flags& flags, const EnvLookup& env, const std::optio
     }
   }
   if (key->reveal().size() > 512) throw UsageError("the api-key is longer than 512 characters: store the RSOLV key alone");
-  inputs.api_key = std::move(*key);
+  return std::move(*key);
+}
 
-  inputs.api_url = validate_api_url(pick(flags.api_url, env, "api-url", "RSOLV_API_URL").value_or(kDefaultApiUrl),
-                                    inputs.warnings);
+OnApiError parse_on_api_error(const std::string& on_error) {
+  if (on_error == "fail") return OnApiError::fail;
+  if (on_error == "warn") return OnApiError::warn;
+  throw UsageError("input on-api-error is '" + on_error.substr(0, 40) + "': use `fail` or `warn`");
+}
 
-  const auto on_error = pick(flags.on_api_error, env, "on-api-error").value_or("fail");
-  if (on_error == "fail") {
-    inputs.on_api_error = OnApiError::fail;
-  } else if (on_error == "warn") {
-    inputs.on_api_error = OnApiError::warn;
-  } else {
-    throw UsageError("input on-api-error is '" + on_error.substr(0, 40) + "': use `fail` or `warn`");
+// "owner/name" into repository, github_org and repo_name.
+void set_repository(Inputs& inputs, const std::string& repository) {
+  const auto slash = repository.find('/');
+  if (slash == std::string::npos || !valid_name(repository.substr(0, slash)) || !valid_name(repository.substr(slash + 1))) {
+    throw UsageError("input repository is '" + repository.substr(0, 120) +
+                     "': use owner/name, e.g. octo-org/octo-repo (letters, digits, '-', '_', '.')");
   }
-  inputs.timeout_seconds = static_cast<int>(
-      integer_input(pick(flags.timeout_seconds, env, "timeout-seconds"), "timeout-seconds", 1, 600, kDefaultTimeoutSeconds));
-  inputs.max_retries =
-      static_cast<int>(integer_input(pick(flags.max_retries, env, "max-retries"), "max-retries", 0, 10, kDefaultMaxRetries));
+  inputs.repository = repository;
+  inputs.github_org = repository.substr(0, slash);
+  inputs.repo_name = repository.substr(slash + 1);
+}
 
-  if (auto repository = pick(flags.repository, env, "repository", "GITHUB_REPOSITORY")) {
-    const auto slash = repository->find('/');
-    if (slash == std::string::npos || !valid_name(repository->substr(0, slash)) ||
-        !valid_name(repository->substr(slash + 1))) {
-      throw UsageError("input repository is '" + repository->substr(0, 120) +
-                       "': use owner/name, e.g. octo-org/octo-repo (letters, digits, '-', '_', '.')");
-    }
-    inputs.repository = *repository;
-    inputs.github_org = repository->substr(0, slash);
-    inputs.repo_name = repository->substr(slash + 1);
-  }
-
+// PR number, commit and merge time: inputs first, then the event when it describes that PR, then GITHUB_SHA.
+// Returns whether the event is the reported PR.
+bool resolve_pull_request(Inputs& inputs, const Flags& flags, const EnvLookup& env,
+                          const std::optional<PullRequestEvent>& event) {
   if (auto pr = pick(flags.pr_number, env, "pr-number")) {
     inputs.pr_number = integer_input(pr, "pr-number", 1, 2147483647, 0);
   } else if (event) {
@@ -205,23 +197,44 @@ Inputs resolve_inputs(const Flags& flags, const EnvLookup& env, const std::optio
     inputs.commit_sha = commit;
   }
   if (event_is_this_pr && event->merged) inputs.merged_at = event->merged_at;
+  return event_is_this_pr;
+}
 
-  if (inputs.command == Command::report) {
-    if (event_is_this_pr && !event->merged) {
-      inputs.pr_not_merged = true;
-      inputs.pr_state = event->state.empty() ? "open" : event->state;
-      return inputs;  // nothing will be billed, so the rest need not be there
-    }
-    if (inputs.repository.empty()) {
-      throw UsageError("report needs the repository: set the repository input (owner/name) or GITHUB_REPOSITORY");
-    }
-    if (!inputs.pr_number) {
-      throw UsageError("report needs the merged PR's number: run it on `pull_request: closed` or set the pr-number input");
-    }
-    if (!inputs.commit_sha) {
-      throw UsageError("report needs the merge commit: set the commit-sha input (or GITHUB_SHA)");
-    }
+// A report bills a merged PR: it needs the repository, the PR and the merge commit, unless the
+// event says the PR was closed unmerged (then nothing will be billed).
+void check_report_inputs(Inputs& inputs, const std::optional<PullRequestEvent>& event, bool event_is_this_pr) {
+  if (event_is_this_pr && !event->merged) {
+    inputs.pr_not_merged = true;
+    inputs.pr_state = event->state.empty() ? "open" : event->state;
+    return;
   }
+  if (inputs.repository.empty()) {
+    throw UsageError("report needs the repository: set the repository input (owner/name) or GITHUB_REPOSITORY");
+  }
+  if (!inputs.pr_number) {
+    throw UsageError("report needs the merged PR's number: run it on `pull_request: closed` or set the pr-number input");
+  }
+  if (!inputs.commit_sha) {
+    throw UsageError("report needs the merge commit: set the commit-sha input (or GITHUB_SHA)");
+  }
+}
+
+}  // namespace
+
+Inputs resolve_inputs(const Flags& flags, const EnvLookup& env, const std::optional<PullRequestEvent>& event) {
+  Inputs inputs;
+  inputs.command = parse_command(pick(flags.command, env, "command"));
+  inputs.api_key = required_api_key(flags, env);
+  inputs.api_url = validate_api_url(pick(flags.api_url, env, "api-url", "RSOLV_API_URL").value_or(kDefaultApiUrl),
+                                    inputs.warnings);
+  inputs.on_api_error = parse_on_api_error(pick(flags.on_api_error, env, "on-api-error").value_or("fail"));
+  inputs.timeout_seconds = static_cast<int>(
+      integer_input(pick(flags.timeout_seconds, env, "timeout-seconds"), "timeout-seconds", 1, 600, kDefaultTimeoutSeconds));
+  inputs.max_retries =
+      static_cast<int>(integer_input(pick(flags.max_retries, env, "max-retries"), "max-retries", 0, 10, kDefaultMaxRetries));
+  if (auto repository = pick(flags.repository, env, "repository", "GITHUB_REPOSITORY")) set_repository(inputs, *repository);
+  const bool event_is_this_pr = resolve_pull_request(inputs, flags, env, event);
+  if (inputs.command == Command::report) check_report_inputs(inputs, event, event_is_this_pr);
   return inputs;
 }
 

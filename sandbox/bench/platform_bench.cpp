@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rsolv/sandbox/platform.hpp"
+#include "rsolv/sandbox/server/platform_api.hpp"
 #include "rsolv/stripe/signature.hpp"
 
 namespace {
@@ -24,6 +25,7 @@ struct Fixture {
   std::filesystem::path dir;
   rsolv::ManualClock clock{1760000000};
   std::unique_ptr<Platform> platform;
+  std::unique_ptr<rsolv::sandbox::server::PlatformApi> api;  // answers as the server sends them
   CustomerId customer{};
   std::string api_key, stripe_customer;
   std::atomic<std::int64_t> next{1};
@@ -37,14 +39,16 @@ struct Fixture {
     config.webhook_secrets = {kSecret};
     config.connections = 4;
     platform = std::make_unique<Platform>(config, clock);
+    api = std::make_unique<rsolv::sandbox::server::PlatformApi>(*platform);
     const auto onboarded =
-        nlohmann::json::parse(platform->onboard(R"({"name":"Bench","email":"bench@example.com"})").body);
+        nlohmann::json::parse(api->onboard(R"({"name":"Bench","email":"bench@example.com"})").body);
     customer = CustomerId{onboarded["customer"]["id"].get<std::int64_t>()};
     api_key = onboarded["api_key"];
-    platform->add_payment_method(customer, R"({"payment_method":"pm_card_visa","billing_consent":true})");
-    stripe_customer = nlohmann::json::parse(platform->me(customer).body)["stripe_customer_id"];
+    api->add_payment_method(customer, R"({"payment_method":"pm_card_visa","billing_consent":true})");
+    stripe_customer = nlohmann::json::parse(api->me(customer).body)["stripe_customer_id"];
   }
   ~Fixture() {
+    api.reset();
     platform.reset();
     std::filesystem::remove_all(dir);
   }
@@ -57,7 +61,7 @@ Fixture& fixture() {
 
 void BM_Entitlement(benchmark::State& state) {
   auto& f = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(f.platform->entitlement(f.customer));
+  for (auto _ : state) benchmark::DoNotOptimize(f.api->entitlement(f.customer));
 }
 BENCHMARK(BM_Entitlement)->Threads(1)->Threads(2)->UseRealTime();
 
@@ -76,7 +80,7 @@ void BM_FixDeployment(benchmark::State& state) {
     const auto body =
         nlohmann::json{{"github_org", "acme"}, {"repo_name", "bench"}, {"pr_number", pr}, {"commit_sha", "abcdef1"}}
             .dump();
-    benchmark::DoNotOptimize(f.platform->fix_deployment(f.customer, body, std::nullopt));
+    benchmark::DoNotOptimize(f.api->fix_deployment(f.customer, body, std::nullopt));
   }
 }
 BENCHMARK(BM_FixDeployment)->Threads(1)->Threads(2)->UseRealTime();
@@ -101,7 +105,7 @@ void BM_WebhookInvoicePaid(benchmark::State& state) {
                    nlohmann::json::array({{{"pricing", {{"price_details", {{"price", "price_pro_monthly"}}}}}}})}}}}}}}}
             .dump();
     const auto header = rsolv::stripe::sign(kSecret, f.clock.unix_seconds(), payload);
-    benchmark::DoNotOptimize(f.platform->stripe_webhook(payload, header));
+    benchmark::DoNotOptimize(f.api->stripe_webhook(payload, header));
   }
 }
 BENCHMARK(BM_WebhookInvoicePaid)->Threads(1)->Threads(2)->UseRealTime();

@@ -69,7 +69,7 @@ TEST_F(PlatformBilling, ProOverageChargesFifteenHundredAndWritesPurchasedThenCon
   EXPECT_EQ(body["credit_balance"], 0);
   EXPECT_EQ(ledger_rows(pro), rows_before + 2);
 
-  const auto ledger = json::parse(platform().transactions(pro).body)["transactions"];
+  const auto ledger = json::parse(api().transactions(pro).body)["transactions"];
   EXPECT_EQ(ledger[0]["source"], "fix_deployed");
   EXPECT_EQ(ledger[0]["amount"], -1);
   EXPECT_EQ(ledger[0]["balance_after"], 0);
@@ -111,7 +111,7 @@ TEST_F(PlatformBilling, RefusedDeploymentChangesNothingNotEvenTheFixAttempt) {
   EXPECT_EQ(ledger_rows(id), rows);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM fix_attempts WHERE customer_id = ?1 AND pr_number = ?2", id.value), 0);
   // The PR is still unknown, so recording it now works.
-  EXPECT_EQ(platform().create_fix_attempt(id, pr_body(pr).dump()).status, 201);
+  EXPECT_EQ(api().create_fix_attempt(id, pr_body(pr).dump()).status, 201);
 }
 
 TEST_F(PlatformBilling, PastDueWithoutCreditsIs402PaymentPastDue) {
@@ -163,11 +163,11 @@ TEST_F(PlatformBilling, AlreadyBilledAnswersWithTheCurrentBalanceAndNoCharge) {
 
 TEST_F(PlatformBilling, DedupeIsPerOrgRepoAndPr) {
   const auto id = onboard("dedupe-keys@example.com");
-  EXPECT_EQ(platform().fix_deployment(id, pr_body(1, "acme", "web").dump(), std::nullopt).status, 201);
-  EXPECT_EQ(platform().fix_deployment(id, pr_body(1, "acme", "api").dump(), std::nullopt).status, 201);
-  EXPECT_EQ(platform().fix_deployment(id, pr_body(1, "other", "web").dump(), std::nullopt).status, 201);
-  EXPECT_EQ(platform().fix_deployment(id, pr_body(2, "acme", "web").dump(), std::nullopt).status, 201);
-  EXPECT_EQ(platform().fix_deployment(id, pr_body(1, "acme", "web").dump(), std::nullopt).status, 200);
+  EXPECT_EQ(api().fix_deployment(id, pr_body(1, "acme", "web").dump(), std::nullopt).status, 201);
+  EXPECT_EQ(api().fix_deployment(id, pr_body(1, "acme", "api").dump(), std::nullopt).status, 201);
+  EXPECT_EQ(api().fix_deployment(id, pr_body(1, "other", "web").dump(), std::nullopt).status, 201);
+  EXPECT_EQ(api().fix_deployment(id, pr_body(2, "acme", "web").dump(), std::nullopt).status, 201);
+  EXPECT_EQ(api().fix_deployment(id, pr_body(1, "acme", "web").dump(), std::nullopt).status, 200);
   EXPECT_EQ(balance(id), 1);
 }
 
@@ -185,14 +185,14 @@ TEST_F(PlatformBilling, RecordedFixAttemptIsBilledWhenMerged) {
   auto body = pr_body(12);
   body["issue_number"] = 3;
   body["pr_url"] = "https://github.com/acme/web/pull/12";
-  const auto created = platform().create_fix_attempt(id, body.dump());
+  const auto created = api().create_fix_attempt(id, body.dump());
   ASSERT_EQ(created.status, 201) << created.body;
   const auto attempt = json::parse(created.body);
   EXPECT_EQ(attempt["status"], "pending");
   EXPECT_EQ(attempt["billing_status"], "not_billed");
   EXPECT_EQ(balance(id), 5) << "recording a PR costs nothing";
 
-  const auto duplicate = platform().create_fix_attempt(id, body.dump());
+  const auto duplicate = api().create_fix_attempt(id, body.dump());
   EXPECT_EQ(duplicate.status, 409);
 
   const auto merged = json::parse(deploy(id, 12).body);
@@ -204,8 +204,8 @@ TEST_F(PlatformBilling, RecordedFixAttemptIsBilledWhenMerged) {
 TEST_F(PlatformBilling, InvalidFieldsAre422NamingTheField) {
   const auto id = onboard("fields@example.com");
   const auto message_names = [&](const json& body, const std::string& field, bool deployment) {
-    const auto result = deployment ? platform().fix_deployment(id, body.dump(), std::nullopt)
-                                   : platform().create_fix_attempt(id, body.dump());
+    const auto result = deployment ? api().fix_deployment(id, body.dump(), std::nullopt)
+                                   : api().create_fix_attempt(id, body.dump());
     EXPECT_EQ(result.status, 422) << body.dump();
     const auto answer = json::parse(result.body);
     EXPECT_NE(answer["message"].get<std::string>().find(field), std::string::npos) << result.body;
@@ -249,26 +249,26 @@ TEST_F(PlatformBilling, InvalidFieldsAre422NamingTheField) {
 TEST_F(PlatformBilling, MalformedJsonIs400OnEveryBodyTakingEndpoint) {
   const auto id = onboard("badjson@example.com");
   for (const std::string body : {"{", "[1,2]", "\"text\"", ""}) {
-    EXPECT_EQ(error_of(platform().onboard(body)), "invalid_json") << body;
-    EXPECT_EQ(platform().exchange_credentials(id, body).status, 400) << body;
-    EXPECT_EQ(platform().add_payment_method(id, body).status, 400) << body;
-    EXPECT_EQ(platform().create_subscription(id, body).status, 400) << body;
-    EXPECT_EQ(platform().create_fix_attempt(id, body).status, 400) << body;
-    EXPECT_EQ(platform().fix_deployment(id, body, "k").status, 400) << body;
+    EXPECT_EQ(error_of(api().onboard(body)), "invalid_json") << body;
+    EXPECT_EQ(api().exchange_credentials(id, body).status, 400) << body;
+    EXPECT_EQ(api().add_payment_method(id, body).status, 400) << body;
+    EXPECT_EQ(api().create_subscription(id, body).status, 400) << body;
+    EXPECT_EQ(api().create_fix_attempt(id, body).status, 400) << body;
+    EXPECT_EQ(api().fix_deployment(id, body, "k").status, 400) << body;
   }
   EXPECT_EQ(balance(id), 5);
 }
 
 TEST_F(PlatformBilling, SubscriptionNeedsBillingAndIsUniqueThenCancelsBothWays) {
   const auto id = onboard("subscribe@example.com");
-  const auto without_billing = platform().create_subscription(id, R"({"plan":"pro"})");
+  const auto without_billing = api().create_subscription(id, R"({"plan":"pro"})");
   EXPECT_EQ(without_billing.status, 422);
   EXPECT_EQ(error_of(without_billing), "no_billing_info");
   add_billing(id);
-  EXPECT_EQ(platform().create_subscription(id, R"({"plan":"gold"})").status, 422);
-  EXPECT_EQ(platform().cancel_subscription(id, true).status, 404) << "nothing to cancel yet";
+  EXPECT_EQ(api().create_subscription(id, R"({"plan":"gold"})").status, 422);
+  EXPECT_EQ(api().cancel_subscription(id, true).status, 404) << "nothing to cancel yet";
 
-  const auto created = platform().create_subscription(id, R"({"plan":"pro"})");
+  const auto created = api().create_subscription(id, R"({"plan":"pro"})");
   ASSERT_EQ(created.status, 201) << created.body;
   const auto subscription = json::parse(created.body)["subscription"];
   EXPECT_TRUE(subscription["id"].get<std::string>().starts_with("sub_"));
@@ -277,22 +277,22 @@ TEST_F(PlatformBilling, SubscriptionNeedsBillingAndIsUniqueThenCancelsBothWays) 
   EXPECT_EQ(subscription["amount_cents"], 59900);
   EXPECT_EQ(me(id)["subscription_type"], "pro");
   EXPECT_EQ(me(id)["subscription_state"], "incomplete");
-  EXPECT_EQ(platform().create_subscription(id, R"({"plan":"pro"})").status, 409);
+  EXPECT_EQ(api().create_subscription(id, R"({"plan":"pro"})").status, 409);
 
-  ASSERT_EQ(platform().cancel_subscription(id, true).status, 200);
+  ASSERT_EQ(api().cancel_subscription(id, true).status, 200);
   EXPECT_EQ(me(id)["cancel_at_period_end"], true);
   EXPECT_EQ(me(id)["subscription_type"], "pro");
 
-  ASSERT_EQ(platform().cancel_subscription(id, false).status, 200);
+  ASSERT_EQ(api().cancel_subscription(id, false).status, 200);
   EXPECT_EQ(me(id)["subscription_type"], "pay_as_you_go");
   EXPECT_EQ(balance(id), 10) << "credits are kept";
   // Cancelled: a new subscription may start.
-  EXPECT_EQ(platform().create_subscription(id, R"({"plan":"pro"})").status, 201);
+  EXPECT_EQ(api().create_subscription(id, R"({"plan":"pro"})").status, 201);
 }
 
 TEST_F(PlatformBilling, CredentialExchangeFollowsEntitlement) {
   const auto id = onboard("exchange@example.com");
-  const auto granted = platform().exchange_credentials(id, R"({"providers":["anthropic","openai"],"ttl_minutes":30})");
+  const auto granted = api().exchange_credentials(id, R"({"providers":["anthropic","openai"],"ttl_minutes":30})");
   ASSERT_EQ(granted.status, 200) << granted.body;
   const auto body = json::parse(granted.body);
   EXPECT_EQ(body["usage"]["remaining_fixes"], 5);
@@ -300,13 +300,13 @@ TEST_F(PlatformBilling, CredentialExchangeFollowsEntitlement) {
   EXPECT_TRUE(body["credentials"].contains("openai"));
   EXPECT_EQ(body["expires_at"], clock_.unix_seconds() + 30 * 60);
 
-  EXPECT_EQ(platform().exchange_credentials(id, R"({"providers":[]})").status, 400);
-  EXPECT_EQ(platform().exchange_credentials(id, R"({"providers":[7]})").status, 400);
-  EXPECT_EQ(platform().exchange_credentials(id, R"({"providers":["a"],"ttl_minutes":0})").status, 400);
-  EXPECT_EQ(platform().exchange_credentials(id, R"({"providers":["a"],"ttl_minutes":"5"})").status, 400);
+  EXPECT_EQ(api().exchange_credentials(id, R"({"providers":[]})").status, 400);
+  EXPECT_EQ(api().exchange_credentials(id, R"({"providers":[7]})").status, 400);
+  EXPECT_EQ(api().exchange_credentials(id, R"({"providers":["a"],"ttl_minutes":0})").status, 400);
+  EXPECT_EQ(api().exchange_credentials(id, R"({"providers":["a"],"ttl_minutes":"5"})").status, 400);
 
   spend_all_credits(id);
-  const auto refused = platform().exchange_credentials(id, R"({"providers":["anthropic"]})");
+  const auto refused = api().exchange_credentials(id, R"({"providers":["anthropic"]})");
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(error_of(refused), "usage_limit_exceeded");
   EXPECT_EQ(balance(id), 0) << "vending credentials spends nothing";
@@ -318,7 +318,7 @@ TEST_F(PlatformBilling, RawCardFieldsAreRefusedAndNeverReachTheFile) {
   for (const auto& body : {json{{"card_number", pan}, {"billing_consent", true}},
                            json{{"payment_method", "pm_card_visa"}, {"card", {{"number", pan}, {"cvc", "123"}}}},
                            json{{"payment_method", "pm_card_visa"}, {"billing_consent", true}, {"cvc", "123"}}}) {
-    const auto result = platform().add_payment_method(id, body.dump());
+    const auto result = api().add_payment_method(id, body.dump());
     EXPECT_EQ(result.status, 422) << body.dump();
     EXPECT_EQ(error_of(result), "raw_card_data_refused");
     EXPECT_EQ(result.body.find(pan), std::string::npos);
@@ -335,16 +335,16 @@ TEST_F(PlatformBilling, RawCardFieldsAreRefusedAndNeverReachTheFile) {
 
 TEST_F(PlatformBilling, PaymentMethodNeedsATokenAndConsent) {
   const auto id = onboard("pm-fields@example.com");
-  const auto no_consent = platform().add_payment_method(id, R"({"payment_method":"pm_card_visa"})");
+  const auto no_consent = api().add_payment_method(id, R"({"payment_method":"pm_card_visa"})");
   EXPECT_EQ(no_consent.status, 422);
   EXPECT_NE(no_consent.body.find("billing_consent"), std::string::npos);
-  const auto not_a_token = platform().add_payment_method(id, R"({"payment_method":"card_123","billing_consent":true})");
+  const auto not_a_token = api().add_payment_method(id, R"({"payment_method":"card_123","billing_consent":true})");
   EXPECT_EQ(not_a_token.status, 422);
   EXPECT_NE(not_a_token.body.find("payment_method"), std::string::npos);
   EXPECT_EQ(me(id)["has_billing"], false);
   EXPECT_TRUE(me(id)["stripe_customer_id"].is_null());
 
-  const auto added = platform().add_payment_method(id, R"({"payment_method":"pm_card_visa","billing_consent":true})");
+  const auto added = api().add_payment_method(id, R"({"payment_method":"pm_card_visa","billing_consent":true})");
   ASSERT_EQ(added.status, 201);
   EXPECT_EQ(json::parse(added.body)["credits_granted"], 5);
   EXPECT_TRUE(stripe_customer(id).starts_with("cus_"));

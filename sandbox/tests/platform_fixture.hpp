@@ -16,11 +16,13 @@
 #include "rsolv/common/secret.hpp"
 #include "rsolv/sandbox/database.hpp"
 #include "rsolv/sandbox/platform.hpp"
+#include "rsolv/sandbox/server/platform_api.hpp"
 #include "rsolv/stripe/signature.hpp"
 
 namespace rsolv::sandbox::testing {
 
 using nlohmann::json;
+using server::ApiResult;
 
 inline const Secret& webhook_secret() {
   static const Secret secret("whsec_platform_fixture_secret");
@@ -56,24 +58,27 @@ class PlatformFixture : public ::testing::Test {
     auto config = base_config();
     configure(config);
     platform_ = std::make_unique<Platform>(std::move(config), clock_);
+    api_ = std::make_unique<server::PlatformApi>(*platform_);
   }
   std::string db_path() const { return (dir_ / "sandbox.db").string(); }
   Platform& platform() { return *platform_; }
+  // The endpoints with their answers as the server sends them (status, body bytes, headers).
+  server::PlatformApi& api() { return *api_; }
 
   // ---- customer steps ----
   CustomerId onboard(const std::string& email, std::string* key_out = nullptr) {
-    const auto result = platform_->onboard(json{{"name", "Dev"}, {"email", email}}.dump());
+    const auto result = api_->onboard(json{{"name", "Dev"}, {"email", email}}.dump());
     EXPECT_EQ(result.status, 201) << result.body;
     const auto body = json::parse(result.body);
     if (key_out) *key_out = body.at("api_key").get<std::string>();
     return CustomerId{body.at("customer").at("id").get<std::int64_t>()};
   }
-  json me(CustomerId id) { return json::parse(platform_->me(id).body); }
+  json me(CustomerId id) { return json::parse(api_->me(id).body); }
   std::int64_t balance(CustomerId id) { return me(id).at("credit_balance").get<std::int64_t>(); }
-  json entitlement(CustomerId id) { return json::parse(platform_->entitlement(id).body); }
+  json entitlement(CustomerId id) { return json::parse(api_->entitlement(id).body); }
   void add_billing(CustomerId id, const std::string& payment_method = "pm_card_visa") {
     const auto result =
-        platform_->add_payment_method(id, json{{"payment_method", payment_method}, {"billing_consent", true}}.dump());
+        api_->add_payment_method(id, json{{"payment_method", payment_method}, {"billing_consent", true}}.dump());
     ASSERT_EQ(result.status, 201) << result.body;
   }
   std::string stripe_customer(CustomerId id) { return me(id).at("stripe_customer_id").get<std::string>(); }
@@ -82,7 +87,7 @@ class PlatformFixture : public ::testing::Test {
     return {{"github_org", org}, {"repo_name", repo}, {"pr_number", pr}, {"commit_sha", "abcdef1"}};
   }
   ApiResult deploy(CustomerId id, int pr, std::optional<std::string_view> key = std::nullopt) {
-    return platform_->fix_deployment(id, pr_body(pr).dump(), key);
+    return api_->fix_deployment(id, pr_body(pr).dump(), key);
   }
   // Spends every credit on fixes numbered from `first_pr`; returns the next free PR number.
   int spend_all_credits(CustomerId id, int first_pr = 1000) {
@@ -98,7 +103,7 @@ class PlatformFixture : public ::testing::Test {
   // ---- Stripe events ----
   ApiResult deliver(const json& event, std::optional<std::int64_t> timestamp = std::nullopt) {
     const auto payload = event.dump();
-    return platform_->stripe_webhook(
+    return api_->stripe_webhook(
         payload, stripe::sign(webhook_secret(), timestamp.value_or(clock_.unix_seconds()), payload));
   }
   static json event(const std::string& id, const std::string& type, const json& object,
@@ -160,6 +165,7 @@ class PlatformFixture : public ::testing::Test {
   ManualClock clock_{1760000000};
   std::filesystem::path dir_;
   std::unique_ptr<Platform> platform_;
+  std::unique_ptr<server::PlatformApi> api_;  // on *platform_: recreated with it
 };
 
 }  // namespace rsolv::sandbox::testing

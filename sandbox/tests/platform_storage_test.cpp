@@ -186,7 +186,7 @@ TEST_F(PlatformStorage, AMissingDirectoryIsAClearError) {
 
 TEST_F(PlatformStorage, SqlMetacharactersAreStoredVerbatim) {
   const std::string name = "Robert'); DROP TABLE customers;--";
-  const auto result = platform().onboard(json{{"name", name}, {"email", "bobby@example.com"}}.dump());
+  const auto result = api().onboard(json{{"name", name}, {"email", "bobby@example.com"}}.dump());
   ASSERT_EQ(result.status, 201);
   const auto id = CustomerId{json::parse(result.body)["customer"]["id"].get<std::int64_t>()};
   EXPECT_EQ(me(id)["name"], name);
@@ -226,9 +226,9 @@ TEST_F(PlatformStorage, RevokedKeysAndUnknownCustomersAreRefused) {
   EXPECT_FALSE(platform().authenticate(key));
   EXPECT_FALSE(platform().authenticate(""));
   EXPECT_FALSE(platform().revoke_api_key(CustomerId{id.value + 100}));
-  EXPECT_EQ(platform().me(CustomerId{id.value + 100}).status, 401);
-  EXPECT_EQ(platform().entitlement(CustomerId{id.value + 100}).status, 401);
-  EXPECT_EQ(platform().transactions(CustomerId{id.value + 100}).status, 401);
+  EXPECT_EQ(api().me(CustomerId{id.value + 100}).status, 401);
+  EXPECT_EQ(api().entitlement(CustomerId{id.value + 100}).status, 401);
+  EXPECT_EQ(api().transactions(CustomerId{id.value + 100}).status, 401);
 }
 
 TEST_F(PlatformStorage, EveryBalanceEqualsItsLedgerAfterMixedTraffic) {
@@ -256,7 +256,7 @@ TEST_F(PlatformStorage, TransactionsAreNewestFirstWithTheBalance) {
   deploy(id, 1);
   clock_.advance(std::chrono::seconds(10));
   deploy(id, 2);
-  const auto body = json::parse(platform().transactions(id).body);
+  const auto body = json::parse(api().transactions(id).body);
   EXPECT_EQ(body["balance"], 8);
   const auto& rows = body["transactions"];
   ASSERT_EQ(rows.size(), 4u);

@@ -10,12 +10,14 @@
 
 #include "rsolv/sandbox/database.hpp"
 #include "rsolv/sandbox/platform.hpp"
+#include "rsolv/sandbox/server/platform_api.hpp"
 #include "rsolv/stripe/signature.hpp"
 
 namespace rsolv::sandbox {
 namespace {
 
 using nlohmann::json;
+using server::ApiResult;
 
 const Secret kSecret("whsec_platform_test_secret");
 
@@ -31,6 +33,7 @@ class PlatformTest : public ::testing::Test {
     config.webhook_secrets = {kSecret};
     config.connections = 8;
     platform_ = std::make_unique<Platform>(config, clock_);
+    api_ = std::make_unique<server::PlatformApi>(*platform_);
   }
   void TearDown() override {
     platform_.reset();
@@ -39,22 +42,22 @@ class PlatformTest : public ::testing::Test {
 
   // Onboards a customer and returns its id and key.
   std::pair<CustomerId, std::string> onboard(const std::string& email) {
-    const auto result = platform_->onboard(json{{"name", "Dev"}, {"email", email}}.dump());
+    const auto result = api_->onboard(json{{"name", "Dev"}, {"email", email}}.dump());
     EXPECT_EQ(result.status, 201) << result.body;
     const auto body = json::parse(result.body);
     return {CustomerId{body["customer"]["id"].get<std::int64_t>()}, body["api_key"].get<std::string>()};
   }
-  json me(CustomerId id) { return json::parse(platform_->me(id).body); }
+  json me(CustomerId id) { return json::parse(api_->me(id).body); }
   ApiResult deploy(CustomerId id, int pr, std::optional<std::string_view> key = std::nullopt) {
-    return platform_->fix_deployment(
+    return api_->fix_deployment(
         id, json{{"github_org", "acme"}, {"repo_name", "web"}, {"pr_number", pr}, {"commit_sha", "abcdef1"}}.dump(), key);
   }
   void add_billing(CustomerId id, const std::string& pm = "pm_card_visa") {
-    ASSERT_EQ(platform_->add_payment_method(id, json{{"payment_method", pm}, {"billing_consent", true}}.dump()).status, 201);
+    ASSERT_EQ(api_->add_payment_method(id, json{{"payment_method", pm}, {"billing_consent", true}}.dump()).status, 201);
   }
   ApiResult deliver(const json& event, std::int64_t t = 0) {
     const auto payload = event.dump();
-    return platform_->stripe_webhook(payload, stripe::sign(kSecret, t ? t : clock_.unix_seconds(), payload));
+    return api_->stripe_webhook(payload, stripe::sign(kSecret, t ? t : clock_.unix_seconds(), payload));
   }
   // Sum of the ledger straight from the file, as an auditor would compute it.
   std::int64_t ledger_sum(CustomerId id) {
@@ -68,6 +71,7 @@ class PlatformTest : public ::testing::Test {
   ManualClock clock_{1760000000};
   std::filesystem::path path_;
   std::unique_ptr<Platform> platform_;
+  std::unique_ptr<server::PlatformApi> api_;  // the endpoints as the server answers them
 };
 
 json invoice_paid(const std::string& event_id, const std::string& customer, const std::string& price) {
@@ -110,20 +114,20 @@ TEST_F(PlatformTest, OnlyTheKeysHashIsStored) {
 
 TEST_F(PlatformTest, DuplicateEmailIs409AndBadFieldsAre422) {
   onboard("dup@example.com");
-  EXPECT_EQ(platform_->onboard(R"({"name":"X","email":"dup@example.com"})").status, 409);
-  EXPECT_EQ(platform_->onboard(R"({"name":"","email":"x@example.com"})").status, 422);
-  EXPECT_EQ(platform_->onboard(R"({"name":"X","email":"not-an-email"})").status, 422);
-  EXPECT_EQ(platform_->onboard(R"({"name":"X",)").status, 400);
+  EXPECT_EQ(api_->onboard(R"({"name":"X","email":"dup@example.com"})").status, 409);
+  EXPECT_EQ(api_->onboard(R"({"name":"","email":"x@example.com"})").status, 422);
+  EXPECT_EQ(api_->onboard(R"({"name":"X","email":"not-an-email"})").status, 422);
+  EXPECT_EQ(api_->onboard(R"({"name":"X",)").status, 400);
 }
 
 TEST_F(PlatformTest, CardNumbersInFreeTextAreRefusedNotEchoed) {
   for (const auto* name : {"4242424242424242", "Card 4000-0566-5566-5556 holder", "5555 5555 5555 4444"}) {
-    const auto result = platform_->onboard(json{{"name", name}, {"email", "card@example.com"}}.dump());
+    const auto result = api_->onboard(json{{"name", name}, {"email", "card@example.com"}}.dump());
     EXPECT_EQ(result.status, 422) << name;
     EXPECT_EQ(result.body.find("4242424242424242"), std::string::npos);
   }
   // Long digit runs that fail the Luhn check are ordinary text.
-  EXPECT_EQ(platform_->onboard(R"({"name":"Order 1234567890123456","email":"order@example.com"})").status, 201);
+  EXPECT_EQ(api_->onboard(R"({"name":"Order 1234567890123456","email":"order@example.com"})").status, 201);
 }
 
 TEST_F(PlatformTest, CreditsAreConsumedThenPaygCharges2900) {
@@ -264,11 +268,11 @@ TEST_F(PlatformTest, BadSignaturesRecordNothing) {
   const auto [id, key] = onboard("sig@example.com");
   add_billing(id);
   const auto payload = invoice_paid("evt_sig", me(id)["stripe_customer_id"], "price_pro_monthly").dump();
-  EXPECT_EQ(platform_->stripe_webhook(payload, "").status, 401);
-  EXPECT_EQ(platform_->stripe_webhook(payload, stripe::sign(Secret("whsec_wrong"), clock_.unix_seconds(), payload)).status, 401);
-  EXPECT_EQ(platform_->stripe_webhook(payload, stripe::sign(kSecret, clock_.unix_seconds() - 301, payload)).status, 401);
+  EXPECT_EQ(api_->stripe_webhook(payload, "").status, 401);
+  EXPECT_EQ(api_->stripe_webhook(payload, stripe::sign(Secret("whsec_wrong"), clock_.unix_seconds(), payload)).status, 401);
+  EXPECT_EQ(api_->stripe_webhook(payload, stripe::sign(kSecret, clock_.unix_seconds() - 301, payload)).status, 401);
   EXPECT_EQ(me(id)["credit_balance"], 10);
-  EXPECT_EQ(json::parse(platform_->stripe_webhook(payload, stripe::sign(kSecret, clock_.unix_seconds(), payload)).body)["status"],
+  EXPECT_EQ(json::parse(api_->stripe_webhook(payload, stripe::sign(kSecret, clock_.unix_seconds(), payload)).body)["status"],
             "processed");
 }
 
@@ -317,7 +321,7 @@ TEST_F(PlatformTest, SeedStatesHaveTheirBalancesAndMatchTheirLedgers) {
     ASSERT_TRUE(id) << customer.state;
   }
   const auto past_due = std::find_if(seeded.begin(), seeded.end(), [](auto& c) { return c.state == "pro_past_due"; });
-  EXPECT_EQ(json::parse(platform_->entitlement(CustomerId{past_due->customer_id}).body)["reason"], "payment_past_due");
+  EXPECT_EQ(json::parse(api_->entitlement(CustomerId{past_due->customer_id}).body)["reason"], "payment_past_due");
 }
 
 TEST_F(PlatformTest, ReopeningKeepsDataAndMigratesNothingTwice) {
@@ -326,9 +330,10 @@ TEST_F(PlatformTest, ReopeningKeepsDataAndMigratesNothingTwice) {
   PlatformConfig config;
   config.db_path = path_.string();
   platform_ = std::make_unique<Platform>(config, clock_);
+  api_ = std::make_unique<server::PlatformApi>(*platform_);
   ASSERT_TRUE(platform_->authenticate(key));
   EXPECT_EQ(me(id)["credit_balance"], 5);
-  EXPECT_EQ(platform_->onboard(R"({"name":"Y","email":"y@example.com"})").status, 201);
+  EXPECT_EQ(api_->onboard(R"({"name":"Y","email":"y@example.com"})").status, 201);
   Connection db(path_.string());
   Statement version(db, "PRAGMA user_version");
   version.step();

@@ -29,7 +29,7 @@ TEST_F(PlatformWebhooks, PaidProInvoiceGrantsSixtyActivatesAndRecordsTheInvoice)
   EXPECT_EQ(balance(id), 70);
   EXPECT_EQ(me(id)["subscription_type"], "pro");
   EXPECT_EQ(me(id)["subscription_state"], "active");
-  const auto row = json::parse(platform().transactions(id).body)["transactions"][0];
+  const auto row = json::parse(api().transactions(id).body)["transactions"][0];
   EXPECT_EQ(row["source"], "pro_subscription_payment");
   EXPECT_EQ(row["amount"], 60);
   EXPECT_EQ(row["metadata"]["invoice"], "in_fixture");
@@ -119,7 +119,7 @@ TEST_F(PlatformWebhooks, SubscriptionCreatedStoresTheIdAndCancelFlagComesFromUpd
   EXPECT_EQ(me(id)["stripe_subscription_id"], "sub_fixture");
   EXPECT_EQ(me(id)["subscription_type"], "pro");
   EXPECT_EQ(me(id)["subscription_state"], "incomplete");
-  EXPECT_EQ(platform().create_subscription(id, R"({"plan":"pro"})").status, 409);
+  EXPECT_EQ(api().create_subscription(id, R"({"plan":"pro"})").status, 409);
   deliver(event("evt_sched", "customer.subscription.updated", subscription(cus, "active", true),
                 json{{"cancel_at_period_end", false}}));
   EXPECT_EQ(me(id)["cancel_at_period_end"], true);
@@ -305,13 +305,13 @@ TEST_F(PlatformWebhooks, SignatureIsCheckedOverTheRawBytes) {
   const auto header = stripe::sign(webhook_secret(), clock_.unix_seconds(), payload);
   // The same JSON with other whitespace is other bytes: refused.
   const auto reformatted = json::parse(payload).dump(1);
-  EXPECT_EQ(platform().stripe_webhook(reformatted, header).status, 401);
-  EXPECT_EQ(error_of(platform().stripe_webhook(reformatted, header)), "invalid_signature");
-  EXPECT_EQ(platform().stripe_webhook(payload, "t=" + std::to_string(clock_.unix_seconds()) + ",v1=zz").status, 401);
+  EXPECT_EQ(api().stripe_webhook(reformatted, header).status, 401);
+  EXPECT_EQ(error_of(api().stripe_webhook(reformatted, header)), "invalid_signature");
+  EXPECT_EQ(api().stripe_webhook(payload, "t=" + std::to_string(clock_.unix_seconds()) + ",v1=zz").status, 401);
   EXPECT_EQ(webhook_rows(), 0);
   EXPECT_EQ(balance(id), 10);
   EXPECT_EQ(platform().counters().webhooks.at({"unknown", "invalid_signature"}), 3);
-  EXPECT_EQ(status_of(platform().stripe_webhook(payload, header)), "processed");
+  EXPECT_EQ(status_of(api().stripe_webhook(payload, header)), "processed");
 }
 
 TEST_F(PlatformWebhooks, ToleranceIsThreeHundredSecondsBothWays) {
@@ -326,7 +326,7 @@ TEST_F(PlatformWebhooks, ToleranceIsThreeHundredSecondsBothWays) {
 
 TEST_F(PlatformWebhooks, VerifiedButMalformedEventsAre400AndNotRecorded) {
   const auto send = [&](const std::string& payload) {
-    return platform().stripe_webhook(payload, stripe::sign(webhook_secret(), clock_.unix_seconds(), payload));
+    return api().stripe_webhook(payload, stripe::sign(webhook_secret(), clock_.unix_seconds(), payload));
   };
   EXPECT_EQ(error_of(send("{not json")), "invalid_json");
   EXPECT_EQ(send(R"({"id":"evt_a","type":"invoice.paid"})").status, 400);
@@ -346,14 +346,14 @@ TEST_F(PlatformRotatedSecrets, EitherActiveSecretVerifies) {
   const auto payload_for = [](const std::string& id) { return event(id, "charge.succeeded", {{"id", "ch_1"}}).dump(); };
   const auto t = clock_.unix_seconds();
   const auto old_only = payload_for("evt_old_secret");
-  EXPECT_EQ(platform().stripe_webhook(old_only, stripe::sign(Secret("whsec_old"), t, old_only)).status, 200);
+  EXPECT_EQ(api().stripe_webhook(old_only, stripe::sign(Secret("whsec_old"), t, old_only)).status, 200);
   const auto new_only = payload_for("evt_new_secret");
-  EXPECT_EQ(platform().stripe_webhook(new_only, stripe::sign(Secret("whsec_new"), t, new_only)).status, 200);
+  EXPECT_EQ(api().stripe_webhook(new_only, stripe::sign(Secret("whsec_new"), t, new_only)).status, 200);
   const auto both = payload_for("evt_both");
   const std::vector<Secret> secrets = {Secret("whsec_elsewhere"), Secret("whsec_new")};
-  EXPECT_EQ(platform().stripe_webhook(both, stripe::sign(secrets, t, both)).status, 200);
+  EXPECT_EQ(api().stripe_webhook(both, stripe::sign(secrets, t, both)).status, 200);
   const auto neither = payload_for("evt_neither");
-  EXPECT_EQ(platform().stripe_webhook(neither, stripe::sign(webhook_secret(), t, neither)).status, 401);
+  EXPECT_EQ(api().stripe_webhook(neither, stripe::sign(webhook_secret(), t, neither)).status, 401);
 }
 
 class PlatformCustomPrice : public PlatformWebhooks {
@@ -368,7 +368,7 @@ TEST_F(PlatformCustomPrice, TheConfiguredProPriceIdDecides) {
       status_of(deliver(event("evt_custom_price", "invoice.payment_succeeded", pro_invoice(cus, "price_custom_pro")))),
       "processed");
   EXPECT_EQ(balance(id), 70);
-  EXPECT_EQ(json::parse(platform().create_subscription(id, R"({"plan":"pro"})").body)["subscription"]["price_id"],
+  EXPECT_EQ(json::parse(api().create_subscription(id, R"({"plan":"pro"})").body)["subscription"]["price_id"],
             "price_custom_pro");
 }
 

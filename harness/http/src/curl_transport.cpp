@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "rsolv/common/strings.hpp"
-#include "rsolv/http/transport.hpp"
+#include "rsolv/http/curl_transport.hpp"
 
 namespace rsolv::http {
 

@@ -17,6 +17,9 @@
 #include <stdexcept>
 
 #include "rsolv/http/transport.hpp"
+#ifdef RSOLV_HAVE_CURL
+#include "rsolv/http/curl_transport.hpp"
+#endif
 
 namespace rsolv::http::test {
 

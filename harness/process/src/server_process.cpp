@@ -49,6 +49,37 @@ std::optional<int> port_in_line(const std::string& line) {
   return port;
 }
 
+// The start-up budget and the errors a start ends in; both name the server and show its stderr's tail.
+class StartDeadline {
+ public:
+  StartDeadline(std::string name, std::string stderr_path, std::chrono::milliseconds timeout)
+      : name_(std::move(name)),
+        stderr_path_(std::move(stderr_path)),
+        timeout_(timeout),
+        deadline_(std::chrono::steady_clock::now() + timeout) {}
+
+  const std::string& name() const { return name_; }
+  int remaining_ms() const {
+    return static_cast<int>(std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count()));
+  }
+  bool expired() const { return remaining_ms() == 0; }
+  Error died(int code) const {
+    return Error(name_ + " exited with status " + std::to_string(code) +
+                 " before it was ready; stderr: " + tail_of_file(stderr_path_));
+  }
+  Error timed_out(const std::string& waiting_for) const {
+    return Error(name_ + " did not become ready within " + std::to_string(timeout_.count()) + " ms (" + waiting_for +
+                 "); stderr: " + tail_of_file(stderr_path_));
+  }
+
+ private:
+  std::string name_;
+  std::string stderr_path_;
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
 }  // namespace
 
 struct ServerProcess::Impl {
@@ -66,6 +97,103 @@ struct ServerProcess::Impl {
     if (exit_code) return false;
     exit_code = detail::try_reap(pid);
     return !exit_code;
+  }
+
+  // The server's stderr goes to `requested`, or to a temp file removed with this object.
+  void use_stderr_file(const std::string& requested) {
+    if (!requested.empty()) {
+      stderr_path = requested;
+      return;
+    }
+    char path[] = "/tmp/rsolv-server-stderr-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) throw Error("cannot create a temporary file for the server's stderr");
+    ::close(fd);
+    stderr_path = path;
+    owns_stderr_file = true;
+  }
+
+  void spawn(const std::string& executable, const ServerOptions& options) {
+    bp::environment env = boost::this_process::environment();
+    // set(), not operator[]: Boost 1.74's environment::find reads past shorter entries (ASan).
+    for (const auto& [name, value] : options.env) env.set(name, value);
+    bp::pipe out;
+    std::error_code spawn_error;
+    bp::child child(executable, bp::args(options.args), bp::std_out > out,
+                    bp::std_err > boost::filesystem::path(stderr_path), bp::std_in < bp::null, env,
+                    // The child dies with this process, so a crashed test leaves no server behind.
+                    detail::child_setup(), spawn_error);
+    if (spawn_error) throw Error("cannot start " + executable + ": " + spawn_error.message());
+    pid = child.id();
+    child.detach();  // this class reaps the child itself
+    // Close-on-exec, so children started later (by any thread) do not inherit it.
+    stdout_fd = ::fcntl(out.native_source(), F_DUPFD_CLOEXEC, 0);
+    out.close();
+  }
+
+  // Drains the child's stdout from then on (into `stdout_file` when set), so a chatty server never
+  // blocks on a full pipe while start() waits for it to listen or to answer its health check.
+  void start_drain(const std::string& stdout_file) {
+    drain = std::thread([fd = stdout_fd, path = stdout_file, stop = &stop_drain] {
+      std::ofstream sink;
+      if (!path.empty()) sink.open(path, std::ios::app | std::ios::binary);
+      char buffer[4096];
+      while (true) {
+        pollfd poller{fd, POLLIN, 0};
+        const int ready = ::poll(&poller, 1, 100);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) {
+          if (*stop) break;  // idle and told to stop: nothing more is coming we must keep
+          continue;
+        }
+        const auto n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        if (sink) sink.write(buffer, n).flush();
+      }
+    });
+  }
+
+  // The first stdout line, without its newline; throws when the child exits or the time is up first.
+  std::string read_first_line(const StartDeadline& wait) {
+    std::string line;
+    char c = 0;
+    while (true) {
+      pollfd poller{stdout_fd, POLLIN, 0};
+      const int ready = ::poll(&poller, 1, std::min(wait.remaining_ms(), 50));
+      if (ready > 0) {
+        const auto n = ::read(stdout_fd, &c, 1);
+        if (n == 1) {
+          if (c == '\n') return line;
+          line += c;
+          continue;
+        }
+        // EOF: the child closed stdout, most likely by exiting.
+        if (auto code = detail::reap_within(pid, std::chrono::milliseconds(2000))) {
+          exit_code = code;
+          throw wait.died(*code);
+        }
+        throw wait.timed_out("stdout closed without printing an address");
+      }
+      if (!alive()) throw wait.died(*exit_code);
+      if (wait.expired()) throw wait.timed_out("no address on stdout");
+    }
+  }
+
+  void wait_for_port(const StartDeadline& wait) {
+    while (!detail::tcp_connects(host, port)) {
+      if (!alive()) throw wait.died(*exit_code);
+      if (wait.expired()) throw wait.timed_out("port " + std::to_string(port) + " refuses connections");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void wait_for_health(const std::string& path, const StartDeadline& wait) {
+    const auto probe_timeout = [&] { return std::chrono::milliseconds(std::clamp(wait.remaining_ms(), 1, 1000)); };
+    while (detail::http_get_status(host, port, path, probe_timeout()) != 200) {
+      if (!alive()) throw wait.died(*exit_code);
+      if (wait.expired()) throw wait.timed_out("GET " + path + " did not answer 200");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   ~Impl() {
@@ -92,117 +220,21 @@ ServerProcess::~ServerProcess() {
 ServerProcess ServerProcess::start(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   const auto executable = resolve_executable(options.executable);
-  if (options.stderr_file.empty()) {
-    char path[] = "/tmp/rsolv-server-stderr-XXXXXX";
-    const int fd = ::mkstemp(path);
-    if (fd < 0) throw Error("cannot create a temporary file for the server's stderr");
-    ::close(fd);
-    impl->stderr_path = path;
-    impl->owns_stderr_file = true;
-  } else {
-    impl->stderr_path = options.stderr_file;
-  }
-
-  bp::environment env = boost::this_process::environment();
-  // set(), not operator[]: Boost 1.74's environment::find reads past shorter entries (ASan).
-  for (const auto& [name, value] : options.env) env.set(name, value);
-  bp::pipe out;
-  std::error_code spawn_error;
-  bp::child child(executable, bp::args(options.args), bp::std_out > out,
-                  bp::std_err > boost::filesystem::path(impl->stderr_path), bp::std_in < bp::null, env,
-                  // The child dies with this process, so a crashed test leaves no server behind.
-                  detail::child_setup(), spawn_error);
-  if (spawn_error) throw Error("cannot start " + executable + ": " + spawn_error.message());
-  impl->pid = child.id();
-  child.detach();  // this class reaps the child itself
-  // Close-on-exec, so children started later (by any thread) do not inherit it.
-  impl->stdout_fd = ::fcntl(out.native_source(), F_DUPFD_CLOEXEC, 0);
-  out.close();
-  const auto name = executable.substr(executable.rfind('/') + 1);
-  const auto describe_death = [&](int code) {
-    return name + " exited with status " + std::to_string(code) +
-           " before it was ready; stderr: " + tail_of_file(impl->stderr_path);
-  };
-
-  const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
-  const auto remaining_ms = [&] {
-    return static_cast<int>(std::max<std::int64_t>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
-  };
-  const auto timed_out = [&](const std::string& waiting_for) {
-    const auto message = name + " did not become ready within " + std::to_string(options.start_timeout.count()) +
-                         " ms (" + waiting_for + "); stderr: " + tail_of_file(impl->stderr_path);
-    return Error(message);
-  };
-
-  // Drains the child's stdout from then on, so a chatty server never blocks on a full pipe while
-  // this waits for it to listen or to answer its health check.
-  const auto start_drain = [&] {
-    impl->drain = std::thread([fd = impl->stdout_fd, path = options.stdout_file, stop = &impl->stop_drain] {
-      std::ofstream sink;
-      if (!path.empty()) sink.open(path, std::ios::app | std::ios::binary);
-      char buffer[4096];
-      while (true) {
-        pollfd poller{fd, POLLIN, 0};
-        const int ready = ::poll(&poller, 1, 100);
-        if (ready < 0 && errno != EINTR) break;
-        if (ready <= 0) {
-          if (*stop) break;  // idle and told to stop: nothing more is coming we must keep
-          continue;
-        }
-        const auto n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        if (sink) sink.write(buffer, n).flush();
-      }
-    });
-  };
-
-  std::string first_line;
+  impl->use_stderr_file(options.stderr_file);
+  impl->spawn(executable, options);
+  const StartDeadline wait(executable.substr(executable.rfind('/') + 1), impl->stderr_path, options.start_timeout);
   if (options.ready_by == ReadyBy::first_stdout_line) {
-    char c = 0;
-    while (true) {
-      pollfd poller{impl->stdout_fd, POLLIN, 0};
-      const int ready = ::poll(&poller, 1, std::min(remaining_ms(), 50));
-      if (ready > 0) {
-        const auto n = ::read(impl->stdout_fd, &c, 1);
-        if (n == 1) {
-          if (c == '\n') break;
-          first_line += c;
-          continue;
-        }
-        // EOF: the child closed stdout, most likely by exiting.
-        if (auto code = detail::reap_within(impl->pid, std::chrono::milliseconds(2000))) {
-          impl->exit_code = code;
-          throw Error(describe_death(*code));
-        }
-        throw timed_out("stdout closed without printing an address");
-      }
-      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
-      if (remaining_ms() == 0) throw timed_out("no address on stdout");
-    }
+    const auto first_line = impl->read_first_line(wait);
     const auto port = port_in_line(first_line);
-    if (!port) throw Error(name + " printed no loopback address on its first line: \"" + first_line + "\"");
+    if (!port) throw Error(wait.name() + " printed no loopback address on its first line: \"" + first_line + "\"");
     impl->port = *port;
-    start_drain();
+    impl->start_drain(options.stdout_file);
   } else {
-    start_drain();
+    impl->start_drain(options.stdout_file);
     impl->port = options.port;
-    while (!detail::tcp_connects(impl->host, impl->port)) {
-      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
-      if (remaining_ms() == 0) throw timed_out("port " + std::to_string(impl->port) + " refuses connections");
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    impl->wait_for_port(wait);
   }
-
-  if (options.health_path) {
-    const auto probe_timeout = [&] { return std::chrono::milliseconds(std::clamp(remaining_ms(), 1, 1000)); };
-    while (detail::http_get_status(impl->host, impl->port, *options.health_path, probe_timeout()) != 200) {
-      if (!impl->alive()) throw Error(describe_death(*impl->exit_code));
-      if (remaining_ms() == 0) throw timed_out("GET " + *options.health_path + " did not answer 200");
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-
+  if (options.health_path) impl->wait_for_health(*options.health_path, wait);
   return ServerProcess(std::move(impl));
 }
 

@@ -14,14 +14,6 @@ namespace rsolv::sandbox::server {
 
 namespace {
 
-HttpResponse from_result(ApiResult result) {
-  HttpResponse response;
-  response.status = result.status;
-  response.body = std::move(result.body);
-  response.headers = std::move(result.headers);
-  return response;
-}
-
 void add_rate_headers(HttpResponse& response, const RateDecision& decision) {
   response.headers.emplace_back("X-RateLimit-Limit", std::to_string(decision.limit));
   response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(decision.remaining));
@@ -49,6 +41,7 @@ HttpResponse rate_limited(const RateDecision& decision) {
 
 App::App(Platform& platform, AppOptions options, const Clock& clock)
     : platform_(platform),
+      api_(platform),
       options_(std::move(options)),
       clock_(clock),
       onboard_limiter_(options_.onboard, clock),
@@ -108,13 +101,13 @@ HttpResponse App::dispatch(Endpoint endpoint, const HttpRequest& request, std::s
         metrics_.rate_limited(LimitKind::onboard);
         return rate_limited(decision);
       }
-      HttpResponse response = from_result(platform_.onboard(request.body));
+      HttpResponse response = api_.onboard(request.body);
       add_rate_headers(response, decision);
       forbid_caching(response);
       return response;
     }
     case Endpoint::stripe_webhook:
-      return from_result(platform_.stripe_webhook(request.body, request.header("Stripe-Signature").value_or("")));
+      return api_.stripe_webhook(request.body, request.header("Stripe-Signature").value_or(""));
     default:
       return authenticated(endpoint, request, query);
   }
@@ -143,37 +136,37 @@ HttpResponse App::authenticated(Endpoint endpoint, const HttpRequest& request, s
   HttpResponse response;
   switch (endpoint) {
     case Endpoint::me:
-      response = from_result(platform_.me(*customer));
+      response = api_.me(*customer);
       break;
     case Endpoint::entitlement:
-      response = from_result(platform_.entitlement(*customer));
+      response = api_.entitlement(*customer);
       break;
     case Endpoint::credentials_exchange:
-      response = from_result(platform_.exchange_credentials(*customer, request.body));
+      response = api_.exchange_credentials(*customer, request.body);
       break;
     case Endpoint::payment_methods:
-      response = from_result(platform_.add_payment_method(*customer, request.body));
+      response = api_.add_payment_method(*customer, request.body);
       break;
     case Endpoint::subscription_create:
-      response = from_result(platform_.create_subscription(*customer, request.body));
+      response = api_.create_subscription(*customer, request.body);
       break;
     case Endpoint::subscription_cancel: {
       const auto at_period_end = query_param(query, "at_period_end");
       if (at_period_end && *at_period_end != "true" && *at_period_end != "false") {
         response = json_error(400, "invalid_parameter", "at_period_end must be true or false.");
       } else {
-        response = from_result(platform_.cancel_subscription(*customer, at_period_end && *at_period_end == "true"));
+        response = api_.cancel_subscription(*customer, at_period_end && *at_period_end == "true");
       }
       break;
     }
     case Endpoint::fix_attempts:
-      response = from_result(platform_.create_fix_attempt(*customer, request.body));
+      response = api_.create_fix_attempt(*customer, request.body);
       break;
     case Endpoint::fix_deployments:
-      response = from_result(platform_.fix_deployment(*customer, request.body, request.header("Idempotency-Key")));
+      response = api_.fix_deployment(*customer, request.body, request.header("Idempotency-Key"));
       break;
     case Endpoint::transactions:
-      response = from_result(platform_.transactions(*customer));
+      response = api_.transactions(*customer);
       break;
     default:
       response = json_error(500, "internal_error", "Unrouted endpoint.");

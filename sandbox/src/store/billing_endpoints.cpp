@@ -30,82 +30,78 @@ bool carries_raw_card_data(const nlohmann::json& value) {
 }
 }  // namespace
 
-ApiResult Platform::add_payment_method(CustomerId customer, std::string_view body) {
+Result<PaymentMethodAdded> Platform::add_payment_method(CustomerId customer, std::string_view body) {
   auto parsed = parse_object(body);
-  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
   const auto& request = std::get<nlohmann::json>(parsed);
   if (carries_raw_card_data(request)) {
     // The body is dropped here: nothing of it is stored, echoed or logged.
-    return error_result(422, "raw_card_data_refused",
-                        "Raw card data is never accepted. Send a Stripe payment method id (pm_...) instead.");
+    return failure(FailureKind::invalid, ErrorCode::raw_card_data_refused,
+                   "Raw card data is never accepted. Send a Stripe payment method id (pm_...) instead.");
   }
   if (!request.contains("payment_method") || !request["payment_method"].is_string() ||
       !request["payment_method"].get<std::string>().starts_with("pm_") ||
       request["payment_method"].get<std::string>().size() > 255) {
-    return error_result(422, "invalid_payment_method", "payment_method must be a Stripe payment method id (pm_...).");
+    return failure(FailureKind::invalid, ErrorCode::invalid_payment_method,
+                   "payment_method must be a Stripe payment method id (pm_...).");
   }
   if (!request.contains("billing_consent") || request["billing_consent"] != true) {
-    return error_result(422, "billing_consent_required", "billing_consent must be true to add a payment method.");
+    return failure(FailureKind::invalid, ErrorCode::billing_consent_required,
+                   "billing_consent must be true to add a payment method.");
   }
   CounterDelta delta;
   auto db = pool_->acquire();
   Env env{*db, config_, clock_, delta};
   Transaction transaction(*db);
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  if (!row) return unknown_api_key();
   const auto granted = attach_billing(env, *row, request["payment_method"]);
   transaction.commit();
   add_counters(delta.counts);
-  return json_result(201, {{"customer", customer_json(*load_customer(*db, customer.value))},
-                           {"payment_method", request["payment_method"]},
-                           {"credits_granted", granted}});
+  return PaymentMethodAdded{*load_customer(*db, customer.value), request["payment_method"], granted};
 }
 
-ApiResult Platform::create_subscription(CustomerId customer, std::string_view body) {
+Result<SubscriptionCreated> Platform::create_subscription(CustomerId customer, std::string_view body) {
   auto parsed = parse_object(body);
-  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
   const auto& request = std::get<nlohmann::json>(parsed);
-  if (!request.contains("plan") || request["plan"] != "pro") {
-    return error_result(422, "invalid_plan", "plan must be \"pro\".");
+  if (!request.contains("plan") || request["plan"] != to_string(SubscriptionType::pro)) {
+    return failure(FailureKind::invalid, ErrorCode::invalid_plan, "plan must be \"pro\".");
   }
   CounterDelta delta;
   auto db = pool_->acquire();
   Transaction transaction(*db);
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
-  if (!row->has_billing) return error_result(422, "no_billing_info", "Add a payment method before subscribing.");
-  const bool live = row->stripe_subscription_id && row->subscription_state != std::optional<std::string>("canceled");
-  if (live) return error_result(409, "subscription_exists", "The customer already has a subscription.");
+  if (!row) return unknown_api_key();
+  if (!row->has_billing) {
+    return failure(FailureKind::invalid, ErrorCode::no_billing_info, "Add a payment method before subscribing.");
+  }
+  const bool live = row->stripe_subscription_id && row->subscription_state != SubscriptionState::canceled;
+  if (live) return failure(FailureKind::conflict, ErrorCode::subscription_exists, "The customer already has a subscription.");
   const auto subscription_id = random_id("sub_");
   // Stripe confirms the first payment by webhook; until then the subscription is incomplete.
-  update_subscription(*db, row->id, "pro", std::string("incomplete"), false, subscription_id);
+  update_subscription(*db, row->id, SubscriptionType::pro, SubscriptionState::incomplete, false, subscription_id);
   transaction.commit();
-  return json_result(201, {{"subscription",
-                            {{"id", subscription_id},
-                             {"status", "incomplete"},
-                             {"plan", "pro"},
-                             {"price_id", config_.pro_price_id},
-                             {"amount_cents", kProPlanCents}}},
-                           {"customer", customer_json(*load_customer(*db, customer.value))}});
+  return SubscriptionCreated{subscription_id,     SubscriptionState::incomplete, SubscriptionType::pro,
+                             config_.pro_price_id, kProPlanCents,                 *load_customer(*db, customer.value)};
 }
 
-ApiResult Platform::cancel_subscription(CustomerId customer, bool at_period_end) {
+Result<SubscriptionCanceled> Platform::cancel_subscription(CustomerId customer, bool at_period_end) {
   auto db = pool_->acquire();
   Transaction transaction(*db);
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
-  if (!row->stripe_subscription_id || row->subscription_type != "pro") {
-    return error_result(404, "no_subscription", "The customer has no active subscription.");
+  if (!row) return unknown_api_key();
+  if (!row->stripe_subscription_id || row->subscription_type != SubscriptionType::pro) {
+    return failure(FailureKind::not_found, ErrorCode::no_subscription, "The customer has no active subscription.");
   }
   if (at_period_end) {
-    update_subscription(*db, row->id, "pro", row->subscription_state, true, row->stripe_subscription_id);
+    update_subscription(*db, row->id, SubscriptionType::pro, row->subscription_state, true, row->stripe_subscription_id);
   } else {
     // Immediate cancel: back to pay-as-you-go, credits kept.
-    update_subscription(*db, row->id, "pay_as_you_go", std::string("canceled"), false, std::nullopt);
+    update_subscription(*db, row->id, SubscriptionType::pay_as_you_go, SubscriptionState::canceled, false, std::nullopt);
   }
   transaction.commit();
-  return json_result(200, {{"customer", customer_json(*load_customer(*db, customer.value))},
-                           {"canceled", at_period_end ? "at_period_end" : "immediately"}});
+  return SubscriptionCanceled{*load_customer(*db, customer.value), at_period_end};
 }
 
 }  // namespace rsolv::sandbox

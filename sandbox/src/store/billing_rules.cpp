@@ -5,9 +5,9 @@ namespace rsolv::sandbox::ops {
 
 namespace {
 std::int64_t cash_price(const Customer& customer) {
-  return customer.subscription_type == "pro" ? kProOveragePriceCents : kPaygPriceCents;
+  return customer.subscription_type == SubscriptionType::pro ? kProOveragePriceCents : kPaygPriceCents;
 }
-bool past_due(const Customer& customer) { return customer.subscription_state == std::optional<std::string>("past_due"); }
+bool past_due(const Customer& customer) { return customer.subscription_state == SubscriptionState::past_due; }
 
 // Stripe's test tokens: pm_card_chargeDeclined (and its *Declined relatives) fail, other pm_card_* pass.
 bool declines(const std::string& payment_method) {
@@ -16,34 +16,35 @@ bool declines(const std::string& payment_method) {
 }  // namespace
 
 Entitlement entitlement_of(const Customer& customer) {
-  if (customer.credit_balance > 0) return {true, "credits", 0};
+  if (customer.credit_balance > 0) return {true, EntitlementReason::credits, 0};
   if (customer.has_billing && !past_due(customer)) {
-    const bool pro = customer.subscription_type == "pro";
-    return {true, pro ? "pro_overage" : "payg", cash_price(customer)};
+    const bool pro = customer.subscription_type == SubscriptionType::pro;
+    return {true, pro ? EntitlementReason::pro_overage : EntitlementReason::payg, cash_price(customer)};
   }
-  if (customer.has_billing) return {false, "payment_past_due", cash_price(customer)};
-  return {false, "no_billing_info", cash_price(customer)};
+  if (customer.has_billing) return {false, EntitlementReason::payment_past_due, cash_price(customer)};
+  return {false, EntitlementReason::no_billing_info, cash_price(customer)};
 }
 
-BillingOutcome bill_fix(Env& env, const Customer& customer, std::int64_t fix_attempt_id) {
+std::variant<Bill, Failure> bill_fix(Env& env, const Customer& customer, std::int64_t fix_attempt_id) {
   const nlohmann::json metadata = {{"fix_attempt_id", fix_attempt_id}};
   if (customer.credit_balance > 0) {
     append_ledger(env, customer.id, -1, "fix_deployed", metadata);
-    return {201, "credit_consumed", 0, std::nullopt, {}};
+    return Bill{FixOutcome::credit_consumed, 0, std::nullopt};
   }
   if (!customer.has_billing) {
-    return {402, "no_billing_info", 0, std::nullopt,
-            "No credits left and no payment method on file. Add billing to continue."};
+    return failure(FailureKind::payment_required, ErrorCode::no_billing_info,
+                   "No credits left and no payment method on file. Add billing to continue.");
   }
   if (past_due(customer)) {
-    return {402, "payment_past_due", 0, std::nullopt,
-            "No credits left and the subscription is past due. Update the payment method."};
+    return failure(FailureKind::payment_required, ErrorCode::payment_past_due,
+                   "No credits left and the subscription is past due. Update the payment method.");
   }
   const auto price = cash_price(customer);
   const auto payment_method = customer.payment_method.value_or("pm_card_visa");
   if (declines(payment_method)) {
-    env.delta.counts.charges["declined"] += 1;
-    return {402, "card_declined", 0, std::nullopt, "The card was declined. Update the payment method."};
+    env.delta.counts.charges[std::string(to_string(ChargeOutcome::declined))] += 1;
+    return failure(FailureKind::payment_required, ErrorCode::card_declined,
+                   "The card was declined. Update the payment method.");
   }
   const auto charge_id = random_id("ch_");
   Statement charge(env.db,
@@ -56,8 +57,8 @@ BillingOutcome bill_fix(Env& env, const Customer& customer, std::int64_t fix_att
   charged["amount_cents"] = price;
   append_ledger(env, customer.id, 1, "purchased", charged);
   append_ledger(env, customer.id, -1, "fix_deployed", metadata);
-  env.delta.counts.charges["succeeded"] += 1;
-  return {201, "charged", price, charge_id, {}};
+  env.delta.counts.charges[std::string(to_string(ChargeOutcome::succeeded))] += 1;
+  return Bill{FixOutcome::charged, price, charge_id};
 }
 
 std::int64_t attach_billing(Env& env, const Customer& customer, const std::string& payment_method) {

@@ -13,8 +13,9 @@ Customer read_row(const Statement& row) {
   c.name = row.text(1);
   c.email = row.text(2);
   c.credit_balance = row.int64(3);
-  c.subscription_type = row.text(4);
-  c.subscription_state = row.optional_text(5);
+  // The schema's CHECKs admit only the values these parse.
+  c.subscription_type = parse_subscription_type(row.text(4)).value_or(SubscriptionType::trial);
+  if (const auto state = row.optional_text(5)) c.subscription_state = parse_subscription_state(*state);
   c.cancel_at_period_end = row.int64(6) != 0;
   c.has_billing = row.int64(7) != 0;
   c.billing_added_granted = row.int64(8) != 0;
@@ -25,9 +26,6 @@ Customer read_row(const Statement& row) {
   return c;
 }
 
-nlohmann::json nullable(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 }  // namespace
 
 std::optional<Customer> load_customer(Connection& db, std::int64_t id) {
@@ -44,19 +42,6 @@ std::optional<Customer> find_by_stripe_id(Connection& db, std::string_view strip
   return read_row(query);
 }
 
-nlohmann::json customer_json(const Customer& c) {
-  return {{"id", c.id},
-          {"name", c.name},
-          {"email", c.email},
-          {"credit_balance", c.credit_balance},
-          {"subscription_type", c.subscription_type},
-          {"subscription_state", nullable(c.subscription_state)},
-          {"cancel_at_period_end", c.cancel_at_period_end},
-          {"has_billing", c.has_billing},
-          {"stripe_customer_id", nullable(c.stripe_customer_id)},
-          {"stripe_subscription_id", nullable(c.stripe_subscription_id)}};
-}
-
 std::int64_t insert_customer(Env& env, const std::string& name, const std::string& email, const std::string& key_hash) {
   Statement insert(env.db,
                    "INSERT INTO customers (name, email, api_key_sha256, created_at) VALUES (?1, ?2, ?3, ?4)");
@@ -64,13 +49,19 @@ std::int64_t insert_customer(Env& env, const std::string& name, const std::strin
   return env.db.last_insert_id();
 }
 
-void update_subscription(Connection& db, std::int64_t customer_id, const std::string& type,
-                         const std::optional<std::string>& state, bool cancel_at_period_end,
+void update_subscription(Connection& db, std::int64_t customer_id, SubscriptionType type,
+                         std::optional<SubscriptionState> state, bool cancel_at_period_end,
                          const std::optional<std::string>& subscription_id) {
   Statement update(db,
                    "UPDATE customers SET subscription_type = ?1, subscription_state = ?2, cancel_at_period_end = ?3, "
                    "stripe_subscription_id = ?4 WHERE id = ?5");
-  update.bind(1, type).bind(2, state).bind(3, cancel_at_period_end).bind(4, subscription_id).bind(5, customer_id).run();
+  update.bind(1, to_string(type));
+  if (state) {
+    update.bind(2, to_string(*state));
+  } else {
+    update.bind_null(2);
+  }
+  update.bind(3, cancel_at_period_end).bind(4, subscription_id).bind(5, customer_id).run();
 }
 
 std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amount, const std::string& source,

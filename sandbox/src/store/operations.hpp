@@ -27,38 +27,29 @@ struct Env {
   std::int64_t now() const { return clock.unix_seconds(); }
 };
 
-// ---- responses ----
-ApiResult json_result(int status, const nlohmann::json& body);
-ApiResult error_result(int status, std::string_view code, std::string_view message);
-// Parses a JSON object body; on failure the ApiResult (400 invalid_json / 422) to send.
-std::variant<nlohmann::json, ApiResult> parse_object(std::string_view body);
+// ---- refusals ----
+Failure failure(FailureKind kind, ErrorCode code, std::string message);
+Failure unknown_api_key();  // the key's customer is gone (401 invalid_api_key)
+// Parses a JSON object body; on failure the Failure (invalid_json / nul_character) to answer.
+std::variant<nlohmann::json, Failure> parse_object(std::string_view body);
 
 // ---- ids and keys ----
 std::string random_id(std::string_view prefix);  // prefix + 24 base62 characters (CSPRNG)
 std::string new_api_key();                       // rsolv_ + base64url(32 random bytes)
 
 // ---- customers ----
-struct Customer {
-  std::int64_t id = 0;
-  std::string name, email;
-  std::int64_t credit_balance = 0;
-  std::string subscription_type;
-  std::optional<std::string> subscription_state;
-  bool cancel_at_period_end = false;
-  bool has_billing = false;
+// A customers row: the account as shown, plus what only the platform reads.
+struct Customer : Account {
   bool billing_added_granted = false;
   std::optional<std::string> payment_method;
-  std::optional<std::string> stripe_customer_id;
-  std::optional<std::string> stripe_subscription_id;
   std::int64_t created_at = 0;
 };
 
 std::optional<Customer> load_customer(Connection& db, std::int64_t id);
 std::optional<Customer> find_by_stripe_id(Connection& db, std::string_view stripe_customer_id);
-nlohmann::json customer_json(const Customer& customer);
 std::int64_t insert_customer(Env& env, const std::string& name, const std::string& email, const std::string& key_hash);
-void update_subscription(Connection& db, std::int64_t customer_id, const std::string& type,
-                         const std::optional<std::string>& state, bool cancel_at_period_end,
+void update_subscription(Connection& db, std::int64_t customer_id, SubscriptionType type,
+                         std::optional<SubscriptionState> state, bool cancel_at_period_end,
                          const std::optional<std::string>& subscription_id);
 
 // ---- subscription timelines (Stripe does not order deliveries) ----
@@ -79,22 +70,15 @@ std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amou
                            const nlohmann::json& metadata = nlohmann::json::object());
 
 // ---- billing rules ----
-struct Entitlement {
-  bool entitled = false;
-  std::string reason;  // credits | payg | pro_overage | no_billing_info | payment_past_due
-  std::int64_t charge_per_fix_cents = 0;
-};
 Entitlement entitlement_of(const Customer& customer);
 
 // One credit for a merged fix: consume, or charge then consume, or refuse (docs/platform-contract.md#paying-for-a-merged-fix).
-struct BillingOutcome {
-  int status = 201;
-  std::string outcome;  // credit_consumed | charged | error code
+struct Bill {
+  FixOutcome outcome = FixOutcome::credit_consumed;  // credit_consumed or charged
   std::int64_t amount_cents = 0;
   std::optional<std::string> charge_id;
-  std::string message;
 };
-BillingOutcome bill_fix(Env& env, const Customer& customer, std::int64_t fix_attempt_id);
+std::variant<Bill, Failure> bill_fix(Env& env, const Customer& customer, std::int64_t fix_attempt_id);
 
 // Grants the one-time billing_added credits and marks billing on; returns credits granted.
 std::int64_t attach_billing(Env& env, const Customer& customer, const std::string& payment_method);

@@ -73,19 +73,20 @@ bool valid_email(const std::string& email) {
 }
 }  // namespace
 
-ApiResult Platform::onboard(std::string_view body) {
+Result<Onboarded> Platform::onboard(std::string_view body) {
   auto parsed = parse_object(body);
-  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
   const auto& request = std::get<nlohmann::json>(parsed);
   if (!request.contains("name") || !request["name"].is_string() || request["name"].get<std::string>().empty() ||
       request["name"].get<std::string>().size() > 200) {
-    return error_result(422, "invalid_name", "name is required: a non-empty string of at most 200 characters.");
+    return failure(FailureKind::invalid, ErrorCode::invalid_name,
+                   "name is required: a non-empty string of at most 200 characters.");
   }
   if (contains_card_number(request["name"])) {
-    return error_result(422, "invalid_name", "name must not contain a payment card number.");
+    return failure(FailureKind::invalid, ErrorCode::invalid_name, "name must not contain a payment card number.");
   }
   if (!request.contains("email") || !request["email"].is_string() || !valid_email(request["email"])) {
-    return error_result(422, "invalid_email", "email is required and must be a valid address.");
+    return failure(FailureKind::invalid, ErrorCode::invalid_email, "email is required and must be a valid address.");
   }
   const auto api_key = new_api_key();
   CounterDelta delta;
@@ -98,91 +99,83 @@ ApiResult Platform::onboard(std::string_view body) {
     append_ledger(env, id, kSignupCredits, "trial_signup");
     transaction.commit();
   } catch (const DatabaseError& error) {
-    if (error.is_unique_violation()) return error_result(409, "email_taken", "A customer with this email already exists.");
+    if (error.is_unique_violation()) {
+      return failure(FailureKind::conflict, ErrorCode::email_taken, "A customer with this email already exists.");
+    }
     throw;
   }
   add_counters(delta.counts);
-  return json_result(201, {{"customer", customer_json(*load_customer(*db, id))}, {"api_key", api_key}});
+  return Onboarded{*load_customer(*db, id), api_key};
 }
 
-ApiResult Platform::me(CustomerId customer) {
+Result<Account> Platform::me(CustomerId customer) {
   auto db = pool_->acquire();
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
-  return json_result(200, customer_json(*row));
+  if (!row) return unknown_api_key();
+  return Account(*row);
 }
 
-ApiResult Platform::entitlement(CustomerId customer) {
+Result<EntitlementView> Platform::entitlement(CustomerId customer) {
   auto db = pool_->acquire();
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
-  const auto result = entitlement_of(*row);
-  return json_result(200, {{"entitled", result.entitled},
-                           {"reason", result.reason},
-                           {"credit_balance", row->credit_balance},
-                           {"subscription_type", row->subscription_type},
-                           {"subscription_state", row->subscription_state ? nlohmann::json(*row->subscription_state)
-                                                                          : nlohmann::json(nullptr)},
-                           {"charge_per_fix_cents", result.charge_per_fix_cents}});
+  if (!row) return unknown_api_key();
+  return EntitlementView{entitlement_of(*row), *row};
 }
 
-ApiResult Platform::exchange_credentials(CustomerId customer, std::string_view body) {
+Result<Credentials> Platform::exchange_credentials(CustomerId customer, std::string_view body) {
   auto parsed = parse_object(body);
-  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
   const auto& request = std::get<nlohmann::json>(parsed);
   if (!request.contains("providers") || !request["providers"].is_array() || request["providers"].empty()) {
-    return error_result(400, "invalid_providers", "providers must be a non-empty list of provider names.");
+    return failure(FailureKind::malformed, ErrorCode::invalid_providers,
+                   "providers must be a non-empty list of provider names.");
   }
   for (const auto& provider : request["providers"]) {
     if (!provider.is_string() || provider.get<std::string>().empty() || provider.get<std::string>().size() > 64) {
-      return error_result(400, "invalid_providers", "every provider must be a non-empty name.");
+      return failure(FailureKind::malformed, ErrorCode::invalid_providers, "every provider must be a non-empty name.");
     }
   }
   std::int64_t ttl = 60;
   if (request.contains("ttl_minutes")) {
     if (!request["ttl_minutes"].is_number_integer() || request["ttl_minutes"] < 1 || request["ttl_minutes"] > 240) {
-      return error_result(400, "invalid_ttl", "ttl_minutes must be an integer between 1 and 240.");
+      return failure(FailureKind::malformed, ErrorCode::invalid_ttl, "ttl_minutes must be an integer between 1 and 240.");
     }
     ttl = request["ttl_minutes"];
   }
   auto db = pool_->acquire();
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  if (!row) return unknown_api_key();
   const auto rights = entitlement_of(*row);
   if (!rights.entitled) {
-    return error_result(403, "usage_limit_exceeded",
-                        rights.reason == "payment_past_due" ? "Payment is past due; update the payment method."
-                                                            : "No credits left and no billing on file.");
+    return failure(FailureKind::forbidden, ErrorCode::usage_limit_exceeded,
+                   rights.reason == EntitlementReason::payment_past_due ? "Payment is past due; update the payment method."
+                                                                        : "No credits left and no billing on file.");
   }
-  nlohmann::json credentials = nlohmann::json::object();
-  const auto expires_at = clock_.unix_seconds() + ttl * 60;
+  Credentials credentials;
+  credentials.expires_at = clock_.unix_seconds() + ttl * 60;
+  credentials.remaining_fixes = row->credit_balance;
+  credentials.reason = rights.reason;
   for (const auto& provider : request["providers"]) {
     // Placeholders: the sandbox vends nothing usable, only the shape the action expects.
-    credentials[provider.get<std::string>()] = {{"api_key", random_id("sandbox_placeholder_")}, {"expires_at", expires_at}};
+    credentials.api_keys.emplace_back(provider.get<std::string>(), random_id("sandbox_placeholder_"));
   }
-  return json_result(200, {{"credentials", credentials},
-                           {"expires_at", expires_at},
-                           {"usage", {{"remaining_fixes", row->credit_balance}, {"reason", rights.reason}}}});
+  return credentials;
 }
 
-ApiResult Platform::transactions(CustomerId customer) {
+Result<Transactions> Platform::transactions(CustomerId customer) {
   auto db = pool_->acquire();
   const auto row = load_customer(*db, customer.value);
-  if (!row) return error_result(401, "invalid_api_key", "Invalid or missing API key.");
+  if (!row) return unknown_api_key();
   Statement query(*db,
                   "SELECT id, amount, balance_after, source, metadata, created_at FROM credit_ledger "
                   "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1000");
   query.bind(1, customer.value);
-  nlohmann::json rows = nlohmann::json::array();
+  Transactions result{row->credit_balance, {}};
   while (query.step()) {
-    rows.push_back({{"id", query.int64(0)},
-                    {"amount", query.int64(1)},
-                    {"balance_after", query.int64(2)},
-                    {"source", query.text(3)},
-                    {"metadata", nlohmann::json::parse(query.text(4), nullptr, false)},
-                    {"created_at", query.int64(5)}});
+    result.entries.push_back(
+        LedgerEntry{query.int64(0), query.int64(1), query.int64(2), query.text(3), query.text(4), query.int64(5)});
   }
-  return json_result(200, {{"balance", row->credit_balance}, {"transactions", rows}});
+  return result;
 }
 
 void Platform::add_counters(const PlatformCounters& delta) {

@@ -14,23 +14,25 @@ struct SeedPlan {
   bool billing;
   int pro_invoices;            // paid Pro invoices (+60 each)
   std::int64_t fixes_consumed;  // credits already spent on fixes
-  const char* type;
-  std::optional<std::string> subscription_state;
+  SubscriptionType type;
+  std::optional<SubscriptionState> subscription_state;
   bool cancel_at_period_end;
   bool keeps_subscription;
 };
 
 const std::vector<SeedPlan>& plans() {
+  using Type = SubscriptionType;
+  using State = SubscriptionState;
   static const std::vector<SeedPlan> all = {
-      {"trial_no_billing", false, 0, 2, "trial", std::nullopt, false, false},           // 3 credits
-      {"trial_with_billing", true, 0, 3, "trial", std::nullopt, false, false},          // 7
-      {"trial_expired", false, 0, 5, "trial", std::nullopt, false, false},              // 0
-      {"payg", true, 0, 10, "pay_as_you_go", std::nullopt, false, false},               // 0, billed per fix
-      {"pro_active", true, 1, 25, "pro", std::string("active"), false, true},           // 45
-      {"pro_past_due", true, 1, 70, "pro", std::string("past_due"), false, true},       // 0, payment failed
-      {"pro_cancelled", true, 1, 50, "pay_as_you_go", std::nullopt, false, false},      // 20 kept
-      {"pro_cancel_scheduled", true, 1, 40, "pro", std::string("active"), true, true},  // 30
-      {"pro_renewed", true, 2, 70, "pro", std::string("active"), false, true},          // 60
+      {"trial_no_billing", false, 0, 2, Type::trial, std::nullopt, false, false},          // 3 credits
+      {"trial_with_billing", true, 0, 3, Type::trial, std::nullopt, false, false},         // 7
+      {"trial_expired", false, 0, 5, Type::trial, std::nullopt, false, false},             // 0
+      {"payg", true, 0, 10, Type::pay_as_you_go, std::nullopt, false, false},              // 0, billed per fix
+      {"pro_active", true, 1, 25, Type::pro, State::active, false, true},                  // 45
+      {"pro_past_due", true, 1, 70, Type::pro, State::past_due, false, true},              // 0, payment failed
+      {"pro_cancelled", true, 1, 50, Type::pay_as_you_go, std::nullopt, false, false},     // 20 kept
+      {"pro_cancel_scheduled", true, 1, 40, Type::pro, State::active, true, true},         // 30
+      {"pro_renewed", true, 2, 70, Type::pro, State::active, false, true},                 // 60
   };
   return all;
 }

@@ -79,12 +79,12 @@ bool has_pro_line(const nlohmann::json& invoice, const std::string& pro_price_id
   return false;
 }
 
-std::optional<std::string> subscription_state(const nlohmann::json& subscription) {
-  static const std::set<std::string> known = {"active", "past_due", "canceled", "incomplete", "trialing"};
+// Stripe's subscription status as the platform keeps it: its own states, and two Stripe ones mapped.
+std::optional<SubscriptionState> subscription_state(const nlohmann::json& subscription) {
   const auto status = string_field(subscription, {"status"}).value_or("");
-  if (known.contains(status)) return status;
-  if (status == "unpaid") return std::string("past_due");
-  if (status == "incomplete_expired") return std::string("canceled");
+  if (auto known = parse_subscription_state(status)) return known;
+  if (status == "unpaid") return SubscriptionState::past_due;
+  if (status == "incomplete_expired") return SubscriptionState::canceled;
   return std::nullopt;
 }
 
@@ -154,7 +154,7 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& event, const
     if (!current) return true;
     // The invoice can arrive before customer.subscription.created: then it is the first place the
     // subscription id is seen.
-    update_subscription(env.db, customer.id, "pro", std::string("active"), customer.cancel_at_period_end,
+    update_subscription(env.db, customer.id, SubscriptionType::pro, SubscriptionState::active, customer.cancel_at_period_end,
                         customer.stripe_subscription_id ? customer.stripe_subscription_id : subscription);
     record(false);
     return true;
@@ -162,42 +162,46 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& event, const
   if (type == "customer.subscription.deleted") {
     if (timeline.deleted) return false;
     // Back to pay-as-you-go; credits already granted are kept. Deletion is final in any order.
-    update_subscription(env.db, customer.id, "pay_as_you_go", std::nullopt, false, std::nullopt);
+    update_subscription(env.db, customer.id, SubscriptionType::pay_as_you_go, std::nullopt, false, std::nullopt);
     record(true);
     return true;
   }
   if (!current) return false;
   if (type == "invoice.payment_failed") {
-    update_subscription(env.db, customer.id, customer.subscription_type, std::string("past_due"),
+    update_subscription(env.db, customer.id, customer.subscription_type, SubscriptionState::past_due,
                         customer.cancel_at_period_end, customer.stripe_subscription_id);
   } else {  // customer.subscription.created / .updated
-    update_subscription(env.db, customer.id, "pro", subscription_state(object), true_field(object, "cancel_at_period_end"),
+    update_subscription(env.db, customer.id, SubscriptionType::pro, subscription_state(object),
+                        true_field(object, "cancel_at_period_end"),
                         subscription_id_of(object, customer));
   }
   record(false);
   return true;
 }
 
-ApiResult received(const std::string& status) { return json_result(200, {{"received", true}, {"status", status}}); }
+// Counts a delivery under its event type and outcome (a WebhookOutcome, or the refusal's code).
+void count(CounterDelta& delta, const std::string& type, std::string_view outcome) {
+  delta.counts.webhooks[{type, std::string(outcome)}] += 1;
+}
 
 }  // namespace
 
-ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view signature_header) {
+Result<WebhookReceipt> Platform::stripe_webhook(std::string_view raw_body, std::string_view signature_header) {
   const auto verdict = stripe::verify(signature_header, raw_body, config_.webhook_secrets, clock_.unix_seconds(),
                                       config_.webhook_tolerance_seconds);
   if (!verdict.ok()) {
-    PlatformCounters refused;
-    refused.webhooks[{"unknown", "invalid_signature"}] = 1;
-    add_counters(refused);
-    return error_result(401, "invalid_signature", "Invalid Stripe signature: " + verdict.reason);
+    CounterDelta refused;
+    count(refused, "unknown", to_string(ErrorCode::invalid_signature));
+    add_counters(refused.counts);
+    return failure(FailureKind::unauthenticated, ErrorCode::invalid_signature, "Invalid Stripe signature: " + verdict.reason);
   }
   auto parsed = parse_object(raw_body);
-  if (auto* error = std::get_if<ApiResult>(&parsed)) return *error;
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
   const auto& event = std::get<nlohmann::json>(parsed);
   if (!event.contains("id") || !event["id"].is_string() || !event.contains("type") || !event["type"].is_string() ||
       !event.contains("data") || !event["data"].is_object() || !event["data"].contains("object") ||
       !event["data"]["object"].is_object()) {
-    return error_result(400, "invalid_event", "A Stripe event needs id, type and data.object.");
+    return failure(FailureKind::malformed, ErrorCode::invalid_event, "A Stripe event needs id, type and data.object.");
   }
   const auto event_id = event["id"].get<std::string>();
   const auto type = event["type"].get<std::string>();
@@ -212,9 +216,9 @@ ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view s
     if (stripe_customer) customer = find_by_stripe_id(*db, *stripe_customer);
     if (!customer) {
       // Not recorded, so Stripe's retry succeeds once the customer exists.
-      delta.counts.webhooks[{type, "unknown_customer"}] += 1;
+      count(delta, type, to_string(ErrorCode::unknown_customer));
       add_counters(delta.counts);
-      return error_result(422, "unknown_customer", "No customer with this Stripe customer id (yet).");
+      return failure(FailureKind::invalid, ErrorCode::unknown_customer, "No customer with this Stripe customer id (yet).");
     }
   }
   // Recording the id first makes a concurrent duplicate fail on the primary key before any effect.
@@ -227,23 +231,23 @@ ApiResult Platform::stripe_webhook(std::string_view raw_body, std::string_view s
     } else {
       record.bind_null(3);
     }
-    record.bind(4, "processed").bind(5, env.now()).run();
+    record.bind(4, to_string(WebhookOutcome::processed)).bind(5, env.now()).run();
   } catch (const DatabaseError& error) {
     if (!error.is_unique_violation()) throw;
-    delta.counts.webhooks[{type, "duplicate"}] += 1;
+    count(delta, type, to_string(WebhookOutcome::duplicate));
     add_counters(delta.counts);
-    return received("duplicate");
+    return WebhookReceipt{WebhookOutcome::duplicate};
   }
   const bool changed = handled && apply(env, type, event, *customer);
   if (!changed) {
-    Statement mark(*db, "UPDATE webhook_events SET outcome = 'ignored' WHERE id = ?1");
-    mark.bind(1, event_id).run();
+    Statement mark(*db, "UPDATE webhook_events SET outcome = ?1 WHERE id = ?2");
+    mark.bind(1, to_string(WebhookOutcome::ignored)).bind(2, event_id).run();
   }
   transaction.commit();
-  const std::string outcome = changed ? "processed" : "ignored";
-  delta.counts.webhooks[{type, outcome}] += 1;
+  const auto outcome = changed ? WebhookOutcome::processed : WebhookOutcome::ignored;
+  count(delta, type, to_string(outcome));
   add_counters(delta.counts);
-  return received(outcome);
+  return WebhookReceipt{outcome};
 }
 
 }  // namespace rsolv::sandbox

@@ -11,6 +11,53 @@ namespace rsolv::security {
 
 namespace {
 
+// One delivery to the webhook endpoint, with a Stripe-Signature header when `signature` is set.
+Exchange deliver(Probe& probe, const WebhookTarget& hook, const std::string& payload,
+                 const std::optional<std::string>& signature) {
+  http::Headers headers = {{"Content-Type", "application/json"}};
+  if (signature) headers.emplace_back("Stripe-Signature", *signature);
+  return probe.send("POST", hook.path, headers, payload);
+}
+
+// A way to get the signature wrong: `sign` returns the header (none: no header) and may change the
+// body sent, which starts as the signed payload.
+struct Forgery {
+  std::string check;
+  const char* rule;
+  std::function<std::optional<std::string>(const std::string& payload, std::string& body)> sign;
+};
+
+std::vector<Forgery> forgeries(const Secret& secret, std::int64_t t) {
+  return {
+      {"missing signature is refused", "RSOLV-WH-001", [](const std::string&, std::string&) { return std::nullopt; }},
+      {"malformed signature is refused", "RSOLV-WH-001",
+       [](const std::string&, std::string&) { return std::optional<std::string>("t=abc,v1=zz"); }},
+      {"signature with a wrong secret is refused", "RSOLV-WH-001",
+       [t](const std::string& payload, std::string&) {
+         return stripe::sign(Secret("whsec_rsolv_security_wrong_secret"), t, payload);
+       }},
+      {"tampered body is refused", "RSOLV-WH-001",
+       [&secret, t](const std::string& payload, std::string& body) {
+         const auto header = stripe::sign(secret, t, payload);
+         body = payload;
+         body.replace(body.find("probe"), 5, "admin");
+         return header;
+       }},
+      {"clear-text 't.payload' pseudo-signature is refused", "RSOLV-WH-001",
+       [t](const std::string& payload, std::string&) {
+         return "t=" + std::to_string(t) + ",v1=" + std::to_string(t) + "." + payload.substr(0, 20);
+       }},
+      {"stale timestamp (10 minutes old) is refused", "RSOLV-WH-002",
+       [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t - 600, payload); }},
+      {"future timestamp (10 minutes ahead) is refused", "RSOLV-WH-002",
+       [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t + 600, payload); }},
+      {"v0-only signature is refused", "RSOLV-WH-003",
+       [&secret, t](const std::string& payload, std::string&) {
+         return "t=" + std::to_string(t) + ",v0=" + stripe::compute_v1(secret, t, payload);
+       }},
+  };
+}
+
 class WebhooksSuite final : public Suite {
  public:
   std::string_view name() const override { return "webhooks"; }
@@ -21,103 +68,15 @@ class WebhooksSuite final : public Suite {
   std::vector<CheckResult> run(SuiteContext& context) override {
     std::vector<CheckResult> results;
     if (!context.target.webhook) return results;
-    auto& probe = context.probe;
     const auto& hook = *context.target.webhook;
     const auto& secret = context.target.webhook_secret;
-    const auto location = probe.location("POST", hook.path);
     Random random;
-    const auto deliver = [&](const std::string& payload, const std::optional<std::string>& signature) {
-      http::Headers headers = {{"Content-Type", "application/json"}};
-      if (signature) headers.emplace_back("Stripe-Signature", *signature);
-      return probe.send("POST", hook.path, headers, payload);
-    };
-
     bool control_ok = false;
-    results.push_back(run_check(context, name(), "a correctly signed event is accepted (control)", [&](std::string& detail) {
-      const auto payload = probe_event(random).dump();
-      const auto exchange = deliver(payload, stripe::sign(secret, now_unix(), payload));
-      control_ok = accepted(exchange);
-      detail = "signed probe answered " + std::to_string(exchange.response.status);
-      // Not a vulnerability, but every refusal below would prove nothing.
-      if (!control_ok) throw NoAnswer(detail + ": a correctly signed event was not accepted (check webhook_secret)");
-      return std::vector<Finding>{};
-    }));
-
-    struct Forgery {
-      std::string check;
-      const char* rule;
-      std::function<std::optional<std::string>(const std::string& payload, std::string& body)> sign;
-    };
-    const auto t = now_unix();
-    const std::vector<Forgery> forgeries = {
-        {"missing signature is refused", "RSOLV-WH-001", [](const std::string&, std::string&) { return std::nullopt; }},
-        {"malformed signature is refused", "RSOLV-WH-001",
-         [](const std::string&, std::string&) { return std::optional<std::string>("t=abc,v1=zz"); }},
-        {"signature with a wrong secret is refused", "RSOLV-WH-001",
-         [t](const std::string& payload, std::string&) {
-           return stripe::sign(Secret("whsec_rsolv_security_wrong_secret"), t, payload);
-         }},
-        {"tampered body is refused", "RSOLV-WH-001",
-         [&secret, t](const std::string& payload, std::string& body) {
-           const auto header = stripe::sign(secret, t, payload);
-           body = payload;
-           body.replace(body.find("probe"), 5, "admin");
-           return header;
-         }},
-        {"clear-text 't.payload' pseudo-signature is refused", "RSOLV-WH-001",
-         [t](const std::string& payload, std::string&) {
-           return "t=" + std::to_string(t) + ",v1=" + std::to_string(t) + "." + payload.substr(0, 20);
-         }},
-        {"stale timestamp (10 minutes old) is refused", "RSOLV-WH-002",
-         [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t - 600, payload); }},
-        {"future timestamp (10 minutes ahead) is refused", "RSOLV-WH-002",
-         [&secret, t](const std::string& payload, std::string&) { return stripe::sign(secret, t + 600, payload); }},
-        {"v0-only signature is refused", "RSOLV-WH-003",
-         [&secret, t](const std::string& payload, std::string&) {
-           return "t=" + std::to_string(t) + ",v0=" + stripe::compute_v1(secret, t, payload);
-         }},
-    };
-    for (const auto& forgery : forgeries) {
-      results.push_back(run_check(context, name(), forgery.check, [&](std::string& detail) {
-        std::vector<Finding> findings;
-        const auto forge = [&] {
-          const auto payload = probe_event(random).dump();
-          std::string body = payload;
-          const auto signature = forgery.sign(payload, body);
-          return deliver(body, signature);
-        };
-        const auto first = forge();
-        detail = "answered " + std::to_string(first.response.status);
-        if (!accepted(first)) {
-          if (!control_ok) throw NoAnswer(detail + ", but so did the correctly signed control: the refusal proves nothing");
-          return findings;
-        }
-        const auto second = forge();  // confirmed with a fresh event
-        if (accepted(second)) findings.push_back(make_finding(forgery.rule, location, probe.evidence(second)));
-        return findings;
-      }));
+    results.push_back(control_check(context, hook, random, control_ok));
+    for (const auto& forgery : forgeries(secret, now_unix())) {
+      results.push_back(forgery_check(context, hook, forgery, random, control_ok));
     }
-
-    results.push_back(run_check(context, name(), "oversized body is refused", [&](std::string& detail) {
-      std::vector<Finding> findings;
-      auto event = probe_event(random);
-      event["data"]["object"]["padding"] = std::string(static_cast<std::size_t>(hook.max_body_bytes) + 1024, 'x');
-      const auto payload = event.dump();
-      // A server may refuse an oversized body by closing the connection: that is a refusal too.
-      const auto oversized = [&] {
-        http::Headers headers = {{"Content-Type", "application/json"},
-                                 {"Stripe-Signature", stripe::sign(secret, now_unix(), payload)}};
-        return probe.attempt("POST", hook.path, headers, payload);
-      };
-      const auto exchange = oversized();
-      if (accepted(exchange) && accepted(oversized())) {
-        findings.push_back(make_finding("RSOLV-WH-005", location, probe.evidence(exchange)));
-      }
-      detail = std::to_string(payload.size()) + " bytes answered " +
-               (exchange.response.status == 0 ? "by closing the connection" : std::to_string(exchange.response.status));
-      return findings;
-    }));
-
+    results.push_back(oversized_check(context, hook, random));
     if (hook.replay_probe) {
       results.push_back(run_check(context, name(), "a replayed event is not applied twice", [&](std::string& detail) {
         return replay(context, hook, secret, random, detail);
@@ -127,6 +86,68 @@ class WebhooksSuite final : public Suite {
   }
 
  private:
+  // A correctly signed probe must be accepted; otherwise every refusal below would prove nothing.
+  CheckResult control_check(SuiteContext& context, const WebhookTarget& hook, Random& random, bool& control_ok) {
+    return run_check(context, name(), "a correctly signed event is accepted (control)", [&](std::string& detail) {
+      const auto payload = probe_event(random).dump();
+      const auto exchange = deliver(context.probe, hook, payload, stripe::sign(context.target.webhook_secret, now_unix(), payload));
+      control_ok = accepted(exchange);
+      detail = "signed probe answered " + std::to_string(exchange.response.status);
+      // Not a vulnerability, but every refusal below would prove nothing.
+      if (!control_ok) throw NoAnswer(detail + ": a correctly signed event was not accepted (check webhook_secret)");
+      return std::vector<Finding>{};
+    });
+  }
+
+  // A forged delivery must be refused; an acceptance is confirmed with a fresh event before it is reported.
+  CheckResult forgery_check(SuiteContext& context, const WebhookTarget& hook, const Forgery& forgery, Random& random,
+                            bool control_ok) {
+    return run_check(context, name(), forgery.check, [&](std::string& detail) {
+      std::vector<Finding> findings;
+      const auto forge = [&] {
+        const auto payload = probe_event(random).dump();
+        std::string body = payload;
+        const auto signature = forgery.sign(payload, body);
+        return deliver(context.probe, hook, body, signature);
+      };
+      const auto first = forge();
+      detail = "answered " + std::to_string(first.response.status);
+      if (!accepted(first)) {
+        if (!control_ok) throw NoAnswer(detail + ", but so did the correctly signed control: the refusal proves nothing");
+        return findings;
+      }
+      const auto second = forge();  // confirmed with a fresh event
+      if (accepted(second)) {
+        findings.push_back(make_finding(forgery.rule, context.probe.location("POST", hook.path), context.probe.evidence(second)));
+      }
+      return findings;
+    });
+  }
+
+  // A correctly signed body over max_body_bytes must be refused (RSOLV-WH-005).
+  CheckResult oversized_check(SuiteContext& context, const WebhookTarget& hook, Random& random) {
+    return run_check(context, name(), "oversized body is refused", [&](std::string& detail) {
+      std::vector<Finding> findings;
+      auto& probe = context.probe;
+      auto event = probe_event(random);
+      event["data"]["object"]["padding"] = std::string(static_cast<std::size_t>(hook.max_body_bytes) + 1024, 'x');
+      const auto payload = event.dump();
+      // A server may refuse an oversized body by closing the connection: that is a refusal too.
+      const auto oversized = [&] {
+        http::Headers headers = {{"Content-Type", "application/json"},
+                                 {"Stripe-Signature", stripe::sign(context.target.webhook_secret, now_unix(), payload)}};
+        return probe.attempt("POST", hook.path, headers, payload);
+      };
+      const auto exchange = oversized();
+      if (accepted(exchange) && accepted(oversized())) {
+        findings.push_back(make_finding("RSOLV-WH-005", probe.location("POST", hook.path), probe.evidence(exchange)));
+      }
+      detail = std::to_string(payload.size()) + " bytes answered " +
+               (exchange.response.status == 0 ? "by closing the connection" : std::to_string(exchange.response.status));
+      return findings;
+    });
+  }
+
   // Grants credits with a real Pro invoice event, then replays it: the balance must move once.
   std::vector<Finding> replay(SuiteContext& context, const WebhookTarget& hook, const Secret& secret, Random& random,
                               std::string& detail) {

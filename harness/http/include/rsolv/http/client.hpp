@@ -102,7 +102,7 @@ class Client {
   // The lean transport (make_lean_transport()).
   explicit Client(ClientOptions options = {}, Clock& clock = SystemClock::instance());
   Client(ClientOptions options, Clock& clock, Random random);
-  // Any transport, e.g. make_curl_transport().
+  // Any transport, e.g. make_curl_transport() (curl_transport.hpp, library rsolv_http_curl).
   Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock = SystemClock::instance());
   Client(std::unique_ptr<Transport> transport, ClientOptions options, Clock& clock, Random random);
   ~Client();

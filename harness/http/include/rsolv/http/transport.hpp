@@ -27,8 +27,4 @@ class Transport {
                           std::chrono::milliseconds connect_timeout, std::chrono::milliseconds attempt_timeout) = 0;
 };
 
-// libcurl (OpenSSL): honours http_proxy/https_proxy/no_proxy the way curl does. Defined only in
-// builds with RSOLV_WITH_CURL (the development default; release builds leave libcurl out).
-std::unique_ptr<Transport> make_curl_transport();
-
 }  // namespace rsolv::http

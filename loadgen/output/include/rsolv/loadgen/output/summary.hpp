@@ -25,7 +25,7 @@
 
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 #include "rsolv/loadgen/metrics/thresholds.hpp"
-#include "rsolv/loadgen/runner/timeline.hpp"
+#include "rsolv/loadgen/metrics/timeline.hpp"
 
 namespace rsolv::loadgen::output {
 

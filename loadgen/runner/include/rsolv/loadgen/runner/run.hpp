@@ -18,7 +18,7 @@
 #include "rsolv/loadgen/executors/segment.hpp"
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 #include "rsolv/loadgen/metrics/thresholds.hpp"
-#include "rsolv/loadgen/runner/timeline.hpp"
+#include "rsolv/loadgen/metrics/timeline.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
 namespace rsolv::loadgen {

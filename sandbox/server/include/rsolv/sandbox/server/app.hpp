@@ -17,6 +17,7 @@
 #include "rsolv/sandbox/server/access_log.hpp"
 #include "rsolv/sandbox/server/auth_cache.hpp"
 #include "rsolv/sandbox/server/http_metrics.hpp"
+#include "rsolv/sandbox/server/platform_api.hpp"
 #include "rsolv/sandbox/server/rate_limiter.hpp"
 #include "rsolv/sandbox/server/routes.hpp"
 
@@ -61,6 +62,7 @@ class App final : public http::RequestHandler {
   HttpResponse authenticated(Endpoint endpoint, const HttpRequest& request, std::string_view query);
 
   Platform& platform_;
+  PlatformApi api_;
   AppOptions options_;
   const Clock& clock_;
   FixedWindowLimiter onboard_limiter_;
@@ -69,6 +71,5 @@ class App final : public http::RequestHandler {
   HttpMetrics metrics_;
   std::unique_ptr<AccessLog> access_log_;
 };
-
 
 }  // namespace rsolv::sandbox::server

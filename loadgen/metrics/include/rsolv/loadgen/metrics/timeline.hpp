@@ -1,7 +1,7 @@
 #pragma once
 // Throughput and latency over time: one point per flush interval (a second by default), built by
 // the run's coordinator from what the worker threads flushed in that interval. Header-only and
-// dependency-free so report writers can include it without linking the runner.
+// dependency-free: the runner builds it and the report writers read it.
 #include <cstdint>
 
 namespace rsolv::loadgen {

@@ -6,10 +6,10 @@
 
 namespace rsolv::sandbox::ops {
 
-ApiResult json_result(int status, const nlohmann::json& body) { return ApiResult{status, body.dump(), {}}; }
+Failure failure(FailureKind kind, ErrorCode code, std::string message) { return Failure{kind, code, std::move(message)}; }
 
-ApiResult error_result(int status, std::string_view code, std::string_view message) {
-  return json_result(status, {{"error", code}, {"message", message}});
+Failure unknown_api_key() {
+  return failure(FailureKind::unauthenticated, ErrorCode::invalid_api_key, "Invalid or missing API key.");
 }
 
 namespace {
@@ -36,14 +36,19 @@ std::optional<std::string> nul_path(const nlohmann::json& value, const std::stri
 
 }  // namespace
 
-std::variant<nlohmann::json, ApiResult> parse_object(std::string_view body) {
+std::variant<nlohmann::json, Failure> parse_object(std::string_view body) {
   auto parsed = config::parse_json_bounded(body);
-  if (!parsed.ok()) return error_result(400, "invalid_json", "The request body is " + parsed.message + ".");
-  if (!parsed.value.is_object()) return error_result(400, "invalid_json", "The request body must be a JSON object.");
+  if (!parsed.ok()) {
+    return failure(FailureKind::malformed, ErrorCode::invalid_json, "The request body is " + parsed.message + ".");
+  }
+  if (!parsed.value.is_object()) {
+    return failure(FailureKind::malformed, ErrorCode::invalid_json, "The request body must be a JSON object.");
+  }
   // SQLite stores a NUL inside TEXT, but C strings, logs and most readers stop at it: refused.
   if (const auto path = nul_path(parsed.value, "")) {
     const std::string where = path->size() <= 100 ? *path : "a field";
-    return error_result(422, "nul_character", "Text must not contain NUL characters (\\u0000); found in " + where + ".");
+    return failure(FailureKind::invalid, ErrorCode::nul_character,
+                   "Text must not contain NUL characters (\\u0000); found in " + where + ".");
   }
   return std::move(parsed.value);
 }
