@@ -156,7 +156,7 @@ int run_command(const RunArgs& args) {
   if (result.setup.failed()) {
     std::cerr << "rsolv-loadgen: error: setup failed: " << rsolv::redact(result.setup.failure, plan.secrets)
               << " (no scenario ran)\n";
-    return kExitSetupFailed;
+    return result.setup.interrupted ? kExitInterrupted : kExitSetupFailed;
   }
 
   output::Summary summary;

@@ -287,6 +287,7 @@ std::string phase_failure(const TestPlan& plan, const Scenario& flow, const RunR
 
 PhaseResult to_phase_result(RunResult run, std::string failure) {
   PhaseResult out;
+  out.interrupted = run.interrupted;
   out.ran = true;
   out.metrics = std::move(run.metrics);
   out.duration_seconds = run.duration_seconds;

@@ -207,7 +207,8 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
   if (run.stopping) {
     if (control_.stop_mode.load(std::memory_order_relaxed) >= 2 || now >= run.hard_stop_us) interrupt(run);
     if (run.running == 0) {
-      const std::int64_t dropped = run.driver->untaken();
+      // Arrivals left after a data source ran out were not dropped for want of a VU: not counted.
+      const std::int64_t dropped = run.data_exhausted ? 0 : run.driver->untaken();
       if (dropped > 0) metrics_.at(run.dropped).value.add_counter(static_cast<double>(dropped));
       run.finished = true;
     }

@@ -6,7 +6,11 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "rsolv/config/yaml_loader.hpp"
+#include "rsolv/loadgen/output/reports.hpp"
+#include "rsolv/loadgen/output/summary.hpp"
 #include "rsolv/loadgen/scenario/request_render.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
@@ -138,6 +142,35 @@ TEST_F(DataPlan, SetupValuesAreASourceAndItsRequestsAreTaggedApart) {
   EXPECT_NE(error("setup:\n  executor: constant-vus\n  flow: []\n" + std::string(kScenario) + "    flow:\n      - url: http://127.0.0.1:9/\n")
                 .find("unknown key 'executor'"),
             std::string::npos);
+}
+
+// Each segment runs its own setup: merged, the phases add up (and one failure is kept), apart from
+// the scenarios' metrics.
+TEST(Phases, RoundTripThroughSummaryJsonAndAddUpInAMerge) {
+  const auto part = [](const std::string& segment, int requests, const std::string& failure) {
+    output::Summary s;
+    s.name = "t";
+    s.segments = {segment};
+    define_builtin_metrics(s.metrics);
+    output::PhaseSummary setup{"setup", {}, 0.5, failure};
+    define_builtin_metrics(setup.metrics);
+    const Tags tags = normalize_tags({{"scenario", "setup"}, {"phase", "setup"}});
+    setup.metrics.at(setup.metrics.series_index("http_reqs", tags)).value.add_counter(requests);
+    setup.metrics.at(setup.metrics.series_index("http_req_duration", tags)).value.add_trend(12.0);
+    s.phases.push_back(std::move(setup));
+    return output::summary_from_json(output::summary_to_json(s), segment);
+  };
+  const auto merged = output::merge_summaries({part("1/2", 3, ""), part("2/2", 4, "check 'x' failed 1 time(s)")});
+  const auto json = output::summary_to_json(merged);
+  ASSERT_EQ(json.at("phases").size(), 1u);
+  const auto& setup = json.at("phases")[0];
+  EXPECT_EQ(setup.at("requests"), 7);
+  EXPECT_FALSE(setup.at("ok").get<bool>());
+  EXPECT_EQ(setup.at("failure"), "check 'x' failed 1 time(s)");
+  EXPECT_FALSE(json.at("metrics").contains("http_reqs")) << "not in the scenarios' metrics";
+  const auto text = output::render_text_summary(merged);
+  EXPECT_NE(text.find("setup: FAILED: check 'x' failed 1 time(s); 0 iteration(s), 7 request(s), 0 failed"), std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -98,6 +98,21 @@ TEST(DataRun, UniqueWithStopEndsASharedIterationsScenarioEarly) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 6u) << "no row twice";
 }
 
+TEST(DataRun, UniqueWithStopEndsAnArrivalRateScenarioWithoutCountingDroppedIterations) {
+  DelayServer server(recording());
+  TempDir dir;
+  dir.write("users.csv", users_csv(10));
+  const auto file = dir.write("rate.yaml", scenario(server, "    executor: constant-arrival-rate\n    rate: 50\n    timeUnit: 1s\n"
+                                                            "    duration: 20s\n    preAllocatedVUs: 3\n",
+                                                    "{users: unique}"));
+  const auto result = loadgen({"run", file, "--out", dir.file("s.json"), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto summary = read_json(dir.file("s.json"));
+  EXPECT_EQ(server.requests(), 10u);
+  EXPECT_LT(summary.at("duration_seconds").get<double>(), 10);
+  EXPECT_LE(metric(summary, "dropped_iterations", "count"), 0) << "out of rows is not out of VUs";
+}
+
 TEST(DataRun, EachVuKeepsTheRowOfItsVuNumber) {
   DelayServer server(recording());
   TempDir dir;

@@ -51,6 +51,7 @@ struct PhaseResult {
   MetricSet metrics;
   double duration_seconds = 0;
   std::string failure;  // why it failed, "" when it did not
+  bool interrupted = false;  // by a stop signal
   bool failed() const { return ran && !failure.empty(); }
 };
 
