@@ -17,8 +17,11 @@ int DataTable::column(std::string_view name) const {
   return it == columns_.end() ? -1 : static_cast<int>(it - columns_.begin());
 }
 
-void DataTable::add_row(std::vector<std::string> cells) {
-  for (auto& cell : cells) cells_.push_back(std::move(cell));
+void DataTable::add_row(const std::vector<std::string>& cells) {
+  for (const auto& cell : cells) {
+    text_ += cell;
+    ends_.push_back(text_.size());
+  }
 }
 
 const char* to_string(DataOrder order) {
@@ -107,6 +110,7 @@ DataTable parse_csv_data(std::string name, std::string_view text, const std::str
     }
   }
   DataTable table(std::move(name), fields);
+  table.reserve(text.size());  // the cells are at most the file's text
   const std::size_t width = table.columns().size();
   while (record(fields, at)) {
     if (fields.size() == 1 && fields[0].empty()) continue;  // a blank line
@@ -115,8 +119,7 @@ DataTable parse_csv_data(std::string name, std::string_view text, const std::str
                           " (quote fields that contain commas)");
     }
     check_row_count(table, label, at);
-    table.add_row(std::move(fields));
-    fields = {};
+    table.add_row(fields);
   }
   if (table.rows() == 0) fail(label, at, "no rows after the header row");
   return table;
@@ -166,7 +169,7 @@ DataTable parse_json_data(std::string name, std::string_view text, const std::st
       if (it == object.end() || it->is_null()) continue;
       cells[c] = it->is_string() ? it->get<std::string>() : it->dump();
     }
-    table.add_row(std::move(cells));
+    table.add_row(cells);
   }
   return table;
 }

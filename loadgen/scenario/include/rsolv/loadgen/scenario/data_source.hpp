@@ -19,15 +19,23 @@ class DataTable {
   const std::string& name() const { return name_; }
   const std::vector<std::string>& columns() const { return columns_; }
   int column(std::string_view name) const;  // -1 when absent
-  std::size_t rows() const { return columns_.empty() ? 0 : cells_.size() / columns_.size(); }
-  std::string_view cell(std::size_t row, std::size_t column) const { return cells_[row * columns_.size() + column]; }
+  std::size_t rows() const { return columns_.empty() ? 0 : ends_.size() / columns_.size(); }
+  std::string_view cell(std::size_t row, std::size_t column) const {
+    const std::size_t i = row * columns_.size() + column;
+    const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
   // Appends one row (exactly columns().size() cells).
-  void add_row(std::vector<std::string> cells);
+  void add_row(const std::vector<std::string>& cells);
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
 
  private:
   std::string name_;
   std::vector<std::string> columns_;
-  std::vector<std::string> cells_;  // row-major
+  // Every cell's text back to back, row-major, and where each ends: about the file's size plus 8
+  // bytes a cell (a string per cell cost five times the file).
+  std::string text_;
+  std::vector<std::size_t> ends_;
 };
 
 // The most a data file may hold in memory, and the most rows (one table, shared by every VU).
