@@ -42,6 +42,7 @@ constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitThresholds = 99;   // k6's ThresholdsHaveFailed
 constexpr int kExitInterrupted = 105;  // k6's ExternalAbort
+constexpr int kExitSetupFailed = 107;  // k6's ScriptException (what a throwing setup() exits with)
 
 // k6's codes where they overlap. A report that could not be written wins: results were lost.
 // A partial merge is never a pass (see docs/loadgen.md, "Segments and merge").
@@ -152,6 +153,11 @@ int run_command(const RunArgs& args) {
 
   lg::RunResult result = lg::run_test(plan, options);
   if (progress_line) std::fputs("\n", stderr);
+  if (result.setup.failed()) {
+    std::cerr << "rsolv-loadgen: error: setup failed: " << rsolv::redact(result.setup.failure, plan.secrets)
+              << " (no scenario ran)\n";
+    return result.setup.interrupted ? kExitInterrupted : kExitSetupFailed;
+  }
 
   output::Summary summary;
   summary.name = plan.name;
@@ -166,6 +172,12 @@ int run_command(const RunArgs& args) {
   summary.metrics = std::move(result.metrics);
   summary.thresholds = plan.thresholds;
   summary.timeline = std::move(result.timeline);
+  for (auto* phase : {&result.setup, &result.teardown}) {
+    if (phase->ran) {
+      summary.phases.push_back({phase == &result.setup ? "setup" : "teardown", std::move(phase->metrics),
+                                phase->duration_seconds, phase->failure});
+    }
+  }
   output::evaluate_thresholds(summary);
   if (metrics_server) {
     metrics_server->publish(
@@ -177,7 +189,12 @@ int run_command(const RunArgs& args) {
     std::cerr << "rsolv-loadgen: aborted: threshold " << rsolv::redact(result.aborting_threshold, plan.secrets)
               << " failed (abortOnFail)\n";
   }
-  return finish(summary, args.files, plan.secrets);
+  const int code = finish(summary, args.files, plan.secrets);
+  if (result.teardown.failed()) {
+    std::cerr << "rsolv-loadgen: error: teardown failed: " << rsolv::redact(result.teardown.failure, plan.secrets) << "\n";
+    if (code == kExitOk) return kExitSetupFailed;
+  }
+  return code;
 }
 
 int merge_command(const std::vector<std::string>& inputs, const output::ReportFiles& files, bool allow_partial) {

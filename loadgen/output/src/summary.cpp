@@ -223,7 +223,8 @@ nlohmann::json summary_to_json(const Summary& s) {
           {"errors", std::move(errors)},
           {"timeline", timeline_json(s.timeline)},
           {"threshold_definitions", thresholds_to_json(s.thresholds)},
-          {"series", s.metrics.to_json()}};
+          {"series", s.metrics.to_json()},
+          {"phases", phases_to_json(s.phases)}};
 }
 
 Summary summary_from_json(const nlohmann::json& json, const std::string& label) {
@@ -254,6 +255,7 @@ Summary summary_from_json(const nlohmann::json& json, const std::string& label) 
     s.metrics = MetricSet::from_json(json.at("series"));
     s.thresholds = thresholds_from_json(json.at("threshold_definitions"));
     if (json.contains("timeline")) s.timeline = timeline_from(json.at("timeline"));
+    if (json.contains("phases")) s.phases = phases_from_json(json.at("phases"));
   } catch (const nlohmann::json::exception& error) {
     return fail(error.what());
   } catch (const Error& error) {
@@ -322,6 +324,7 @@ Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial) {
       out.segments.push_back(segment.str());
     }
     out.metrics.merge(part.metrics);
+    merge_phases(out.phases, part.phases);
     out.started_unix_ms = std::min(out.started_unix_ms, part.started_unix_ms);
     // Segments run side by side: the test lasted as long as the longest.
     out.duration_seconds = std::max(out.duration_seconds, part.duration_seconds);

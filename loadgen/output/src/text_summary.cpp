@@ -149,6 +149,7 @@ std::string render_text_summary(const Summary& s, bool color) {
     }
   }
 
+  out += render_phases_text(s.phases);
   if (!s.threshold_results.empty()) {
     out += "\n  thresholds:\n";
     for (const auto& r : s.threshold_results) {

@@ -19,9 +19,13 @@ std::string default_name(const Step& step) {
 
 }  // namespace
 
-std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment) {
+std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment,
+                                           const std::vector<const Scenario*>& scenarios, const DataTable* setup_rows) {
   auto prepared = std::make_unique<PreparedPlan>();
   prepared->plan = &plan;
+  for (std::size_t s = 0; s < plan.data.size(); ++s) {
+    prepared->tables.push_back(static_cast<int>(s) == plan.setup_source ? setup_rows : &plan.data[s]);
+  }
   bool any_tls = false;
   for (const auto& origin : plan.origins) {
     prepared->addresses.push_back(engine::resolve(origin));
@@ -29,9 +33,12 @@ std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment
   }
   if (any_tls) prepared->tls = std::make_unique<engine::TlsContext>(!plan.insecure_skip_tls_verify, plan.ca_file);
 
-  for (const auto& scenario : plan.scenarios) {
+  for (const Scenario* each : scenarios) {
+    const Scenario& scenario = *each;
     auto ps = std::make_unique<PreparedScenario>();
     ps->scenario = &scenario;
+    ps->data = scenario.data;
+    ps->data_taken = std::make_unique<std::atomic<std::int64_t>[]>(scenario.data.size());
     ps->executor = make_executor(scenario.executor, segment);
     Tags scenario_tags = scenario.tags;
     scenario_tags.emplace_back("scenario", scenario.name);

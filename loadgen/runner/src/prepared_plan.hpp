@@ -32,6 +32,12 @@ struct PreparedScenario {
   std::vector<PreparedStep> steps;
   Tags tags;  // scenario:<name> and the scenario's tags (normalized)
   std::atomic<std::int64_t> shared_claimed{0};  // shared-iterations: iterations claimed so far
+  // Its data sources and, per source, the rows taken so far (shared by every worker thread).
+  std::vector<DataUse> data;
+  std::unique_ptr<std::atomic<std::int64_t>[]> data_taken;
+  // The setup phase: each finished iteration's extracted values become a row of this table.
+  DataTable* collect = nullptr;
+  std::vector<int> collect_variables;
 };
 
 struct PreparedPlan {
@@ -40,10 +46,14 @@ struct PreparedPlan {
   std::unique_ptr<engine::TlsContext> tls;
   std::vector<std::unique_ptr<PreparedScenario>> scenarios;
   Micros longest{0};  // max over scenarios of startTime + hard stop
+  std::vector<const DataTable*> tables;  // by data source: the plan's, the setup's rows for "setup"
 };
 
-// Resolves, builds executors for the segment and pre-serialises constant requests.
+// Resolves, builds executors for the segment and pre-serialises constant requests, for
+// `scenarios` (the plan's, or its setup or teardown). `setup_rows` stands for the source "setup".
 // Throws rsolv::UsageError (unresolvable host, bad executor options, bad CA file).
-std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment);
+std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment,
+                                           const std::vector<const Scenario*>& scenarios,
+                                           const DataTable* setup_rows = nullptr);
 
 }  // namespace rsolv::loadgen::runner

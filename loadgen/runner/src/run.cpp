@@ -67,11 +67,21 @@ std::optional<std::string> failing_abort_threshold(const TestPlan& plan, const M
 
 std::int64_t now_us() { return engine::monotonic_us(); }
 
-}  // namespace
+// What one phase runs: the scenarios, or the setup or teardown flow.
+struct Phase {
+  std::vector<const Scenario*> scenarios;
+  Segment segment;
+  bool main = true;  // thresholds (abortOnFail), progress and the protocol-error warning
+  const DataTable* setup_rows = nullptr;
+  DataTable* collect = nullptr;  // setup: its iterations' extracted values
+};
 
-RunResult run_test(const TestPlan& plan, const RunOptions& options) {
-  std::signal(SIGPIPE, SIG_IGN);  // TLS writes go through write(2); a closed peer must not kill us
-  auto prepared = runner::prepare_plan(plan, options.segment);
+RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase& phase) {
+  auto prepared = runner::prepare_plan(plan, phase.segment, phase.scenarios, phase.setup_rows);
+  if (phase.collect != nullptr) {
+    prepared->scenarios.front()->collect = phase.collect;
+    prepared->scenarios.front()->collect_variables = plan.setup_columns;
+  }
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::int64_t total_vus = 0;
@@ -102,7 +112,7 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   control.zero = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
   control.zero_us = std::chrono::duration_cast<std::chrono::microseconds>(control.zero.time_since_epoch()).count();
   RunResult result;
-  result.segment = options.segment.str();
+  result.segment = phase.segment.str();
   result.started_unix_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   define_builtin_metrics(result.metrics);
@@ -176,7 +186,8 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
     }
   };
 
-  int seen_stops = 0;
+  // Only a stop requested during this phase stops it: the teardown runs after an interrupted test.
+  int seen_stops = options.stop_requests != nullptr ? options.stop_requests->load() : 0;
   while (running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::int64_t now = now_us();
@@ -192,14 +203,14 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
     while (next_take <= now) next_take += control.flush_interval_us;
     take_interval(now, false);
     const double elapsed = static_cast<double>(now - control.zero_us) / 1e6;
-    if (!result.aborted_by_threshold) {
+    if (phase.main && !result.aborted_by_threshold) {
       if (auto failing = failing_abort_threshold(plan, result.metrics, elapsed)) {
         result.aborted_by_threshold = true;
         result.aborting_threshold = *failing;
         control.stop_mode.store(2);
       }
     }
-    if (options.on_progress) {
+    if (phase.main && options.on_progress) {
       RunProgress progress;
       progress.elapsed_seconds = elapsed;
       progress.planned_seconds = planned_seconds;
@@ -219,13 +230,105 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   result.duration_seconds = static_cast<double>(end - control.zero_us) / 1e6;
   result.protocol_errors = control.protocol_errors.load();
   if (const char* first = control.first_protocol_error.load(); first != nullptr) result.first_protocol_error = first;
-  if (result.protocol_errors > 0) {
+  if (phase.main && result.protocol_errors > 0) {
     std::cerr << "rsolv-loadgen: warning: " << result.protocol_errors
               << " responses were refused and counted as failed requests (status 0); the first: "
               << result.first_protocol_error << " (maxResponseBytes: " << plan.max_response_bytes
               << " bytes; response headers: at most 1 MiB and 5 interim 1xx responses)\n";
   }
-  result.thresholds = evaluate(plan.thresholds, result.metrics, result.duration_seconds);
+  if (phase.main) result.thresholds = evaluate(plan.thresholds, result.metrics, result.duration_seconds);
+  return result;
+}
+
+// Why a setup or teardown failed ("" when it did not): an interruption, a failed request or check,
+// fewer iterations than asked for, or (setup) a value an iteration did not extract.
+std::string phase_failure(const TestPlan& plan, const Scenario& flow, const RunResult& run, const DataTable* rows) {
+  if (run.interrupted) return "interrupted by a signal";
+  for (const auto& series : run.metrics.all()) {
+    if (series.metric != "http_reqs" || series.value.sum <= 0) continue;
+    std::string name, status, error;
+    bool unexpected = false;
+    for (const auto& [key, value] : series.tags) {
+      if (key == "name") name = value;
+      if (key == "status") status = value;
+      if (key == "error") error = value;
+      if (key == "expected_response") unexpected = value == "false";
+    }
+    if (unexpected) {
+      return "request '" + name + "' failed (" + (error.empty() ? "status " + status : error) + ", " +
+             std::to_string(static_cast<std::int64_t>(series.value.sum)) + " time(s))";
+    }
+  }
+  for (const auto& series : run.metrics.all()) {
+    if (series.metric != "checks" || series.value.hits == series.value.total) continue;
+    for (const auto& [key, value] : series.tags) {
+      if (key == "check") {
+        return "check '" + value + "' failed " + std::to_string(series.value.total - series.value.hits) + " time(s)";
+      }
+    }
+  }
+  const auto iterations = static_cast<std::int64_t>(run.metrics.aggregate("iterations").value.sum);
+  if (iterations < flow.executor.iterations) {
+    return "ran " + std::to_string(iterations) + " of its " + std::to_string(flow.executor.iterations) +
+           " iterations within maxDuration";
+  }
+  if (rows != nullptr) {
+    for (std::size_t r = 0; r < rows->rows(); ++r) {
+      for (std::size_t c = 0; c < rows->columns().size(); ++c) {
+        if (rows->cell(r, c).empty()) {
+          return "iteration " + std::to_string(r + 1) + " extracted no value for '" + rows->columns()[c] + "'";
+        }
+      }
+    }
+  }
+  (void)plan;
+  return {};
+}
+
+PhaseResult to_phase_result(RunResult run, std::string failure) {
+  PhaseResult out;
+  out.interrupted = run.interrupted;
+  out.ran = true;
+  out.metrics = std::move(run.metrics);
+  out.duration_seconds = run.duration_seconds;
+  out.failure = std::move(failure);
+  return out;
+}
+
+}  // namespace
+
+RunResult run_test(const TestPlan& plan, const RunOptions& options) {
+  std::signal(SIGPIPE, SIG_IGN);  // TLS writes go through write(2); a closed peer must not kill us
+  // setup and teardown: once per process (each --segment runs its own), one VU, one thread.
+  RunOptions single = options;
+  single.threads = 1;
+  DataTable setup_rows;
+  PhaseResult setup;
+  if (plan.setup) {
+    if (plan.setup_source >= 0) setup_rows = plan.data[static_cast<std::size_t>(plan.setup_source)];
+    Phase phase{{&*plan.setup}, Segment{}, false, nullptr, plan.setup_source >= 0 ? &setup_rows : nullptr};
+    auto run = run_phase(plan, single, phase);
+    auto failure = phase_failure(plan, *plan.setup, run, plan.setup_source >= 0 ? &setup_rows : nullptr);
+    setup = to_phase_result(std::move(run), std::move(failure));
+    if (!setup.failure.empty()) {
+      RunResult result;
+      result.setup = std::move(setup);
+      return result;
+    }
+  }
+  Phase main;
+  for (const auto& scenario : plan.scenarios) main.scenarios.push_back(&scenario);
+  main.segment = options.segment;
+  main.setup_rows = &setup_rows;
+  RunResult result = run_phase(plan, options, main);
+  result.setup = std::move(setup);
+  // The teardown runs whatever the scenarios' outcome (thresholds failed, aborted, one Ctrl-C).
+  if (plan.teardown) {
+    Phase phase{{&*plan.teardown}, Segment{}, false, &setup_rows, nullptr};
+    auto run = run_phase(plan, single, phase);
+    auto failure = phase_failure(plan, *plan.teardown, run, nullptr);
+    result.teardown = to_phase_result(std::move(run), std::move(failure));
+  }
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <regex>
 
+#include "data_rows.hpp"
 #include "rsolv/http/url.hpp"
 #include "rsolv/loadgen/scenario/checks.hpp"
 #include "rsolv/loadgen/scenario/request_render.hpp"
@@ -81,6 +82,7 @@ void Worker::setup() {
       vu.slot = static_cast<std::int64_t>(slot);
       vu.global_vu = run.driver->global_vu(vu.slot);
       vu.scenario = static_cast<std::uint32_t>(s);
+      vu.rows.assign(plan_.tables.size(), 0);
     }
     if (prepared.executor->arrival_rate()) {
       run.initialized = std::min<std::int64_t>(run.driver->initial_slots(), static_cast<std::int64_t>(run.vu_count));
@@ -200,12 +202,13 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
     // Iterations that fell due before the end still start when a VU is free, even if this thread
     // woke a little after the end: only those no VU could take are dropped.
     if (duration_over && !stop_requested && executor.arrival_rate()) start_due_arrivals(run, now);
-    if (stop_requested || duration_over) begin_stop(run, now);
+    if (stop_requested || duration_over || run.data_exhausted) begin_stop(run, now);
   }
   if (run.stopping) {
     if (control_.stop_mode.load(std::memory_order_relaxed) >= 2 || now >= run.hard_stop_us) interrupt(run);
     if (run.running == 0) {
-      const std::int64_t dropped = run.driver->untaken();
+      // Arrivals left after a data source ran out were not dropped for want of a VU: not counted.
+      const std::int64_t dropped = run.data_exhausted ? 0 : run.driver->untaken();
       if (dropped > 0) metrics_.at(run.dropped).value.add_counter(static_cast<double>(dropped));
       run.finished = true;
     }
@@ -249,6 +252,10 @@ void Worker::start_due_arrivals(ScenarioRun& run, std::int64_t now) {
       run.free.pop_back();
     } else {
       index = static_cast<std::uint32_t>(run.first_vu + static_cast<std::size_t>(run.initialized++));
+    }
+    if (!take_data_rows(run, vus_[index])) {
+      run.free.push_back(index);
+      break;
     }
     start_iteration(run, index, now, run.start_us + at->count());
   }
@@ -308,7 +315,27 @@ bool Worker::can_start(ScenarioRun& run, Vu& vu) {
       return false;
     }
   }
-  return true;
+  return take_data_rows(run, vu);
+}
+
+bool Worker::take_data_rows(ScenarioRun& run, Vu& vu) {
+  if (run.prepared->data.empty()) return true;
+  if (!run.data_exhausted && take_rows(*run.prepared, plan_.tables, vu.global_vu, random_, vu.rows.data())) return true;
+  run.data_exhausted = true;
+  return false;
+}
+
+// The setup phase: the values this iteration extracted become one row of the source "setup";
+// they are cleared for the next iteration, so a value it fails to extract reads empty.
+void Worker::collect_setup_row(ScenarioRun& run, Vu& vu) {
+  DataTable* table = run.prepared->collect;
+  std::vector<std::string> cells;
+  for (const int variable : run.prepared->collect_variables) {
+    auto* value = vu.data ? &vu.data->variables[static_cast<std::size_t>(variable)] : nullptr;
+    cells.push_back(value != nullptr ? std::move(*value) : std::string());
+    if (value != nullptr) value->clear();
+  }
+  table->add_row(std::move(cells));
 }
 
 void Worker::start_iteration(ScenarioRun& run, std::uint32_t index, std::int64_t now, std::int64_t intended) {
@@ -377,6 +404,8 @@ void Worker::start_request(ScenarioRun& run, std::uint32_t index, const Prepared
     context.scenario = run.prepared->scenario->name;
     context.variables = vu.data ? &vu.data->variables : nullptr;
     context.random = &random_;
+    context.tables = plan_.tables.data();
+    context.rows = vu.rows.data();
     vu.request.clear();
     render_request(vu.request, spec.request, *plan_.plan, context, scratch_);
     data = vu.request.data();
@@ -577,6 +606,7 @@ void Worker::inspect_response(ScenarioRun& run, Vu& vu, const PreparedStep& step
 void Worker::end_iteration(ScenarioRun& run, std::uint32_t index, std::int64_t now) {
   Vu& vu = vus_[index];
   vu.retire_at_us = 0;
+  if (run.prepared->collect != nullptr) collect_setup_row(run, vu);
   metrics_.at(run.iterations).value.add_counter(1);
   metrics_.at(run.iteration_duration).value.add_trend_raw(std::max<std::int64_t>(0, now - vu.iteration_start_us));
   ++vu.iteration;

@@ -66,6 +66,7 @@ struct Vu final : engine::ResponseSink {
   bool exhausted = false;  // per-vu / shared iterations: no more to run
   bool initialized = false;
   engine::Failure failure = engine::Failure::none;
+  std::vector<std::uint32_t> rows;  // by data source: the row this iteration reads
 
   void on_header(std::string_view name, std::string_view value) override;
   void on_body(std::string_view bytes) override;
@@ -114,6 +115,7 @@ class Worker final : public engine::ConnectionOwner {
     std::int64_t target = -1;       // looping: slots that should iterate
     std::vector<std::uint32_t> retiring;  // ramped-down VUs still finishing an iteration
     bool stopping = false;          // no new iterations
+    bool data_exhausted = false;    // an `each: unique` source ran out (exhausted: stop)
     std::int64_t hard_stop_us = 0;  // iterations still running then are interrupted
     bool finished = false;
     std::vector<StepSeries> steps;
@@ -129,6 +131,8 @@ class Worker final : public engine::ConnectionOwner {
   void interrupt_vu(ScenarioRun& run, Vu& vu);
   void retire(ScenarioRun& run, std::int64_t old_target, std::int64_t now);
   bool can_start(ScenarioRun& run, Vu& vu);
+  bool take_data_rows(ScenarioRun& run, Vu& vu);
+  void collect_setup_row(ScenarioRun& run, Vu& vu);
   void start_iteration(ScenarioRun& run, std::uint32_t index, std::int64_t now, std::int64_t intended);
   void advance(std::uint32_t index, std::int64_t now);
   void start_request(ScenarioRun& run, std::uint32_t index, const PreparedStep& step, std::int64_t now);

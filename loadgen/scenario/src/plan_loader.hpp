@@ -33,6 +33,8 @@ struct Loader {
   std::vector<bool> extracted;
   std::map<int, std::string> first_read;
   std::map<int, std::string> default_reads;  // from the file's default headers
+  // By data source: the top-level `data:` entry's row choice (a scenario may override it).
+  std::vector<DataUse> data_defaults;
 
   // Runs `body`, turning a plain rsolv::UsageError (from a parser of durations, templates, paths)
   // into a ConfigError at `node`.
@@ -63,6 +65,12 @@ struct Loader {
 nlohmann::json yaml_to_json(const config::Document& doc, const YAML::Node& node);
 
 Step parse_step(Loader& loader, const YAML::Node& node);
+// The top-level `data:` (sources, loaded now) and a scenario's, setup's or teardown's uses of them:
+// every source its flow reads, with the row choice its own `data:` (node, may be null) gives, else
+// the source's default, else `fallback` for the setup's values.
+void parse_data_sources(Loader& loader, const YAML::Node& node);
+std::vector<DataUse> parse_data_uses(Loader& loader, const YAML::Node& node, const std::vector<Step>& flow,
+                                     DataOrder setup_fallback);
 // Headers whose constant values are credentials (Authorization, X-Api-Key, Cookie, *token*, *secret*).
 bool sensitive_header(std::string_view name);
 // One `Name: value` header, validated and compiled; credentials join plan.secrets.

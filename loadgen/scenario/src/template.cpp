@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <charconv>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/loadgen/scenario/data_source.hpp"
 
 namespace rsolv::loadgen {
 
@@ -38,6 +41,45 @@ bool valid_variable_name(std::string_view name) {
   return true;
 }
 
+// ${data.SOURCE.COLUMN} or ${setup.COLUMN}: (source, column), or a UsageError naming what exists.
+std::pair<int, int> data_reference(std::string_view name, const VariableTable& table) {
+  const bool setup = name.starts_with("setup.");
+  std::string_view source_name = "setup";
+  std::string_view column = name.substr(6);
+  if (!setup) {
+    const auto rest = name.substr(5);
+    const auto dot = rest.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) {
+      throw UsageError("invalid reference '${" + std::string(name) + "}' (write ${data.SOURCE.COLUMN})");
+    }
+    source_name = rest.substr(0, dot);
+    column = rest.substr(dot + 1);
+  }
+  const auto source = table.find_source(source_name);
+  if (!source) {
+    if (setup) {
+      throw UsageError("'${" + std::string(name) + "}' reads the setup's values, but no `setup:` flow extracts any "
+                       "before this point (setup cannot read its own values)");
+    }
+    std::string known;
+    for (const auto& [n, columns] : table.sources()) {
+      if (n != "setup") known += (known.empty() ? "" : ", ") + n;
+    }
+    throw UsageError("unknown data source '" + std::string(source_name) + "' in '${" + std::string(name) + "}' (" +
+                     (known.empty() ? std::string("declare it under the top-level `data:`") : "declared: " + known) + ")");
+  }
+  const auto& columns = table.sources()[static_cast<std::size_t>(*source)].second;
+  const auto it = std::find(columns.begin(), columns.end(), column);
+  if (it == columns.end()) {
+    std::string known;
+    for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c;
+    throw UsageError(std::string(setup ? "the setup extracts no value '" : "data source '" + std::string(source_name) +
+                                                                            "' has no column '") +
+                     std::string(column) + "' (" + (setup ? "it extracts: " : "its columns: ") + known + ")");
+  }
+  return {*source, static_cast<int>(it - columns.begin())};
+}
+
 }  // namespace
 
 int VariableTable::index_of(std::string_view name) {
@@ -49,6 +91,18 @@ int VariableTable::index_of(std::string_view name) {
 std::optional<int> VariableTable::find(std::string_view name) const {
   for (std::size_t i = 0; i < names_.size(); ++i) {
     if (names_[i] == name) return static_cast<int>(i);
+  }
+  return std::nullopt;
+}
+
+int VariableTable::add_source(std::string name, std::vector<std::string> columns) {
+  sources_.emplace_back(std::move(name), std::move(columns));
+  return static_cast<int>(sources_.size() - 1);
+}
+
+std::optional<int> VariableTable::find_source(std::string_view name) const {
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    if (sources_[i].first == name) return static_cast<int>(i);
   }
   return std::nullopt;
 }
@@ -162,6 +216,14 @@ void Template::render(std::string& out, const TemplateContext& c) const {
           append_text(out, (*c.variables)[static_cast<std::size_t>(part.variable)], part.json_escape);
         }
         break;
+      case TemplatePartKind::data:
+        if (c.tables != nullptr && c.rows != nullptr) {
+          if (const DataTable* table = c.tables[part.variable]; table != nullptr) {
+            const std::uint32_t row = c.rows[part.variable];
+            if (row < table->rows()) append_text(out, table->cell(row, static_cast<std::size_t>(part.column)), part.json_escape);
+          }
+        }
+        break;
     }
   }
 }
@@ -218,13 +280,16 @@ Template compile_template(std::string_view text, VariableTable& table, const con
       part.kind = TemplatePartKind::scenario;
     } else if (name == "random_id") {
       part.kind = TemplatePartKind::random_id;
+    } else if (name.starts_with("data.") || name.starts_with("setup.")) {
+      part.kind = TemplatePartKind::data;
+      std::tie(part.variable, part.column) = data_reference(name, table);
     } else if (valid_variable_name(name)) {
       part.kind = TemplatePartKind::variable;
       part.variable = table.index_of(name);
     } else {
       throw UsageError("invalid reference '${" + std::string(name) +
-                       "}' (use vu, iter, uuid, now, timestamp, scenario, random_id, env.NAME or an extracted "
-                       "variable's name)");
+                       "}' (use vu, iter, uuid, now, timestamp, scenario, random_id, env.NAME, data.SOURCE.COLUMN, "
+                       "setup.NAME or an extracted variable's name)");
     }
     out.append(std::move(part));
     i = close + 1;

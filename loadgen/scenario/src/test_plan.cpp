@@ -309,29 +309,10 @@ void parse_thresholds(Loader& l, const YAML::Node& node) {
   }
 }
 
-Scenario parse_scenario(Loader& l, const std::string& name, const YAML::Node& key, const YAML::Node& node) {
-  config::require_map(l.doc, node, "a scenario");
-  std::vector<std::string_view> allowed{"executor", "startTime", "gracefulStop", "tags", "flow"};
-  Scenario scenario;
-  scenario.name = name;
-  scenario.location = config::location(l.doc, key);
-  const auto executor = node["executor"];
-  if (!executor) config::fail_at(l.doc, key, "scenario '" + name + "' needs `executor:`");
-  scenario.executor = parse_executor(l, node, executor);
-  // Unknown keys (typos) after the executor's options were matched.
-  for (const auto& entry : node) {
-    const auto k = entry.first.Scalar();
-    const bool known = std::find(allowed.begin(), allowed.end(), k) != allowed.end() ||
-                       std::find(std::begin(kAllExecutorOptions), std::end(kAllExecutorOptions), k) !=
-                           std::end(kAllExecutorOptions);
-    if (!known) {
-      std::vector<std::string> names(allowed.begin(), allowed.end());
-      names.insert(names.end(), std::begin(kAllExecutorOptions), std::end(kAllExecutorOptions));
-      const auto meant = closest(k, names);
-      config::fail_at(l.doc, entry.first, "unknown key '" + k + "' in scenario '" + name + "'" +
-                                              (meant.empty() ? "" : " (did you mean '" + meant + "'?)"));
-    }
-  }
+// Tags, flow and data uses of a scenario (or of the setup or teardown); variables read but never
+// extracted in it are typos.
+void parse_flow(Loader& l, Scenario& scenario, const YAML::Node& key, const YAML::Node& node, DataOrder setup_fallback) {
+  const auto& name = scenario.name;
   scenario.tags = l.default_tags;
   if (const auto tags = node["tags"]) {
     auto own = l.tags(tags);
@@ -358,10 +339,62 @@ Scenario parse_scenario(Loader& l, const std::string& name, const YAML::Node& ke
     if (!l.extracted[index] && !has_initial) {
       throw config::ConfigError(where + ": variable '" + l.plan.variables.names()[index] +
                                 "' is never extracted in scenario '" + name +
-                                "' (add `extract:` to an earlier step, give it a value under `vars:`, or use one of "
-                                "vu, iter, uuid, now, timestamp, scenario, random_id, env.NAME)");
+                                "' (add `extract:` to an earlier step, give it a value under `vars:`, read a setup "
+                                "value as ${setup." + l.plan.variables.names()[index] +
+                                "}, or use one of vu, iter, uuid, now, timestamp, scenario, random_id, env.NAME)");
     }
   }
+  scenario.data = parse_data_uses(l, node["data"], scenario.flow, setup_fallback);
+}
+
+// `setup:` / `teardown:`: a flow one VU runs `iterations` times (default 1) within `maxDuration`
+// (default 10m), before or after every scenario.
+Scenario parse_phase(Loader& l, const std::string& name, const YAML::Node& key, const YAML::Node& node) {
+  config::require_map(l.doc, node, name.c_str());
+  config::check_keys(l.doc, node, {"iterations", "maxDuration", "tags", "data", "flow"});
+  Scenario phase;
+  phase.name = name;
+  phase.location = config::location(l.doc, key);
+  phase.executor.kind = ExecutorKind::per_vu_iterations;
+  phase.executor.vus = 1;
+  phase.executor.iterations = 1;
+  phase.executor.max_duration = std::chrono::minutes(10);
+  if (const auto v = node["iterations"]) phase.executor.iterations = l.integer(v, "iterations");
+  if (const auto v = node["maxDuration"]) phase.executor.max_duration = l.duration(v, "maxDuration");
+  l.at(node["iterations"] ? node["iterations"] : key, [&] {
+    (void)make_executor(phase.executor);
+    return 0;
+  });
+  parse_flow(l, phase, key, node, DataOrder::iteration);
+  phase.tags.emplace_back("phase", name);
+  phase.tags = normalize_tags(std::move(phase.tags));
+  return phase;
+}
+
+Scenario parse_scenario(Loader& l, const std::string& name, const YAML::Node& key, const YAML::Node& node) {
+  config::require_map(l.doc, node, "a scenario");
+  std::vector<std::string_view> allowed{"executor", "startTime", "gracefulStop", "tags", "flow", "data"};
+  Scenario scenario;
+  scenario.name = name;
+  scenario.location = config::location(l.doc, key);
+  const auto executor = node["executor"];
+  if (!executor) config::fail_at(l.doc, key, "scenario '" + name + "' needs `executor:`");
+  scenario.executor = parse_executor(l, node, executor);
+  // Unknown keys (typos) after the executor's options were matched.
+  for (const auto& entry : node) {
+    const auto k = entry.first.Scalar();
+    const bool known = std::find(allowed.begin(), allowed.end(), k) != allowed.end() ||
+                       std::find(std::begin(kAllExecutorOptions), std::end(kAllExecutorOptions), k) !=
+                           std::end(kAllExecutorOptions);
+    if (!known) {
+      std::vector<std::string> names(allowed.begin(), allowed.end());
+      names.insert(names.end(), std::begin(kAllExecutorOptions), std::end(kAllExecutorOptions));
+      const auto meant = closest(k, names);
+      config::fail_at(l.doc, entry.first, "unknown key '" + k + "' in scenario '" + name + "'" +
+                                              (meant.empty() ? "" : " (did you mean '" + meant + "'?)"));
+    }
+  }
+  parse_flow(l, scenario, key, node, DataOrder::vu);
   return scenario;
 }
 
@@ -381,7 +414,7 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
   config::require_map(doc, root, "a scenario file");
   config::check_keys(doc, root, {"name", "description", "base_url", "headers", "tags", "timeout", "userAgent",
                                  "insecureSkipTLSVerify", "caFile", "maxResponseBytes", "vars", "metrics", "scenarios",
-                                 "thresholds"});
+                                 "thresholds", "data", "setup", "teardown"});
   plan.name = root["name"] ? l.text(root["name"], "name") : std::filesystem::path(doc.file).stem().string();
   if (const auto d = root["description"]) plan.description = l.text(d, "description");
   if (const auto ua = root["userAgent"]) plan.user_agent = l.at(ua, [&] { return config::expand_env(l.text(ua, "userAgent"), options.env); });
@@ -427,6 +460,24 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
   }
   if (const auto m = root["metrics"]) detail::parse_metrics(l, m);
 
+  if (const auto d = root["data"]) detail::parse_data_sources(l, d);
+  if (const auto s = root["setup"]) {
+    plan.setup = detail::parse_phase(l, "setup", root["setup"], s);
+    // Its extracted values become the rows of the source "setup": one row per setup iteration.
+    std::vector<std::string> columns;
+    for (const auto& step : plan.setup->flow) {
+      for (const auto& x : step.extracts) {
+        if (std::find(plan.setup_columns.begin(), plan.setup_columns.end(), x.variable) != plan.setup_columns.end()) continue;
+        plan.setup_columns.push_back(x.variable);
+        columns.push_back(plan.variables.names()[static_cast<std::size_t>(x.variable)]);
+      }
+    }
+    if (!columns.empty()) {
+      plan.setup_source = plan.variables.add_source("setup", columns);
+      plan.data.emplace_back("setup", std::move(columns));
+      l.data_defaults.push_back({plan.setup_source, DataOrder::vu, DataExhausted::wrap});
+    }
+  }
   const auto scenarios = root["scenarios"];
   if (!scenarios) config::fail_at(doc, root, "missing `scenarios:` (a mapping of scenario names to executors and flows)");
   config::require_map(doc, scenarios, "scenarios");
@@ -441,13 +492,18 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
     }
     plan.scenarios.push_back(detail::parse_scenario(l, name, entry.first, entry.second));
   }
+  if (const auto t = root["teardown"]) plan.teardown = detail::parse_phase(l, "teardown", t, t);
   // Header defaults were compiled before any scenario; their reads are checked like a step's.
   if (const auto t = root["thresholds"]) detail::parse_thresholds(l, t);
 
   plan.initial_values.resize(plan.variables.size());
   // Constant requests are rendered once, here, and sent as they are.
-  for (auto& scenario : plan.scenarios) {
-    for (auto& step : scenario.flow) {
+  std::vector<Scenario*> all;
+  for (auto& scenario : plan.scenarios) all.push_back(&scenario);
+  if (plan.setup) all.push_back(&*plan.setup);
+  if (plan.teardown) all.push_back(&*plan.teardown);
+  for (auto* scenario : all) {
+    for (auto& step : scenario->flow) {
       if (step.kind != Step::Kind::request || !request_is_constant(step.request)) continue;
       std::string prebuilt;
       RenderScratch scratch;

@@ -1,4 +1,4 @@
-// The three load-test examples (docs/platform-contract.md#load-and-timing-references), run the way docs/loadgen.md says (one command: the script starts a fresh
+// The load-test examples (docs/platform-contract.md#load-and-timing-references, and customers.yaml), run the way docs/loadgen.md says (one command: the script starts a fresh
 // rsolv-sandbox, runs the scenario against it, stops it), shortened through their environment knobs.
 #include <gtest/gtest.h>
 
@@ -108,6 +108,23 @@ TEST(ExamplesAgainstSandbox, RateLimitTriggersAt500) {
   EXPECT_EQ(check_fails(o.summary, "header X-RateLimit-Reset > 1700000000"), 0);
   EXPECT_EQ(value(o.summary, "http_reqs{name:entitlement,status:200}", "count"), 500);
   EXPECT_EQ(value(o.summary, "http_reqs{name:entitlement,status:429}", "count"), 20);
+}
+
+TEST(ExamplesAgainstSandbox, CustomersFromCsvOnceAndSetupKeysPerVu) {
+  SKIP_WITHOUT_TOOLS();
+  const auto o = run_example("customers.yaml", {{"SETUP_CUSTOMERS", "4"}});
+  expect_passed_or_only_slow(o);
+  // The 20 rows of customers.csv, each onboarded once; every VU's setup key accepted.
+  EXPECT_EQ(value(o.summary, "http_reqs{name:onboard}", "count"), 20);
+  EXPECT_EQ(value(o.summary, "http_req_failed", "rate"), 0.0);
+  EXPECT_EQ(check_fails(o.summary, "status is 200"), 0);
+  // Setup and teardown ran once each, apart from the scenarios' metrics.
+  ASSERT_EQ(o.summary.at("phases").size(), 2u);
+  for (const auto& phase : o.summary.at("phases")) {
+    EXPECT_TRUE(phase.at("ok").get<bool>()) << phase.at("failure");
+    EXPECT_EQ(phase.at("requests"), 4) << phase.at("name");
+  }
+  EXPECT_EQ(value(o.summary, "http_reqs", "count"), 32) << "20 onboards and 4 VUs x 3 entitlements; setup and teardown apart";
 }
 
 }  // namespace

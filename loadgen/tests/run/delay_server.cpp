@@ -182,7 +182,7 @@ void DelayServer::on_readable(int fd) {
     const auto delay = options_.delay ? options_.delay(n) : std::chrono::microseconds{0};
     {
       std::lock_guard lock(mutex_);
-      if (samples_.size() < 100) samples_.push_back(client.in.substr(0, end + 4 + body));
+      if (samples_.size() < options_.max_samples) samples_.push_back(client.in.substr(0, end + 4 + body));
     }
     client.in.erase(0, end + 4 + body);
     if (options_.stall_after_requests != 0 && !stalled_ && n + 1 >= options_.stall_after_requests) {

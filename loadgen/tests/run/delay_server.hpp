@@ -31,6 +31,7 @@ class DelayServer {
     std::chrono::milliseconds stall_for{0};
     std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
     std::function<void()> on_thread_start;  // runs first on the server's thread (test hooks)
+    std::size_t max_samples = 100;          // raw requests kept for sample_requests()
   };
 
   explicit DelayServer(Options options);
@@ -44,7 +45,7 @@ class DelayServer {
   std::size_t peak_connections() const { return peak_connections_.load(); }
   // Microseconds from reading each answered request to writing its answer.
   std::vector<std::int64_t> service_times() const;
-  // The raw requests received, up to the first 100 (method line and headers and body).
+  // The raw requests received, up to the first max_samples (method line and headers and body).
   std::vector<std::string> sample_requests() const;
 
  private:

@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <iostream>
 #include <new>
 
@@ -48,13 +51,14 @@ struct Measured {
   long allocations = 0;
 };
 
-Measured run_counting(const std::string& flow) {
+Measured run_counting(const std::string& flow, const std::string& head = "") {
   t_not_counted = true;
   DelayServer::Options options;
   options.on_thread_start = [] { t_not_counted = true; };
   DelayServer server(options);
   const TestPlan plan = load_test_plan_string(R"(
 name: hot-path
+)" + head + R"(
 scenarios:
   hot:
     executor: constant-vus
@@ -83,6 +87,21 @@ TEST(HotPath, APrebuiltRequestAllocatesNothingPerRequest) {
 
 TEST(HotPath, ATemplatedRequestAllocatesNothingPerRequestOnceWarm) {
   const auto m = run_counting("/user/${vu}/${iter}?id=${uuid}\n        headers: {x-request: \"${random_id}\"}\n");
+  ASSERT_GT(m.requests, 5000);
+  EXPECT_LT(m.allocations, 1000) << m.allocations << " allocations for " << m.requests << " requests";
+}
+
+TEST(HotPath, ADataDrivenRequestAllocatesNothingPerRequest) {
+  // Rows of a shared table, picked per iteration (unique, wrapping) and rendered into the request.
+  const auto csv = std::filesystem::temp_directory_path() / ("hot-path-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream out(csv);
+    out << "id,email\n";
+    for (int i = 0; i < 1000; ++i) out << i << ",user" << i << "@example.test\n";
+  }
+  const auto m = run_counting("/user/${data.users.id}\n        headers: {x-email: \"${data.users.email}\"}\n    data: {users: {each: unique, exhausted: wrap}}\n",
+                              "data:\n  users: " + csv.string() + "\n");
+  std::filesystem::remove(csv);
   ASSERT_GT(m.requests, 5000);
   EXPECT_LT(m.allocations, 1000) << m.allocations << " allocations for " << m.requests << " requests";
 }

@@ -16,6 +16,9 @@
 //   timeline   [{t_seconds, reqs_per_s, failed_rate, p50_ms, p90_ms, p95_ms, p99_ms, max_ms, vus}]
 //   threshold_definitions  the thresholds as written (re-parsed by merge)
 //   series     the exact metric series (MetricSet::to_json): what merge reads
+//   phases     [{name: "setup"|"teardown", ok, failure, duration_seconds, requests, failed_requests,
+//              iterations, http_req_duration {avg, p(95), max} (ms), checks {passes, fails}, series}]
+//              the setup and teardown flows' requests, apart from `metrics` (see phases.cpp)
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -31,6 +34,14 @@ namespace rsolv::loadgen::output {
 
 inline constexpr const char* kSummaryFormat = "rsolv-loadgen-summary";
 inline constexpr int kSummaryVersion = 1;
+
+// The setup or teardown flow of a run: its own metrics, never mixed into the scenarios'.
+struct PhaseSummary {
+  std::string name;  // "setup" | "teardown"
+  MetricSet metrics;
+  double duration_seconds = 0;
+  std::string failure;  // "" when it succeeded
+};
 
 struct Summary {
   std::string name;  // the test's name (the scenario file's `name:`)
@@ -49,6 +60,7 @@ struct Summary {
   std::vector<Threshold> thresholds;                // definitions
   std::vector<ThresholdResult> threshold_results;  // filled by evaluate_thresholds()
   std::vector<TimelinePoint> timeline;
+  std::vector<PhaseSummary> phases;  // setup, teardown (those that ran)
 };
 
 // One check, summed over its samples (the `checks` rate's series with that check tag).
@@ -95,5 +107,12 @@ Summary read_summary_file(const std::filesystem::path& path);
 // combined per interval: rates and VUs add, percentiles take the highest segment's (an upper
 // bound: only the end-of-test metrics are exact).
 Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial = false);
+
+// Phases (phases.cpp): JSON both ways, merge (each segment ran its own setup and teardown: their
+// metrics add up, the first failure is kept) and the text summary's lines.
+nlohmann::json phases_to_json(const std::vector<PhaseSummary>& phases);
+std::vector<PhaseSummary> phases_from_json(const nlohmann::json& json);
+void merge_phases(std::vector<PhaseSummary>& into, const std::vector<PhaseSummary>& more);
+std::string render_phases_text(const std::vector<PhaseSummary>& phases);
 
 }  // namespace rsolv::loadgen::output

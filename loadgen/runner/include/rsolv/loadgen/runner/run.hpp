@@ -44,6 +44,17 @@ struct RunOptions {
   std::function<void(const RunProgress&)> on_progress;
 };
 
+// The setup or teardown flow's run: its own metrics (tagged phase:setup|teardown), kept apart from
+// the scenarios' so they skew none of them.
+struct PhaseResult {
+  bool ran = false;
+  MetricSet metrics;
+  double duration_seconds = 0;
+  std::string failure;  // why it failed, "" when it did not
+  bool interrupted = false;  // by a stop signal
+  bool failed() const { return ran && !failure.empty(); }
+};
+
 struct RunResult {
   MetricSet metrics;
   std::vector<ThresholdResult> thresholds;
@@ -57,10 +68,14 @@ struct RunResult {
   // Responses refused as malformed or over a limit (counted as failed requests, status 0).
   std::int64_t protocol_errors = 0;
   std::string first_protocol_error;  // e.g. "response body exceeds maxResponseBytes"
+  // A failed setup ends the test before any scenario (metrics empty); the teardown runs after the
+  // scenarios whatever their outcome (not after a second stop signal).
+  PhaseResult setup;
+  PhaseResult teardown;
   bool thresholds_ok() const;
 };
 
-// Runs the plan to its end (or a stop). Protocol errors are also reported on stderr, one
+// Runs the plan's setup, scenarios and teardown to their end (or a stop). Protocol errors are also reported on stderr, one
 // "rsolv-loadgen: warning:" line naming the first one and the limit it hit. Throws rsolv::UsageError when an origin does not resolve
 // or the TLS context cannot be built, rsolv::Error on a failure of the machine (epoll).
 RunResult run_test(const TestPlan& plan, const RunOptions& options = {});

@@ -3,7 +3,9 @@
 // that keeps its capacity (no allocation per request once warm). References:
 //   ${vu} ${iter} ${uuid} ${now} (unix ms) ${timestamp} (unix s) ${scenario} ${random_id}
 //   (24 base62 characters, as Stripe ids) ${env.NAME} / ${env.NAME:-default} (resolved at load)
-//   ${NAME} a variable some step extracts;  $${ is a literal ${.
+//   ${NAME} a variable some step extracts;  ${data.SOURCE.COLUMN} the column of the row the
+//   iteration took from a `data:` source;  ${setup.NAME} a value the setup flow extracted (the
+//   rows of the source named "setup");  $${ is a literal ${.
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -17,14 +19,17 @@
 
 namespace rsolv::loadgen {
 
-enum class TemplatePartKind : std::uint8_t { literal, vu, iter, uuid, now_ms, timestamp, scenario, random_id, variable };
+enum class TemplatePartKind : std::uint8_t { literal, vu, iter, uuid, now_ms, timestamp, scenario, random_id, variable, data };
 
 struct TemplatePart {
   TemplatePartKind kind = TemplatePartKind::literal;
   bool json_escape = false;  // the part sits inside a JSON string
-  int variable = -1;
+  int variable = -1;  // a variable's index, or a data source's (kind data)
   std::string text;  // literal text
+  int column = -1;   // kind data: the column
 };
+
+class DataTable;
 
 // Names of the extracted variables of a scenario file, and where each was first used.
 class VariableTable {
@@ -34,8 +39,14 @@ class VariableTable {
   const std::vector<std::string>& names() const { return names_; }
   std::size_t size() const { return names_.size(); }
 
+  // Data sources a template may read (${data.NAME.COLUMN}; the source "setup" is ${setup.COLUMN}).
+  int add_source(std::string name, std::vector<std::string> columns);
+  std::optional<int> find_source(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::vector<std::string>>>& sources() const { return sources_; }
+
  private:
   std::vector<std::string> names_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> sources_;  // name, columns
 };
 
 // A small fast generator (xoshiro256**) for ${uuid} and ${random_id}: per worker thread, seeded
@@ -58,6 +69,9 @@ struct TemplateContext {
   std::string_view scenario;
   const std::vector<std::string>* variables = nullptr;
   FastRandom* random = nullptr;
+  // Data sources (by source index) and the row the iteration took of each; nullptr: none.
+  const DataTable* const* tables = nullptr;
+  const std::uint32_t* rows = nullptr;
 };
 
 class Template {

@@ -15,6 +15,7 @@
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 #include "rsolv/loadgen/metrics/thresholds.hpp"
 #include "rsolv/loadgen/scenario/checks.hpp"
+#include "rsolv/loadgen/scenario/data_source.hpp"
 #include "rsolv/loadgen/scenario/json_path.hpp"
 #include "rsolv/loadgen/scenario/template.hpp"
 
@@ -85,6 +86,8 @@ struct Scenario {
   ExecutorConfig executor;
   std::vector<Step> flow;
   Tags tags;
+  // The data sources its flow reads (or its `data:` names), each with its row choice.
+  std::vector<DataUse> data;
 };
 
 struct TestPlan {
@@ -106,6 +109,16 @@ struct TestPlan {
   // Variables some step reads before any step of its scenario extracted them start with these
   // values (`vars:`); the others start empty. Indexed like `variables` (same size).
   std::vector<std::optional<std::string>> initial_values;
+  // `data:` sources, by source index (VariableTable::sources). The source "setup" (index
+  // setup_source, -1 when no setup extracts anything) is an empty table here: its rows are
+  // the setup's iterations' extracted values, known only at run time.
+  std::vector<DataTable> data;
+  int setup_source = -1;
+  std::vector<int> setup_columns;  // the variables the setup extracts, one column each
+  // `setup:` / `teardown:` flows: one VU, `iterations` times (per-vu-iterations), before and
+  // after the scenarios. Their scenario name is "setup" / "teardown", tagged phase:setup|teardown.
+  std::optional<Scenario> setup;
+  std::optional<Scenario> teardown;
 
   // The longest the test can take (max over scenarios of startTime + duration + gracefulStop).
   Micros max_duration() const;
