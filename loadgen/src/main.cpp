@@ -278,7 +278,9 @@ int main(int argc, char** argv) {
   auto* iterations_opt = run_cmd->add_option("--iterations", shortcut_iterations,
                                              "run the flow exactly N times in total, shared by the VUs")
                              ->check(CLI::Range(std::int64_t{1}, lg::kMaxShortcutIterations));
-  run_cmd->add_option("--stage", run.shortcuts.stages, "DURATION:TARGET_VUS ramp stage (repeatable): a ramping-vus scenario");
+  // One value per flag: `--stage 10s:5 test.yaml` must not read test.yaml as a second stage.
+  run_cmd->add_option("--stage", run.shortcuts.stages, "DURATION:TARGET_VUS ramp stage (repeatable): a ramping-vus scenario")
+      ->allow_extra_args(false);
 
   std::vector<std::string> merge_inputs;
   output::ReportFiles merge_files;
@@ -305,7 +307,8 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("current", compare.current, "the summary of this build")->required();
   compare_cmd->add_option("--max-regression", compare.limits,
                           "\"METRIC STAT=N%\": STAT may worsen by at most N% (+N: higher is worse, -N: lower is worse); "
-                          "repeatable");
+                          "repeatable")
+      ->allow_extra_args(false);
   compare_cmd->add_option("--junit", compare.junit, "write a JUnit XML report (one case per limit)");
   compare_cmd->add_option("--html", compare.html, "write a self-contained HTML report of the comparison");
 

@@ -86,6 +86,10 @@ TEST(Overrides, WithoutADefaultScenarioTheFirstFlowRuns) {
   EXPECT_EQ(server.requests(), 6u);
   EXPECT_EQ(paths(server), std::vector<std::string>{"GET /first HTTP/1.1"});
   EXPECT_EQ(metric(read_json(dir.file("s.json")), "vus_max", "value"), 3);
+
+  // A repeatable flag takes one value each time: the file after it is still the file.
+  const auto before = loadgen({"run", "--stage", "200ms:1", "--stage", "100ms:1", file, "--quiet"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
 }
 
 TEST(Overrides, VusAndDurationRunConstantVusForThatLong) {
