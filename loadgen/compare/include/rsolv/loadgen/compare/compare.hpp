@@ -44,7 +44,7 @@ Limit parse_limit(std::string_view text);
 // Samples each run needs before a statistic can be judged: kMinSamples for avg, min, max, med,
 // count and rate; for p(q) the least n whose 95 % distribution-free confidence interval of the
 // q-quantile (order statistics from the binomial distribution, normal approximation) ends inside
-// the sample: n(1-q) >= 1.96 sqrt(n q (1-q)) + 1 (p(95): 110, p(99): 562, p(99.9): 5656). With fewer,
+// the sample: n(1-q) >= 1.96 sqrt(n q (1-q)) + 1 (p(95): 110, p(99): 563, p(99.9): 5662). With fewer,
 // the data cannot tell p(q) from the maximum.
 std::int64_t samples_needed(const ThresholdCondition& aggregation);
 
