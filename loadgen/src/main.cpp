@@ -1,7 +1,8 @@
 // rsolv-loadgen: k6's scenario model at wrk's speed. Parses arguments and calls the libraries:
 // scenario (load), runner (run), output (reports). Exit codes as k6's: 0 pass, 99 thresholds failed
 // (or a partial merge), 105 interrupted by a signal, 2 usage or configuration error, 1 runtime error
-// (a report that could not be written included).
+// (a report that could not be written included). `compare`: 0 within limits, 99 a limit exceeded,
+// 3 inconclusive (too few samples to judge a limit), 2 usage, 1 a report not written.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,7 @@
 #include "rsolv/config/bounded_file.hpp"
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/config/yaml_loader.hpp"
+#include "rsolv/loadgen/compare/compare.hpp"
 #include "rsolv/loadgen/executors/segment.hpp"
 #include "rsolv/loadgen/output/report_files.hpp"
 #include "rsolv/loadgen/output/reports.hpp"
@@ -30,7 +32,10 @@
 #include "rsolv/loadgen/runner/metrics_server.hpp"
 #include "rsolv/loadgen/runner/run.hpp"
 #include "rsolv/loadgen/runner/stop_signals.hpp"
+#include "rsolv/loadgen/metrics/timeline.hpp"
+#include "rsolv/loadgen/scenario/shortcuts.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
+#include "rsolv/report/atomic_file.hpp"
 
 namespace {
 
@@ -40,6 +45,7 @@ namespace output = rsolv::loadgen::output;
 constexpr int kExitOk = 0;
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInconclusive = 3;  // compare: too few samples to judge (not k6's; k6 has no compare)
 constexpr int kExitThresholds = 99;   // k6's ThresholdsHaveFailed
 constexpr int kExitInterrupted = 105;  // k6's ExternalAbort
 constexpr int kExitSetupFailed = 107;  // k6's ScriptException (what a throwing setup() exits with)
@@ -118,14 +124,23 @@ struct RunArgs {
   std::vector<std::string> env;
   int threads = 0;
   bool quiet = false;
+  lg::ExecutionShortcuts shortcuts;  // --vus/--duration/--iterations/--stage
 };
 
 int run_command(const RunArgs& args) {
-  const lg::TestPlan plan = load(args.file, args.env);
+  lg::TestPlan plan = load(args.file, args.env);
+  const std::string shortcut_flow = args.shortcuts.any() ? lg::shortcut_flow_source(plan).name : "";
+  lg::apply_shortcuts(plan, args.shortcuts);
   output::check_report_paths(args.files);  // before the first request: an hour of load lost to a typo otherwise
   lg::RunOptions options;
   options.segment = lg::parse_segment(args.segment);
   options.threads = args.threads;
+  // Sub-second timeline points for short tests (a 2 s run draws 20), one a second for long ones.
+  lg::Micros planned{0};
+  for (const auto& scenario : plan.scenarios) {
+    planned = std::max(planned, scenario.executor.start_time + lg::make_executor(scenario.executor)->active_duration());
+  }
+  options.flush_interval = lg::timeline_interval(static_cast<double>(planned.count()) / 1e6);
   options.stop_requests = &lg::install_stop_signals();
 
   std::unique_ptr<lg::MetricsServer> metrics_server;
@@ -149,6 +164,10 @@ int run_command(const RunArgs& args) {
   if (!args.quiet) {
     std::cerr << "rsolv-loadgen: " << (plan.name.empty() ? args.file : plan.name) << ", " << plan.scenarios.size()
               << " scenario(s), segment " << options.segment.str() << "\n";
+    if (!shortcut_flow.empty()) {
+      std::cerr << "rsolv-loadgen: command-line " << lg::to_string(plan.scenarios.front().executor.kind)
+                << " runs the flow of scenario '" << shortcut_flow << "' in place of the file's scenarios\n";
+    }
   }
 
   lg::RunResult result = lg::run_test(plan, options);
@@ -204,6 +223,46 @@ int merge_command(const std::vector<std::string>& inputs, const output::ReportFi
   return finish(output::merge_summaries(parts, allow_partial), files, {});
 }
 
+struct CompareArgs {
+  std::string baseline;
+  std::string current;
+  std::vector<std::string> limits;
+  std::string junit;
+  std::string html;
+};
+
+int compare_command(const CompareArgs& args) {
+  std::vector<lg::regression::Limit> limits;
+  for (const auto& text : args.limits) limits.push_back(lg::regression::parse_limit(text));
+  output::check_report_path("--junit", args.junit);
+  output::check_report_path("--html", args.html);
+  const auto comparison = lg::regression::compare_summaries(output::read_summary_file(args.baseline),
+                                                         output::read_summary_file(args.current), limits, args.baseline,
+                                                         args.current);
+  std::cout << lg::regression::render_table(comparison);
+  std::cout.flush();
+  for (const auto& line : lg::regression::verdict_lines(comparison)) std::cerr << "rsolv-loadgen: " << line << "\n";
+  bool failed = false;
+  const auto write = [&](const char* flag, const std::string& path, const std::string& text) {
+    if (path.empty()) return;
+    try {
+      rsolv::report::write_file_atomic(path, text);
+    } catch (const std::exception& e) {
+      std::cerr << "rsolv-loadgen: error: " << flag << ": " << e.what() << "\n";
+      failed = true;
+    }
+  };
+  write("--junit", args.junit, lg::regression::render_junit(comparison));
+  write("--html", args.html, lg::regression::render_html(comparison));
+  if (failed) return kExitRuntime;
+  switch (comparison.outcome) {
+    case lg::regression::Outcome::passed: return kExitOk;
+    case lg::regression::Outcome::regressed: return kExitThresholds;
+    case lg::regression::Outcome::inconclusive: return kExitInconclusive;
+  }
+  return kExitRuntime;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -226,6 +285,19 @@ int main(int argc, char** argv) {
   rsolv::cli::threads_option(*run_cmd, run.threads, "worker threads (default: one per core; at most 4 per core)",
                              max_threads);
   run_cmd->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
+  // k6's execution shortcuts: any of them replaces the file's scenarios (see scenario/shortcuts.hpp).
+  std::int64_t shortcut_vus = 0, shortcut_iterations = 0;
+  std::string shortcut_duration;
+  auto* vus_opt = run_cmd->add_option("--vus", shortcut_vus, "VUs of the command-line scenario (with --duration, --iterations or --stage)")
+                      ->check(CLI::Range(std::int64_t{1}, lg::kMaxShortcutVus));
+  auto* duration_opt = run_cmd->add_option("--duration", shortcut_duration,
+                                           "run the flow with constant VUs this long (e.g. 30s), or cap --iterations");
+  auto* iterations_opt = run_cmd->add_option("--iterations", shortcut_iterations,
+                                             "run the flow exactly N times in total, shared by the VUs")
+                             ->check(CLI::Range(std::int64_t{1}, lg::kMaxShortcutIterations));
+  // One value per flag: `--stage 10s:5 test.yaml` must not read test.yaml as a second stage.
+  run_cmd->add_option("--stage", run.shortcuts.stages, "DURATION:TARGET_VUS ramp stage (repeatable): a ramping-vus scenario")
+      ->allow_extra_args(false);
 
   std::vector<std::string> merge_inputs;
   output::ReportFiles merge_files;
@@ -244,12 +316,31 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_file, "scenario YAML file (- reads standard input)")->required();
   validate_cmd->add_option("-e,--env", validate_env, "NAME=VALUE for ${env.NAME}; repeatable");
 
+  CompareArgs compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "compare two JSON summaries; exit 99 when a --max-regression limit is exceeded, 3 when too few samples");
+  compare_cmd->add_option("baseline", compare.baseline, "the summary to compare against (`run --out` of an earlier build)")
+      ->required();
+  compare_cmd->add_option("current", compare.current, "the summary of this build")->required();
+  compare_cmd->add_option("--max-regression", compare.limits,
+                          "\"METRIC STAT=N%\": STAT may worsen by at most N% (+N: higher is worse, -N: lower is worse); "
+                          "repeatable")
+      ->allow_extra_args(false);
+  compare_cmd->add_option("--junit", compare.junit, "write a JUnit XML report (one case per limit)");
+  compare_cmd->add_option("--html", compare.html, "write a self-contained HTML report of the comparison");
+
   if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-loadgen", std::cout, std::cerr)) return *exit_code;
 
   try {
-    if (*run_cmd) return run_command(run);
+    if (*run_cmd) {
+      if (vus_opt->count() > 0) run.shortcuts.vus = shortcut_vus;
+      if (duration_opt->count() > 0) run.shortcuts.duration = shortcut_duration;
+      if (iterations_opt->count() > 0) run.shortcuts.iterations = shortcut_iterations;
+      return run_command(run);
+    }
     if (*merge_cmd) return merge_command(merge_inputs, merge_files, allow_partial);
     if (*validate_cmd) return validate_command(validate_file, validate_env);
+    if (*compare_cmd) return compare_command(compare);
   } catch (const rsolv::UsageError& e) {
     std::cerr << "rsolv-loadgen: error: " << e.what() << "\n";
     return kExitUsage;

@@ -5,33 +5,18 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <functional>
+#include <optional>
 
 #include "format.hpp"
+#include "html_parts.hpp"
 #include "rsolv/loadgen/output/reports.hpp"
 
 namespace rsolv::loadgen::output {
 
 namespace {
 
-// HTML-escaped; "://" is broken up so no user text (a URL in a step name) reads as a reference.
-std::string esc(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '/':
-        out += (i > 0 && text[i - 1] == ':') || (i > 1 && text[i - 1] == '/' && text[i - 2] == ':') ? "&#47;" : "/";
-        break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view text) { return detail::html_escape(text); }
 
 std::string num(double v, int decimals = 1) {
   char buffer[64];
@@ -43,6 +28,7 @@ struct Line {
   std::string label;
   std::string color;
   std::vector<std::pair<double, double>> points;
+  bool dashed = false;  // drawn first, thin and dashed: a reference (max) that must not hide the others
 };
 
 // A "nice" axis maximum: 1, 2 or 5 times a power of ten at or above v.
@@ -55,9 +41,15 @@ double nice_max(double v) {
   return 10 * p;
 }
 
-std::string line_chart(const std::string& title, const std::string& unit, const std::vector<Line>& lines,
-                       const std::string& x_suffix = "s") {
-  constexpr double W = 760, H = 270, L = 64, R = 16, T = 44, B = 40;
+struct Axes {
+  std::string y_unit;  // after every y tick ("12 ms", "50 %") and as the axis title
+  std::string x_title = "time since start (s)";
+  std::function<std::string(double)> x_tick = [](double x) { return num(x, x < 10 ? 1 : 0) + " s"; };
+  std::optional<double> y_top;  // the scale's top (nice_max of it); lines above are clipped and say so
+};
+
+std::string line_chart(const std::string& title, const std::vector<Line>& lines, const Axes& axes) {
+  constexpr double W = 760, H = 280, L = 78, R = 28, T = 44, B = 48;
   double xmax = 0, ymax = 0;
   for (const auto& line : lines) {
     for (const auto& [x, y] : line.points) {
@@ -66,9 +58,9 @@ std::string line_chart(const std::string& title, const std::string& unit, const 
     }
   }
   xmax = xmax > 0 ? xmax : 1;
-  ymax = nice_max(ymax);
+  ymax = nice_max(axes.y_top ? *axes.y_top : ymax);
   const auto sx = [&](double x) { return L + x / xmax * (W - L - R); };
-  const auto sy = [&](double y) { return H - B - y / ymax * (H - T - B); };
+  const auto sy = [&](double y) { return H - B - std::min(y, ymax) / ymax * (H - T - B); };
   std::string s = "<figure><svg class=\"chart\" viewBox=\"0 0 " + num(W, 0) + " " + num(H, 0) +
                   "\" role=\"img\" aria-label=\"" + esc(title) + "\">";
   s += "<text x=\"" + num(L, 0) + "\" y=\"18\" class=\"title\">" + esc(title) + "</text>";
@@ -76,26 +68,47 @@ std::string line_chart(const std::string& title, const std::string& unit, const 
     const double y = ymax * i / 4;
     s += "<line class=\"grid\" x1=\"" + num(L) + "\" x2=\"" + num(W - R) + "\" y1=\"" + num(sy(y)) + "\" y2=\"" + num(sy(y)) + "\"/>";
     s += "<text class=\"axis\" x=\"" + num(L - 6) + "\" y=\"" + num(sy(y) + 4) + "\" text-anchor=\"end\">" +
-         esc(detail::format_number(y)) + "</text>";
+         esc(detail::format_number(y) + " " + axes.y_unit) + "</text>";
   }
   for (int i = 0; i <= 5; ++i) {
     const double x = xmax * i / 5;
-    s += "<text class=\"axis\" x=\"" + num(sx(x)) + "\" y=\"" + num(H - B + 16) + "\" text-anchor=\"middle\">" +
-         num(x, x < 10 ? 1 : 0) + esc(x_suffix) + "</text>";
+    // The last label ends at the plot's edge instead of being centred past it (and clipped).
+    s += "<text class=\"axis\" x=\"" + num(sx(x)) + "\" y=\"" + num(H - B + 16) + "\" text-anchor=\"" +
+         (i == 5 ? "end" : i == 0 ? "start" : "middle") + "\">" + esc(axes.x_tick(x)) + "</text>";
   }
+  s += "<text class=\"axis\" x=\"" + num(L + (W - L - R) / 2) + "\" y=\"" + num(H - 8) + "\" text-anchor=\"middle\">" +
+       esc(axes.x_title) + "</text>";
   s += "<text class=\"axis\" x=\"12\" y=\"" + num(T + (H - T - B) / 2) + "\" transform=\"rotate(-90 12 " +
-       num(T + (H - T - B) / 2) + ")\" text-anchor=\"middle\">" + esc(unit) + "</text>";
+       num(T + (H - T - B) / 2) + ")\" text-anchor=\"middle\">" + esc(axes.y_unit) + "</text>";
   double legend_x = L;  // a row of its own under the title
+  std::vector<const Line*> order;  // dashed references first, so the lines that matter are drawn over them
   for (const auto& line : lines) {
-    if (line.points.empty()) continue;
+    if (line.dashed) order.push_back(&line);
+  }
+  for (const auto& line : lines) {
+    if (!line.dashed) order.push_back(&line);
+  }
+  for (const Line* line : order) {
+    if (line->points.empty()) continue;
     std::string path;
-    for (const auto& [x, y] : line.points) {
-      path += (path.empty() ? "M" : " L") + num(sx(x)) + "," + num(sy(std::isfinite(y) ? y : 0));
+    bool clipped = false;
+    for (const auto& [x, y] : line->points) {
+      const double v = std::isfinite(y) ? y : 0;
+      clipped = clipped || v > ymax;
+      path += (path.empty() ? "M" : " L") + num(sx(x)) + "," + num(sy(v));
     }
-    s += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + line.color + "\" stroke-width=\"1.8\"/>";
-    s += "<rect x=\"" + num(legend_x) + "\" y=\"28\" width=\"12\" height=\"4\" fill=\"" + line.color + "\"/>";
-    s += "<text class=\"axis\" x=\"" + num(legend_x + 16) + "\" y=\"34\">" + esc(line.label) + "</text>";
-    legend_x += 20 + 7.5 * static_cast<double>(line.label.size()) + 12;
+    s += "<path class=\"series\" data-points=\"" + std::to_string(line->points.size()) + "\" d=\"" + path +
+         "\" fill=\"none\" stroke=\"" + line->color + "\" stroke-width=\"" + (line->dashed ? "1.2\" stroke-dasharray=\"4 3" : "2") +
+         "\"/>";
+    // A single interval still shows: a dot where a line would need two points.
+    if (line->points.size() == 1) {
+      s += "<circle cx=\"" + num(sx(line->points[0].first)) + "\" cy=\"" + num(sy(line->points[0].second)) +
+           "\" r=\"3\" fill=\"" + line->color + "\"/>";
+    }
+    const std::string label = line->label + (clipped ? " (clipped at the top)" : "");
+    s += "<rect x=\"" + num(legend_x) + "\" y=\"28\" width=\"12\" height=\"4\" fill=\"" + line->color + "\"/>";
+    s += "<text class=\"axis\" x=\"" + num(legend_x + 16) + "\" y=\"34\">" + esc(label) + "</text>";
+    legend_x += 20 + 6.5 * static_cast<double>(label.size()) + 12;
   }
   if (lines.empty() || std::all_of(lines.begin(), lines.end(), [](const Line& l) { return l.points.empty(); })) {
     s += "<text class=\"axis\" x=\"" + num(W / 2) + "\" y=\"" + num(H / 2) + "\" text-anchor=\"middle\">no data</text>";
@@ -112,7 +125,46 @@ std::string percentile_chart(const metrics::Histogram& h) {
     const double nines = p >= 100 ? 5 : -std::log10(1 - p / 100);
     line.points.emplace_back(nines, static_cast<double>(h.value_at_percentile(p)) / kTrendScale);
   }
-  return line_chart("Latency by percentile (x: 1 = p90, 2 = p99, 3 = p99.9, 4 = p99.99, 5 = max)", "ms", {line}, " nines");
+  Axes axes;
+  axes.y_unit = "ms";
+  axes.x_title = "percentile";
+  axes.x_tick = [](double nines) {
+    static const char* const kNames[] = {"p0", "p90", "p99", "p99.9", "p99.99", "max"};
+    const auto i = static_cast<int>(std::lround(nines));
+    return i >= 0 && i <= 5 && std::fabs(nines - i) < 1e-9 ? std::string(kNames[i]) : num(nines, 1);
+  };
+  return line_chart("Latency by percentile (ms)", {line}, axes);
+}
+
+// A threshold's condition and actual value with their units: the number in "p(95)<500" is in ms for
+// a time trend, a share for a rate, per second for a counter's rate.
+std::pair<std::string, std::string> threshold_with_units(const MetricSet& metrics, const ThresholdResult& r) {
+  const MetricInfo* info = nullptr;
+  std::optional<ThresholdCondition> condition;
+  try {
+    info = metrics.info(parse_metric_selector(r.key).first);
+    condition = parse_condition(r.source);
+  } catch (const std::exception&) {
+  }
+  if (info == nullptr || !condition) return {r.source, detail::format_number(r.actual)};
+  const bool count = condition->aggregation == Aggregation::count;
+  switch (info->type) {
+    case MetricType::trend:
+      if (count) return {r.source + " (samples)", detail::format_number(r.actual)};
+      if (info->contains == ValueKind::time) return {r.source + " (ms)", detail::format_duration_ms(r.actual)};
+      if (info->contains == ValueKind::data) return {r.source + " (bytes)", detail::format_bytes(r.actual)};
+      break;
+    case MetricType::counter:
+      if (condition->aggregation == Aggregation::rate) {
+        return {r.source + " (per second)", detail::format_number(r.actual) + "/s"};
+      }
+      if (info->contains == ValueKind::data) return {r.source + " (bytes)", detail::format_bytes(r.actual)};
+      return {r.source + " (total)", detail::format_number(r.actual)};
+    case MetricType::rate:
+      return {r.source + " (share: 0.01 = 1%)", detail::format_number(r.actual) + " (" + detail::format_percent(r.actual) + ")"};
+    case MetricType::gauge: break;
+  }
+  return {r.source, detail::format_number(r.actual)};
 }
 
 std::string iso_time(std::int64_t unix_ms) {
@@ -137,19 +189,6 @@ std::string percentile_row(const std::string& label, const SeriesValue& v) {
          detail::format_duration_ms(static_cast<double>(h.max()) / kTrendScale) + "</td></tr>\n";
 }
 
-constexpr const char* kStyle = R"(
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#1b1f24;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
-.meta{color:#57606a}.badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
-.pass{background:#1a7f37}.fail{background:#cf222e}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px}
-.card b{display:block;font-size:20px}.card span{color:#57606a;font-size:12px}
-table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid #eaeef2;padding:4px 8px;text-align:left}
-th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1a7f37;font-weight:600}.bad{color:#cf222e;font-weight:600}
-figure{margin:8px 0}svg.chart{width:100%;height:auto;border:1px solid #eaeef2;border-radius:6px;background:#fff}
-svg .grid{stroke:#eaeef2;stroke-width:1}svg .axis{font-size:11px;fill:#57606a}svg .title{font-size:13px;font-weight:600;fill:#1b1f24}
-)";
 
 }  // namespace
 
@@ -164,7 +203,7 @@ std::string render_html_report(const Summary& s) {
                                                            : "thresholds failed";
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
-  h += "<title>" + esc(s.name) + " — rsolv-loadgen report</title><style>" + std::string(kStyle) + "</style></head><body>\n";
+  h += "<title>" + esc(s.name) + " — rsolv-loadgen report</title><style>" + std::string(detail::html_style()) + "</style></head><body>\n";
   h += "<h1>" + esc(s.name) + " <span class=\"badge " + std::string(passed ? "pass" : "fail") + "\">" +
        badge + "</span></h1>\n";
   std::string segments;
@@ -218,11 +257,22 @@ std::string render_html_report(const Summary& s) {
     pmax.points.emplace_back(p.t_seconds, p.max_ms);
     failed_line.points.emplace_back(p.t_seconds, p.failed_rate * 100);
   }
-  h += line_chart("Throughput (requests per second)", "req/s", {rps});
-  h += line_chart("Latency percentiles (ms, coordinated-omission corrected for arrival-rate scenarios)", "ms",
-                  {p50, p90, p95, p99, pmax});
-  h += line_chart("Virtual users", "VUs", {vus});
-  h += line_chart("Failed requests (%)", "%", {failed_line});
+  pmax.dashed = true;
+  // Latency's scale ends above the highest p99: one slow outlier (max) must not flatten p95 and
+  // p99 into the axis. Max is drawn dashed beneath them and clipped at the top, saying so.
+  double top_p99 = 0;
+  for (const auto& p : s.timeline) top_p99 = std::max(top_p99, p.p99_ms);
+  Axes rps_axes, latency_axes, vus_axes, failed_axes;
+  rps_axes.y_unit = "req/s";
+  latency_axes.y_unit = "ms";
+  if (top_p99 > 0) latency_axes.y_top = top_p99 * 1.1;
+  vus_axes.y_unit = "VUs";
+  failed_axes.y_unit = "%";
+  h += line_chart("Throughput (requests per second)", {rps}, rps_axes);
+  h += line_chart("Latency percentiles (ms; coordinated-omission corrected for arrival-rate scenarios)",
+                  {pmax, p50, p90, p95, p99}, latency_axes);
+  h += line_chart("Virtual users (active VUs)", {vus}, vus_axes);
+  h += line_chart("Failed requests (% of requests)", {failed_line}, failed_axes);
 
   // Percentiles.
   h += "<h2>Latency percentiles (http_req_duration)</h2>\n<table><tr><th>requests</th><th>count</th><th>avg</th><th>min</th>"
@@ -256,9 +306,10 @@ std::string render_html_report(const Summary& s) {
   } else {
     h += "<table><tr><th></th><th>metric</th><th>condition</th><th>actual</th></tr>\n";
     for (const auto& r : s.threshold_results) {
+      const auto [condition, actual] = threshold_with_units(s.metrics, r);
       h += "<tr><td class=\"" + std::string(r.ok ? "ok\">✓" : "bad\">✗") + "</td><td>" + esc(r.key) + "</td><td>" +
-           esc(r.source) + (r.abort_on_fail ? " (abortOnFail)" : "") + "</td><td class=\"n\">" +
-           esc(detail::format_number(r.actual)) + (r.no_samples ? " (no samples)" : "") + "</td></tr>\n";
+           esc(condition) + (r.abort_on_fail ? " (abortOnFail)" : "") + "</td><td class=\"n\">" + esc(actual) +
+           (r.no_samples ? " (no samples)" : "") + "</td></tr>\n";
     }
     h += "</table>\n";
   }

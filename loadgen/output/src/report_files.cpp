@@ -62,6 +62,10 @@ void check_report_paths(const ReportFiles& files) {
   for (const auto& r : requested(files)) check_one(r);
 }
 
+void check_report_path(const std::string& flag, const std::string& path) {
+  if (!path.empty()) check_one({flag.c_str(), &path, {}});
+}
+
 std::vector<std::string> write_reports(const Summary& summary, const ReportFiles& files,
                                        const std::vector<Secret>& secrets) {
   std::vector<std::string> failures;

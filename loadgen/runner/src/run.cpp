@@ -164,6 +164,10 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
   // Take each interval a little after the workers flushed it.
   std::int64_t next_take = control.zero_us + control.flush_interval_us + 50'000;
   bool vus_sampled = false;  // the end-of-test gauge keeps the last live sample, not the 0 after the end
+  std::int64_t live_vus = 0;  // the last interval's point too: its requests flowed while these VUs ran
+  // The most VUs seen active in the interval (sampled every loop turn): the point is taken 50 ms
+  // after its interval ended, when the VUs of a finished scenario are already gone.
+  std::int64_t interval_vus = 0;
   const auto take_interval = [&](std::int64_t now, bool final) {
     MetricSet interval;
     define_builtin_metrics(interval);
@@ -171,13 +175,19 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
       std::lock_guard lock(control.mutex);
       std::swap(interval, control.interval);
     }
-    const std::int64_t vus = vus_now();
-    const double seconds = static_cast<double>(now - last_take) / 1e6;
+    const std::int64_t vus = std::max({interval_vus, vus_now(), final ? live_vus : 0});
+    interval_vus = 0;
+    if (!final) live_vus = vus;
+    // The workers flushed up to the last interval boundary (at the end: up to now), so the point
+    // covers [last boundary, this one]; taking it 50 ms late must not stretch its rate's divisor.
+    const std::int64_t covered =
+        final ? now : control.zero_us + (now - control.zero_us) / control.flush_interval_us * control.flush_interval_us;
+    const double seconds = static_cast<double>(covered - last_take) / 1e6;
     // A last sliver of an interval would show a meaningless rate; its samples still count.
     if (seconds * 1e6 >= static_cast<double>(control.flush_interval_us) / 4) {
-      result.timeline.push_back(timeline_point(interval, static_cast<double>(now - control.zero_us) / 1e6, seconds, vus));
+      result.timeline.push_back(timeline_point(interval, static_cast<double>(covered - control.zero_us) / 1e6, seconds, vus));
     }
-    last_take = now;
+    last_take = covered;
     result.metrics.merge(interval);
     if (final && vus_sampled) return;
     vus_sampled = true;
@@ -191,6 +201,7 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
   while (running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::int64_t now = now_us();
+    interval_vus = std::max(interval_vus, vus_now());
     if (options.stop_requests != nullptr) {
       const int stops = options.stop_requests->load();
       if (stops != seen_stops) {

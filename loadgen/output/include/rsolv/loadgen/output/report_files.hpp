@@ -20,6 +20,8 @@ struct ReportFiles {
 // written there: its directory is missing or not writable (a probe file is created and removed
 // in it, as the atomic write will), or the path is a directory. Writes nothing that stays.
 void check_report_paths(const ReportFiles& files);
+// The same check for one report file of another kind (`compare --junit`): `flag` names it in the error.
+void check_report_path(const std::string& flag, const std::string& path);
 
 // Writes every report asked for, each independently; secrets are redacted from all of them.
 // Returns one line per report that could not be written ("--html PATH: REASON"); empty when all were.
