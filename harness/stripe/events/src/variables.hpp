@@ -1,12 +1,17 @@
 #pragma once
 // "{{name}}" variables inside template values: whole-string references keep the variable's JSON
 // type, references inside a longer string are interpolated as text.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace rsolv::stripe::events::detail {
+
+// "{{name}}" exactly (the whole string): the name, else nullopt.
+std::optional<std::string> whole_reference(std::string_view text);
 
 // Resolves every reference inside the values of `vars` (an object) against `vars` itself.
 // Throws rsolv::UsageError for an unknown name or a cycle, naming the variable.
