@@ -55,8 +55,10 @@ std::string make_id(std::string_view prefix, Random& random);
 
 // The ids and anchor times every event of one flow shares: customer, payment_method, subscription,
 // subscription_item, invoice, invoice_line, charge, payment_intent, checkout_session,
-// balance_transaction, product, email, invoice_prefix, card_fingerprint, period_start/period_end,
-// customer_created, subscription_created, invoice_created. Override any of them before building.
+// balance_transaction, product, setup_intent, setup_attempt, dispute, credit_note, credit_note_line,
+// refund, email, invoice_prefix, card_fingerprint, client_secret_suffix, flow_start (now_unix),
+// period_start/period_end, customer_created, subscription_created, invoice_created. Override any of
+// them before building. A time variable may also be "{{another_time_variable}}".
 nlohmann::json flow_vars(Random& random, std::int64_t now_unix);
 
 // Builds one event envelope: {"id":"evt_...","object":"event","api_version":...,"created":...,
