@@ -176,8 +176,9 @@ nlohmann::json merged_vars(const EventSpec& spec, const nlohmann::json& user, Ra
   }
   add_ids(vars, random);
   add_times(vars, clock);
-  vars = detail::resolve_variables(vars);
-  const auto amount = checked_amount(vars.at("amount"), "variable 'amount'");
+  // References are resolved as the template is filled, only those it uses: resolving all of them
+  // (about 90, several whole objects) for every event cost a third of the build.
+  const auto amount = checked_amount(detail::substitute(vars.at("amount"), vars, "variable 'amount'"), "variable 'amount'");
   set_default(vars, "amount_decimal", std::to_string(amount));
   set_default(vars, "amount_dollars", dollars(amount));
   return vars;
@@ -261,16 +262,17 @@ nlohmann::json build_event(std::string_view type, const nlohmann::json& vars, Ra
   if (!previous.is_null()) {
     data_node["previous_attributes"] = detail::substitute(previous, resolved, "previous_attributes of " + spec.info.type);
   }
+  const auto value_of = [&](const char* name) { return detail::substitute(resolved.at(name), resolved, name); };
   nlohmann::json request = {{"id", nullptr}, {"idempotency_key", nullptr}};
-  if (resolved.contains("request_id")) request["id"] = resolved.at("request_id");
-  if (resolved.contains("idempotency_key")) request["idempotency_key"] = resolved.at("idempotency_key");
+  if (resolved.contains("request_id")) request["id"] = value_of("request_id");
+  if (resolved.contains("idempotency_key")) request["idempotency_key"] = value_of("idempotency_key");
   return {{"id", event_id},
           {"object", "event"},
           {"api_version", data().api_version},
-          {"created", resolved.at("created")},
+          {"created", value_of("created")},
           {"data", std::move(data_node)},
           {"livemode", false},
-          {"pending_webhooks", resolved.value("pending_webhooks", nlohmann::json(1))},
+          {"pending_webhooks", resolved.contains("pending_webhooks") ? value_of("pending_webhooks") : nlohmann::json(1)},
           {"request", std::move(request)},
           {"type", spec.info.type}};
 }

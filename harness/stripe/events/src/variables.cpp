@@ -82,13 +82,6 @@ std::optional<std::string> whole_reference(std::string_view text) {
   return std::string(name);
 }
 
-nlohmann::json resolve_variables(const nlohmann::json& vars) {
-  Resolver resolver(vars);
-  auto out = nlohmann::json::object();
-  for (const auto& [name, value] : vars.items()) out[name] = resolver.resolve(value, "variable '" + name + "'", 0);
-  return out;
-}
-
 nlohmann::json substitute(const nlohmann::json& node, const nlohmann::json& vars, const std::string& where) {
   Resolver resolver(vars);
   return resolver.resolve(node, where, 0);

@@ -13,11 +13,8 @@ namespace rsolv::stripe::events::detail {
 // "{{name}}" exactly (the whole string): the name, else nullopt.
 std::optional<std::string> whole_reference(std::string_view text);
 
-// Resolves every reference inside the values of `vars` (an object) against `vars` itself.
-// Throws rsolv::UsageError for an unknown name or a cycle, naming the variable.
-nlohmann::json resolve_variables(const nlohmann::json& vars);
-
-// Replaces references in every string of `node` with values from resolved `vars`.
+// Replaces references in every string of `node` with values from `vars`, resolving references inside
+// those values as they are used. Throws rsolv::UsageError for an unknown name or a cycle, naming it.
 nlohmann::json substitute(const nlohmann::json& node, const nlohmann::json& vars, const std::string& where);
 
 // Adds to `names` every variable referenced anywhere in `node`.
