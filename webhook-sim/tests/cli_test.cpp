@@ -35,6 +35,42 @@ TEST(Cli, VersionHelpAndCatalogue) {
   EXPECT_NE(events.out.find("2025-10-29.clover"), std::string::npos);
 }
 
+// docs/webhook-sim.md's catalogue table and `events` name the same event types, so neither drifts:
+// `events` prints an object heading, then one indented line per event; the doc's table rows start
+// with the event in backticks.
+TEST(Cli, TheDocsCatalogueTableListsEveryEventThatEventsPrints) {
+  const auto listed = sim({"events"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::set<std::string> printed;
+  std::set<std::string> headings;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("  ")) {
+      printed.insert(line.substr(2, line.find(' ', 2) - 2));
+    } else if (!line.empty() && !line.starts_with("Stripe API")) {
+      headings.insert(line);
+    }
+  }
+  EXPECT_GE(printed.size(), 34u) << listed.out;
+  for (const char* object : {"customer", "subscription", "invoice", "payment_intent", "charge", "setup_intent", "credit_note"}) {
+    EXPECT_TRUE(headings.contains(object)) << "no group for " << object << " in:\n" << listed.out;
+  }
+
+  std::ifstream file(std::string(RSOLV_SOURCE_DIR) + "/docs/webhook-sim.md");
+  ASSERT_TRUE(file) << "docs/webhook-sim.md";
+  const std::string doc((std::istreambuf_iterator<char>(file)), {});
+  const auto start = doc.find("\n## The event catalogue");
+  ASSERT_NE(start, std::string::npos);
+  const auto end = doc.find("\n### ", start);
+  std::set<std::string> documented;
+  std::istringstream section(doc.substr(start, end - start));
+  for (std::string line; std::getline(section, line);) {
+    if (!line.starts_with("| `")) continue;
+    documented.insert(line.substr(3, line.find('`', 3) - 3));
+  }
+  EXPECT_EQ(documented, printed);
+}
+
 TEST(Cli, PrintIsRepeatableWithASeedAndEditsApply) {
   // A fixed seed and time give the same bytes on every run.
   const std::vector<std::string> args = {"trigger", "invoice.payment_succeeded", "--print", "--seed", "4",

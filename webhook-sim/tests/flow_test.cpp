@@ -1,6 +1,7 @@
 // Flows as data: the built-in ones build with shared ids and in order; bad files fail at file:line:col.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "rsolv/common/error.hpp"
@@ -9,11 +10,112 @@
 namespace ws = rsolv::webhook_sim;
 using nlohmann::json;
 
-TEST(Flows, AllSixLifecyclesOfTheSpecAreBuiltIn) {
+TEST(Flows, TheSpecsLifecyclesAndTheBillingSetsAreBuiltIn) {
   std::set<std::string> names;
   for (const auto& flow : ws::builtin_flows()) names.insert(flow.name);
   EXPECT_EQ(names, (std::set<std::string>{"pro-signup", "renewal", "failed-renewal", "recovery",
-                                          "cancel-at-period-end", "cancel-now"}));
+                                          "cancel-at-period-end", "cancel-now", "trial-end", "payment-action",
+                                          "refund", "dispute"}));
+}
+
+namespace {
+
+std::vector<json> built(const std::string& name, std::uint64_t seed = 4) {
+  rsolv::Random random(seed);
+  return ws::build_flow(ws::load_flow(name), {{"customer", "cus_given"}}, random, 1760000000);
+}
+
+std::vector<std::string> types_of(const std::vector<json>& events) {
+  std::vector<std::string> types;
+  for (const auto& event : events) types.push_back(event["type"]);
+  return types;
+}
+
+}  // namespace
+
+// The trial ends 30 days after the flow starts; Stripe warns three days before, and the first paid
+// invoice bills the period that starts when the trial ends.
+TEST(Flows, TrialEndWarnsThreeDaysAheadThenBillsThePeriodAfterTheTrial) {
+  const auto events = built("trial-end");
+  ASSERT_EQ(types_of(events), (std::vector<std::string>{
+                                  "customer.subscription.created", "customer.subscription.trial_will_end",
+                                  "customer.subscription.updated", "invoice.created", "invoice.finalized",
+                                  "payment_intent.succeeded", "charge.succeeded", "invoice.payment_succeeded",
+                                  "invoice.paid"}));
+  const auto& created = events[0]["data"]["object"];
+  EXPECT_EQ(created["status"], "trialing");
+  const auto trial_end = created["trial_end"].get<std::int64_t>();
+  EXPECT_EQ(created["trial_start"], 1760000000);
+  EXPECT_EQ(trial_end, 1760000000 + 30 * 86400);
+  const auto& warning = events[1];
+  EXPECT_EQ(warning["data"]["object"]["trial_end"], trial_end);
+  EXPECT_EQ(trial_end - warning["created"].get<std::int64_t>(), 3 * 86400) << "trial_will_end comes three days before";
+  const auto& activated = events[2]["data"];
+  EXPECT_EQ(activated["object"]["status"], "active");
+  EXPECT_EQ(activated["previous_attributes"]["status"], "trialing");
+  EXPECT_EQ(activated["object"]["items"]["data"][0]["current_period_start"], trial_end);
+  EXPECT_GE(events[2]["created"].get<std::int64_t>(), trial_end);
+  std::set<std::string> subscriptions;
+  for (const auto& event : events) {
+    const auto& object = event["data"]["object"];
+    EXPECT_EQ(object["customer"], "cus_given") << event["type"];
+    if (object["object"] == "subscription") subscriptions.insert(object["id"].get<std::string>());
+    if (object["object"] != "invoice") continue;
+    EXPECT_EQ(object["billing_reason"], "subscription_cycle");
+    EXPECT_EQ(object["lines"]["data"][0]["period"]["start"], trial_end) << "the first paid period starts at the trial's end";
+    EXPECT_EQ(object["parent"]["subscription_details"]["subscription"], created["id"]);
+  }
+  EXPECT_EQ(subscriptions.size(), 1u);
+}
+
+// The chain of issue 17: invoice.payment_action_required -> payment_intent.requires_action ->
+// payment_intent.succeeded -> invoice.paid, all about one invoice, one intent and one charge.
+TEST(Flows, PaymentActionWaitsForTheCustomerThenPaysOneIntent) {
+  const auto events = built("payment-action");
+  const auto types = types_of(events);
+  const auto at = [&](const std::string& type) {
+    return static_cast<std::size_t>(std::find(types.begin(), types.end(), type) - types.begin());
+  };
+  ASSERT_LT(at("invoice.payment_action_required"), at("payment_intent.requires_action"));
+  ASSERT_LT(at("payment_intent.requires_action"), at("payment_intent.succeeded"));
+  ASSERT_LT(at("payment_intent.succeeded"), at("invoice.paid"));
+  ASSERT_LT(at("invoice.paid"), types.size());
+  const auto& action = events[at("invoice.payment_action_required")]["data"]["object"];
+  EXPECT_EQ(action["status"], "open");
+  const auto& waiting = events[at("payment_intent.requires_action")]["data"]["object"];
+  const auto& paid_intent = events[at("payment_intent.succeeded")]["data"]["object"];
+  const auto& charge = events[at("charge.succeeded")]["data"]["object"];
+  EXPECT_EQ(waiting["status"], "requires_action");
+  EXPECT_EQ(waiting["id"], paid_intent["id"]);
+  EXPECT_EQ(paid_intent["status"], "succeeded");
+  EXPECT_EQ(paid_intent["latest_charge"], charge["id"]);
+  EXPECT_EQ(charge["payment_intent"], paid_intent["id"]);
+  EXPECT_EQ(charge["payment_method_details"]["card"]["three_d_secure"]["result"], "authenticated");
+  EXPECT_EQ(events[at("invoice.paid")]["data"]["object"]["id"], action["id"]);
+  EXPECT_GE(events[at("payment_intent.succeeded")]["created"].get<std::int64_t>() -
+                events[at("payment_intent.requires_action")]["created"].get<std::int64_t>(), 3000)
+      << "the customer authenticates later, not in the same second";
+}
+
+TEST(Flows, RefundAndDisputeReferToOneChargeAndInvoice) {
+  const auto refund = built("refund");
+  ASSERT_EQ(types_of(refund), (std::vector<std::string>{"charge.refunded", "credit_note.created"}));
+  const auto& charge = refund[0]["data"]["object"];
+  const auto& note = refund[1]["data"]["object"];
+  EXPECT_EQ(charge["amount_refunded"], charge["amount"]);
+  EXPECT_EQ(note["refunds"][0]["amount_refunded"], charge["amount_refunded"]);
+  EXPECT_EQ(note["customer"], charge["customer"]);
+  EXPECT_TRUE(note["invoice"].get<std::string>().starts_with("in_"));
+
+  const auto dispute = built("dispute");
+  ASSERT_EQ(types_of(dispute), (std::vector<std::string>{"charge.dispute.created", "charge.dispute.closed"}));
+  const auto& opened = dispute[0]["data"]["object"];
+  const auto& closed = dispute[1]["data"]["object"];
+  EXPECT_EQ(opened["id"], closed["id"]);
+  EXPECT_EQ(opened["charge"], closed["charge"]);
+  EXPECT_EQ(closed["created"], opened["created"]) << "closing does not move when the dispute opened";
+  EXPECT_EQ(closed["status"], "lost");
+  EXPECT_GT(dispute[1]["created"].get<std::int64_t>(), opened["evidence_details"]["due_by"].get<std::int64_t>());
 }
 
 TEST(Flows, ProSignupFollowsStripesOrderWithSharedIds) {

@@ -11,9 +11,14 @@ namespace rsolv::webhook_sim {
 
 namespace ev = rsolv::stripe::events;
 
+// One block per object (a heading line, then its events indented), so the subscription's events
+// read together instead of scattered by the alphabet of their type names.
 int list_events(std::ostream& out) {
   out << "Stripe API " << ev::api_version() << "\n";
-  for (const auto& info : ev::catalogue()) out << fmt::format("{:<38} {:<17} {}\n", info.type, info.object, info.description);
+  for (const auto& group : ev::catalogue_by_object()) {
+    out << "\n" << group.object << "\n";
+    for (const auto& info : group.events) out << fmt::format("  {:<44} {}\n", info.type, info.description);
+  }
   return kExitOk;
 }
 

@@ -13,14 +13,6 @@ constexpr std::string_view kOpen = "{{";
 constexpr std::string_view kClose = "}}";
 constexpr int kMaxDepth = 16;
 
-// "{{name}}" exactly: the name, else nullopt.
-std::optional<std::string> whole_reference(std::string_view text) {
-  if (text.size() < 5 || !text.starts_with(kOpen) || !text.ends_with(kClose)) return std::nullopt;
-  auto name = text.substr(2, text.size() - 4);
-  if (name.find(kOpen) != std::string_view::npos || name.find(kClose) != std::string_view::npos) return std::nullopt;
-  return std::string(name);
-}
-
 std::string as_text(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "";
@@ -83,11 +75,11 @@ class Resolver {
 
 }  // namespace
 
-nlohmann::json resolve_variables(const nlohmann::json& vars) {
-  Resolver resolver(vars);
-  auto out = nlohmann::json::object();
-  for (const auto& [name, value] : vars.items()) out[name] = resolver.resolve(value, "variable '" + name + "'", 0);
-  return out;
+std::optional<std::string> whole_reference(std::string_view text) {
+  if (text.size() < 5 || !text.starts_with(kOpen) || !text.ends_with(kClose)) return std::nullopt;
+  auto name = text.substr(2, text.size() - 4);
+  if (name.find(kOpen) != std::string_view::npos || name.find(kClose) != std::string_view::npos) return std::nullopt;
+  return std::string(name);
 }
 
 nlohmann::json substitute(const nlohmann::json& node, const nlohmann::json& vars, const std::string& where) {

@@ -1,18 +1,20 @@
 #pragma once
 // "{{name}}" variables inside template values: whole-string references keep the variable's JSON
 // type, references inside a longer string are interpolated as text.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace rsolv::stripe::events::detail {
 
-// Resolves every reference inside the values of `vars` (an object) against `vars` itself.
-// Throws rsolv::UsageError for an unknown name or a cycle, naming the variable.
-nlohmann::json resolve_variables(const nlohmann::json& vars);
+// "{{name}}" exactly (the whole string): the name, else nullopt.
+std::optional<std::string> whole_reference(std::string_view text);
 
-// Replaces references in every string of `node` with values from resolved `vars`.
+// Replaces references in every string of `node` with values from `vars`, resolving references inside
+// those values as they are used. Throws rsolv::UsageError for an unknown name or a cycle, naming it.
 nlohmann::json substitute(const nlohmann::json& node, const nlohmann::json& vars, const std::string& where);
 
 // Adds to `names` every variable referenced anywhere in `node`.

@@ -24,6 +24,15 @@ const std::vector<std::string> kSpecEvents = {
     "checkout.session.completed", "charge.succeeded",             "charge.failed",
     "charge.refunded"};
 
+// The subscription-billing set of issue 17: what Stripe also sends a subscription business.
+const std::vector<std::string> kBillingSetEvents = {
+    "customer.subscription.paused",   "customer.subscription.resumed", "customer.subscription.pending_update_applied",
+    "invoice.upcoming",               "invoice.finalization_failed",   "invoice.payment_action_required",
+    "invoice.marked_uncollectible",   "invoice.voided",                "payment_intent.succeeded",
+    "payment_intent.payment_failed",  "payment_intent.requires_action", "charge.dispute.created",
+    "charge.dispute.closed",          "setup_intent.succeeded",        "setup_intent.setup_failed",
+    "customer.deleted",               "credit_note.created"};
+
 bool has_placeholder(const json& node) {
   if (node.is_string()) return node.get<std::string>().find("{{") != std::string::npos;
   if (node.is_structured()) {
@@ -183,4 +192,118 @@ TEST(Catalogue, RenderIsStripesPrettyJsonAndRoundTrips) {
   EXPECT_NE(body.find("\n  \"api_version\""), std::string::npos);
   EXPECT_EQ(json::parse(body), event);
   EXPECT_EQ(ev::render(event, false).find('\n'), std::string::npos);
+}
+
+TEST(Catalogue, BuildsTheSubscriptionBillingSetWithStripesEnvelope) {
+  for (const auto& type : kBillingSetEvents) {
+    SCOPED_TRACE(type);
+    ASSERT_NE(ev::find_event(type), nullptr);
+    const auto event = build(type);
+    EXPECT_EQ(event["type"], type);
+    EXPECT_EQ(event["data"]["object"]["object"], ev::find_event(type)->object);
+    EXPECT_FALSE(has_placeholder(event)) << ev::render(event);
+  }
+}
+
+// One lifecycle's objects point at each other: the payment intent at its charge, the charge at
+// its payment intent, the dispute at both, the credit note at the invoice, its line and the refund.
+TEST(Catalogue, NewObjectsReferenceTheIdsOfTheirFlow) {
+  rsolv::Random random(11);
+  rsolv::ManualClock clock(1760000000);
+  const auto vars = ev::flow_vars(random, clock.unix_seconds());
+  const auto object = [&](const std::string& type) { return ev::build_event(type, vars, random, clock)["data"]["object"]; };
+  const auto intent = object("payment_intent.succeeded");
+  EXPECT_EQ(intent["id"], vars["payment_intent"]);
+  EXPECT_EQ(intent["customer"], vars["customer"]);
+  EXPECT_EQ(intent["latest_charge"], vars["charge"]);
+  EXPECT_EQ(intent["payment_method"], vars["payment_method"]);
+  EXPECT_EQ(intent["amount_received"], intent["amount"]);
+  EXPECT_TRUE(intent["client_secret"].get<std::string>().starts_with(vars["payment_intent"].get<std::string>() + "_secret_"));
+  EXPECT_EQ(object("charge.succeeded")["payment_intent"], vars["payment_intent"]);
+  const auto dispute = object("charge.dispute.created");
+  EXPECT_EQ(dispute["id"], vars["dispute"]);
+  EXPECT_EQ(dispute["charge"], vars["charge"]);
+  EXPECT_EQ(dispute["payment_intent"], vars["payment_intent"]);
+  const auto note = object("credit_note.created");
+  EXPECT_EQ(note["customer"], vars["customer"]);
+  EXPECT_EQ(note["invoice"], vars["invoice"]);
+  EXPECT_EQ(note["lines"]["data"][0]["invoice_line_item"], vars["invoice_line"]);
+  EXPECT_EQ(note["refunds"][0]["refund"], vars["refund"]);
+  EXPECT_EQ(note["refunds"][0]["amount_refunded"], note["total"]);
+  const auto setup = object("setup_intent.succeeded");
+  EXPECT_EQ(setup["customer"], vars["customer"]);
+  EXPECT_EQ(setup["payment_method"], vars["payment_method"]);
+  EXPECT_EQ(object("customer.deleted")["id"], vars["customer"]);
+  EXPECT_EQ(object("invoice.payment_action_required")["id"], vars["invoice"]);
+}
+
+TEST(Catalogue, NewEventTypesGiveTheirObjectsTheRightState) {
+  EXPECT_EQ(build("customer.subscription.paused")["data"]["object"]["status"], "paused");
+  EXPECT_EQ(build("customer.subscription.paused")["data"]["object"]["trial_settings"]["end_behavior"]["missing_payment_method"], "pause");
+  EXPECT_EQ(build("customer.subscription.resumed")["data"]["object"]["status"], "active");
+  const auto applied = build("customer.subscription.pending_update_applied")["data"];
+  EXPECT_TRUE(applied["object"]["pending_update"].is_null());
+  EXPECT_TRUE(applied["previous_attributes"]["pending_update"].is_object());
+
+  const auto upcoming = build("invoice.upcoming")["data"]["object"];
+  EXPECT_TRUE(upcoming["id"].is_null()) << "Stripe: the upcoming invoice has no id";
+  EXPECT_EQ(upcoming["billing_reason"], "upcoming");
+  const auto& line_period = upcoming["lines"]["data"][0]["period"];
+  EXPECT_EQ(line_period["start"], upcoming["period_end"]) << "it bills the period after the current one";
+  EXPECT_GT(line_period["end"].get<std::int64_t>(), line_period["start"].get<std::int64_t>());
+
+  const auto not_final = build("invoice.finalization_failed")["data"]["object"];
+  EXPECT_EQ(not_final["status"], "draft");
+  EXPECT_TRUE(not_final["last_finalization_error"]["message"].is_string());
+  EXPECT_EQ(not_final["automatic_tax"]["enabled"], true);
+  const auto action = build("invoice.payment_action_required")["data"]["object"];
+  EXPECT_EQ(action["status"], "open");
+  EXPECT_EQ(action["amount_paid"], 0);
+  const auto uncollectible = build("invoice.marked_uncollectible")["data"]["object"];
+  EXPECT_EQ(uncollectible["status"], "uncollectible");
+  EXPECT_EQ(uncollectible["status_transitions"]["marked_uncollectible_at"], 1760000000);
+  const auto voided = build("invoice.voided")["data"]["object"];
+  EXPECT_EQ(voided["status"], "void");
+  EXPECT_EQ(voided["status_transitions"]["voided_at"], 1760000000);
+
+  const auto failed = build("payment_intent.payment_failed")["data"]["object"];
+  EXPECT_EQ(failed["status"], "requires_payment_method");
+  EXPECT_EQ(failed["last_payment_error"]["code"], "card_declined");
+  EXPECT_EQ(failed["amount_received"], 0);
+  const auto needs_action = build("payment_intent.requires_action")["data"]["object"];
+  EXPECT_EQ(needs_action["status"], "requires_action");
+  EXPECT_EQ(needs_action["next_action"]["type"], "use_stripe_sdk");
+  EXPECT_TRUE(needs_action["latest_charge"].is_null());
+  EXPECT_EQ(build("setup_intent.setup_failed")["data"]["object"]["status"], "requires_payment_method");
+  EXPECT_EQ(build("setup_intent.succeeded")["data"]["object"]["status"], "succeeded");
+
+  const auto opened = build("charge.dispute.created")["data"]["object"];
+  EXPECT_EQ(opened["status"], "needs_response");
+  EXPECT_GT(opened["evidence_details"]["due_by"].get<std::int64_t>(), opened["created"].get<std::int64_t>());
+  const auto closed = build("charge.dispute.closed", {{"dispute_created", 1759000000}})["data"]["object"];
+  EXPECT_EQ(closed["status"], "lost");
+  EXPECT_EQ(closed["created"], 1759000000) << "a dispute keeps the time it was opened";
+  EXPECT_EQ(closed["evidence_details"]["due_by"], 1759000000 + 7 * 86400);
+}
+
+// A time variable may name another one ("{{flow_start}}"), as flow files need; a loop is an error.
+TEST(Catalogue, TimeVariablesMayNameAnotherTimeVariable) {
+  const auto closed = build("charge.dispute.closed", {{"dispute_created", "{{period_start}}"}, {"period_start", 1759000000}});
+  EXPECT_EQ(closed["data"]["object"]["created"], 1759000000);
+  EXPECT_EQ(closed["data"]["object"]["evidence_details"]["due_by"], 1759000000 + 7 * 86400);
+  EXPECT_THROW(build("invoice.paid", {{"period_start", "{{period_start}}"}}), rsolv::UsageError);
+  EXPECT_THROW(build("invoice.paid", {{"period_start", "soon"}}), rsolv::UsageError);
+}
+
+TEST(Catalogue, GroupsByObjectInTheOrderOfASubscriptionsLife) {
+  std::vector<std::string> objects;
+  std::size_t events = 0;
+  for (const auto& group : ev::catalogue_by_object()) {
+    objects.push_back(group.object);
+    events += group.events.size();
+    for (const auto& info : group.events) EXPECT_EQ(info.object, group.object) << info.type;
+  }
+  EXPECT_EQ(objects, (std::vector<std::string>{"customer", "payment_method", "subscription", "checkout.session", "invoice",
+                                               "payment_intent", "charge", "dispute", "setup_intent", "credit_note"}));
+  EXPECT_EQ(events, ev::catalogue().size());
 }

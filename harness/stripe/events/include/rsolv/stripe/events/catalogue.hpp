@@ -1,7 +1,7 @@
 #pragma once
-// The Stripe event catalogue: templates of the objects the platform reads (customer, payment_method,
-// subscription, invoice, charge, checkout.session) in the shapes of API version 2025-10-29.clover,
-// and the events built from them. One source for rsolv-webhook-sim, rsolv-loadgen and the tests.
+// The Stripe event catalogue: templates of the objects a subscription business receives (customer,
+// payment_method, subscription, invoice, payment_intent, charge, dispute, setup_intent, credit_note,
+// checkout.session) in the shapes of API version 2025-10-29.clover, and the events built from them. One source for rsolv-webhook-sim, rsolv-loadgen and the tests.
 //
 // Templates are data (harness/stripe/events/templates/*.json, compiled in): string values of the
 // form "{{name}}" are variables. An event is built from three layers of variables, later ones win:
@@ -32,6 +32,15 @@ struct EventInfo {
 
 // Every event type the catalogue can build, sorted by type.
 const std::vector<EventInfo>& catalogue();
+
+// The catalogue grouped by the object its events are about, in the order a subscription's life
+// meets them (customer, payment_method, subscription, checkout.session, invoice, payment_intent,
+// charge, dispute, setup_intent, credit_note); within a group, sorted by type.
+struct EventGroup {
+  std::string object;
+  std::vector<EventInfo> events;
+};
+std::vector<EventGroup> catalogue_by_object();
 // nullptr when unknown.
 const EventInfo* find_event(std::string_view type);
 
@@ -46,8 +55,10 @@ std::string make_id(std::string_view prefix, Random& random);
 
 // The ids and anchor times every event of one flow shares: customer, payment_method, subscription,
 // subscription_item, invoice, invoice_line, charge, payment_intent, checkout_session,
-// balance_transaction, product, email, invoice_prefix, card_fingerprint, period_start/period_end,
-// customer_created, subscription_created, invoice_created. Override any of them before building.
+// balance_transaction, product, setup_intent, setup_attempt, dispute, credit_note, credit_note_line,
+// refund, email, invoice_prefix, card_fingerprint, client_secret_suffix, flow_start (now_unix),
+// period_start/period_end, customer_created, subscription_created, invoice_created. Override any of
+// them before building. A time variable may also be "{{another_time_variable}}".
 nlohmann::json flow_vars(Random& random, std::int64_t now_unix);
 
 // Builds one event envelope: {"id":"evt_...","object":"event","api_version":...,"created":...,
