@@ -8,6 +8,7 @@
 #include <string>
 #include <set>
 
+#include "rsolv/common/error.hpp"
 #include "rsolv/common/random.hpp"
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/temp_dir.hpp"
@@ -80,6 +81,21 @@ TEST(ReplayFile, EveryInputShapeGivesTheSameEvents) {
   const auto single = ws::parse_event_file(foreign.dump(2), "one.json");
   ASSERT_EQ(single.events.size(), 1u);
   EXPECT_EQ(single.events.front()["type"], "radar.early_fraud_warning.created");
+}
+
+TEST(ReplayFile, MoreEventsThanTheLimitAreRefusedNamingIt) {
+  std::string lines;
+  for (std::size_t i = 0; i <= ws::kMaxReplayEvents; ++i) {
+    lines += R"({"id":"evt_)" + std::to_string(i) + R"(","type":"a.b","data":{"object":{}}})" "\n";
+  }
+  try {
+    ws::parse_event_file(lines, "many.jsonl");
+    FAIL() << "100001 events were accepted";
+  } catch (const rsolv::UsageError& error) {
+    EXPECT_STREQ(error.what(), "many.jsonl: more than 100000 events (limit 100000 events per replay)");
+  }
+  lines.resize(lines.rfind('\n', lines.size() - 2) + 1);  // one fewer: at the limit
+  EXPECT_EQ(ws::parse_event_file(lines, "many.jsonl").events.size(), ws::kMaxReplayEvents);
 }
 
 TEST(ReplayFile, OrderCreatedSendsOldestFirstAndPrintIsTheEvents) {
