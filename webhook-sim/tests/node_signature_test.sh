@@ -119,7 +119,8 @@ app_url="http://127.0.0.1:$(cat app.port)/hooks"
 for extra in "" "--new-ids"; do
   replayed="$("$SIM" replay captured.jsonl $extra --secret "$app_secret" --forward-to "$app_url" --timeout 10s --expect 200)" \
     || { stop_forward; fail "Stripe's library did not accept a replayed event ($extra): $replayed"; }
-  [ "$(grep -c '"app":"accepted"' <<<"$replayed")" = 9 ] || { stop_forward; fail "not 9 accepted replays ($extra): $replayed"; }
+  [ "$(grep -c '"app":"accepted"' <<<"$replayed")" = "$(grep -c . captured.jsonl)" ] \
+    || { stop_forward; fail "not every replay accepted ($extra): $replayed"; }
 done
 "$SIM" replay captured.jsonl --secret "$app_secret" --forward-to "$app_url" --timeout 10s --tamper body --expect 400 >/dev/null \
   || { stop_forward; fail "Stripe's library accepted a tampered replay"; }
