@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -12,6 +13,7 @@
 #include "rsolv/config/json_bounded.hpp"
 #include "rsolv/http/server.hpp"
 #include "rsolv/stripe/signature.hpp"
+#include "forward_pool.hpp"
 
 namespace rsolv::webhook_sim {
 
@@ -51,17 +53,19 @@ bool refused_before_body(stripe::VerifyStatus status) {
 
 }  // namespace
 
-// Runs on the server's single worker thread: the per-event delivery counts need no lock.
+// Receives on the server's single worker thread (the per-event delivery counts need no lock);
+// forwards run on the pool's threads and answer through a deferred Responder, so a slow app holds
+// only its own delivery. Lines are written under a lock: both kinds of thread write them.
 struct Listener::Impl final : http::RequestHandler {
   ListenOptions options;
   LineSink sink;
+  std::mutex sink_mutex;
   Clock* clock = nullptr;
   std::optional<http::Server> server;
   std::atomic<std::int64_t> served{0};
   std::map<std::string, int> deliveries_per_event;
-  // The forward runs on the server's one thread: while the app answers, other connections wait
-  // (the server has no deferred answer), at most ForwardOptions::timeout.
-  std::optional<Forwarder> forwarder;
+  // After the server: destroyed first, so no forward outlives it.
+  std::optional<ForwardPool> forwards;
 
   nlohmann::json line_for(const http::ServerRequest& request) const {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now().time_since_epoch()).count();
@@ -92,10 +96,32 @@ struct Listener::Impl final : http::RequestHandler {
     return refuse(head, verdict);
   }
 
+  // A verified delivery of a type --events keeps goes on to the app; everything else is answered here.
+  std::optional<http::ServerResponse> serve(const http::ServerRequest& request, const http::Responder& later) override {
+    nlohmann::json line;
+    if (auto settled = receive(request, line)) return settled;
+    forwards->submit(std::string(request.body), std::string(request.header("Content-Type").value_or("")),
+                     std::string(request.header("User-Agent").value_or("")),
+                     [this, line = std::move(line), later](ForwardResult result) mutable {
+                       later.send(forwarded(line, result));
+                     });
+    return std::nullopt;
+  }
+
+  // serve() is what the server calls; this is the same answer for a caller that cannot wait.
   http::ServerResponse handle(const http::ServerRequest& request) override {
+    nlohmann::json line;
+    if (auto settled = receive(request, line)) return std::move(*settled);
+    ForwardResult result;
+    result.error = "not forwarded: the caller cannot wait for the app";
+    return forwarded(line, result);
+  }
+
+  // Verifies and records a delivery: its answer, or nullopt when `line` is to be forwarded.
+  std::optional<http::ServerResponse> receive(const http::ServerRequest& request, nlohmann::json& line) {
     const auto verdict = verify(request);
     if (!verdict.ok()) return refuse(request, verdict);
-    nlohmann::json line = line_for(request);
+    line = line_for(request);
     if (const auto parsed = stripe::parse_signature_header(signature_of(request)); parsed.header) {
       line["signature_t"] = parsed.header->timestamp;
     }
@@ -117,22 +143,20 @@ struct Listener::Impl final : http::RequestHandler {
       return answer(line, 200, nlohmann::json{{"received", true}, {"skipped", true}});
     }
     if (options.include_events && is_event) line["event"] = std::move(event.value);
-    if (forwarder) return forward(request, line);
+    if (forwards) return std::nullopt;
     const int status =
         options.respond[std::min<std::size_t>(static_cast<std::size_t>(delivery - 1), options.respond.size() - 1)];
     line["status"] = status;
     return answer(line, status, nlohmann::json{{"received", true}});
   }
 
-  // The exact body on to the app, signed with its secret; its answer goes back to the sender. An
-  // app that gives no usable answer (down, too slow, too long an answer) is a 502 naming why.
-  http::ServerResponse forward(const http::ServerRequest& request, nlohmann::json& line) {
-    const auto result = forwarder->forward(request.body, request.header("Content-Type").value_or(""),
-                                           request.header("User-Agent").value_or(""));
-    nlohmann::json forwarded = {{"status", result.status > 0 ? nlohmann::json(result.status) : nlohmann::json(nullptr)},
-                                {"latency_ms", static_cast<double>(result.latency_us) / 1000.0}};
-    if (!result.error.empty()) forwarded["error"] = result.error;
-    line["forward"] = std::move(forwarded);
+  // The app's answer to the exact body (signed with its secret) goes back to the sender. An app
+  // that gives no usable answer (down, too slow, too long an answer) is a 502 naming why.
+  http::ServerResponse forwarded(nlohmann::json& line, const ForwardResult& result) {
+    nlohmann::json summary = {{"status", result.status > 0 ? nlohmann::json(result.status) : nlohmann::json(nullptr)},
+                              {"latency_ms", static_cast<double>(result.latency_us) / 1000.0}};
+    if (!result.error.empty()) summary["error"] = result.error;
+    line["forward"] = std::move(summary);
     if (result.status == 0) {
       line["status"] = 502;
       return answer(line, 502, nlohmann::json{{"error", "forward_failed"}, {"message", result.error}});
@@ -163,7 +187,11 @@ struct Listener::Impl final : http::RequestHandler {
 
   http::ServerResponse answer(const nlohmann::json& line, int status, std::string body) {
     // Recorded before answering: once a sender has its answer, the line is there.
-    if (sink) sink(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (sink) {
+      const auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::lock_guard lock(sink_mutex);
+      sink(text);
+    }
     http::ServerResponse response;
     response.status = status;
     response.body = std::move(body);
@@ -185,7 +213,9 @@ Listener::Listener(ListenOptions options, LineSink sink, Clock& clock) : impl_(s
   impl_->options = std::move(options);
   impl_->sink = std::move(sink);
   impl_->clock = &clock;
-  if (impl_->options.forward) impl_->forwarder.emplace(*impl_->options.forward, clock);
+  if (impl_->options.forward) {
+    impl_->forwards.emplace(*impl_->options.forward, clock, impl_->options.concurrent_forwards);
+  }
   const auto address = parse_address(impl_->options.address);
   http::ServerOptions server;
   server.host = address.host;
@@ -195,6 +225,11 @@ Listener::Listener(ListenOptions options, LineSink sink, Clock& clock) : impl_(s
   server.header_limit = impl_->options.header_limit;
   server.idle_timeout = impl_->options.idle_timeout;
   server.request_timeout = impl_->options.request_timeout;
+  if (impl_->options.forward) {
+    // A backstop only: the forward itself ends within its timeout and answers 502.
+    server.answer_timeout =
+        std::chrono::ceil<std::chrono::seconds>(impl_->options.forward->timeout) + std::chrono::seconds(5);
+  }
   server.shutdown_grace = std::chrono::seconds(5);
   server.handle_signals = false;  // the caller owns signals (listen.cpp waits for them)
   impl_->server.emplace(server, *impl_);  // throws rsolv::Error "cannot listen on HOST:PORT: why"

@@ -18,6 +18,19 @@ constexpr const char* kSecretEnv = "RSOLV_WEBHOOK_SECRET";
 // table in commands.hpp.
 CLI::Range range(ws::FlagRange flag_range) { return CLI::Range(flag_range.min, flag_range.max); }
 
+// What to build from the catalogue: trigger and flow, not replay (its events are given).
+void add_build_options(CLI::App& command, ws::SendArgs& args) {
+  command.add_option("--var", args.vars, "name=value: a catalogue variable (see `vars`)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  command.add_option("--customer", args.customer, "Stripe customer id (cus_...) the events belong to");
+  command.add_option("--price", args.price, "price id on subscription items and invoice lines");
+  command.add_option("--subscription", args.subscription, "subscription id (sub_...)");
+  command.add_option("--amount", args.amount, "amount in cents (0 to 99999999, as --var amount=)");
+}
+
+// How to deliver, with which faults and expectations: every sending command.
 void add_send_options(CLI::App& command, ws::SendArgs& args) {
   command.add_option("--forward-to", args.forward_to, "Endpoint URL to POST the events to");
   command.add_option("--secret", args.secret, "Endpoint secret whsec_... (prefer $RSOLV_WEBHOOK_SECRET: flags show in ps)")
@@ -31,14 +44,6 @@ void add_send_options(CLI::App& command, ws::SendArgs& args) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  command.add_option("--var", args.vars, "name=value: a catalogue variable (see `vars`)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  command.add_option("--customer", args.customer, "Stripe customer id (cus_...) the events belong to");
-  command.add_option("--price", args.price, "price id on subscription items and invoice lines");
-  command.add_option("--subscription", args.subscription, "subscription id (sub_...)");
-  command.add_option("--amount", args.amount, "amount in cents (0 to 99999999, as --var amount=)");
   command.add_flag("--print", args.print, "print the events instead of sending them");
   command.add_flag("--compact", args.compact, "one-line JSON bodies (Stripe sends them pretty-printed)");
   command.add_option("--duplicate", args.duplicate, "deliver every event N times")->check(range(ws::kDuplicateRange));
@@ -73,16 +78,30 @@ int main(int argc, char** argv) {
   std::string event_type;
   auto* trigger = app.add_subcommand("trigger", "Build, sign and send one event");
   trigger->add_option("event", event_type, "event type, e.g. invoice.payment_succeeded (see `events`)")->required();
+  add_build_options(*trigger, trigger_args);
   add_send_options(*trigger, trigger_args);
 
   ws::SendArgs flow_args;
   std::string flow_name;
   auto* flow = app.add_subcommand("flow", "Send a whole lifecycle (pro-signup, renewal, ...) with shared ids");
   flow->add_option("name", flow_name, "built-in flow name (see `flows`) or a flow .yaml file")->required();
+  add_build_options(*flow, flow_args);
   add_send_options(*flow, flow_args);
   flow->add_option("--start", flow_args.start,
                    "created of the first event: unix seconds or +/-DURATION from now (default now); continue a "
                    "subscription's timeline after a flow with later steps, e.g. +721h");
+
+  ws::ReplayArgs replay_args;
+  auto* replay = app.add_subcommand(
+      "replay", "Re-sign and send captured events: listen --out lines, a JSON array, Stripe's {\"data\": [...]}, one event");
+  replay->add_option("file", replay_args.file, "the events (- reads standard input)")->required();
+  replay->add_option("--order", replay_args.order, "file: the file's order; created: oldest first (Stripe lists newest first)")
+      ->capture_default_str();
+  replay->add_flag("--new-ids", replay_args.new_ids,
+                   "fresh evt_ and object ids, the same old id always the same new one, so the app sees no duplicates");
+  replay->add_option("--keep-ids", replay_args.keep_ids,
+                     "PREFIX,...: ids --new-ids leaves alone (default cus_,price_,prod_,plan_; none for all)");
+  add_send_options(*replay, replay_args.send);
 
   ws::ListenArgs listen_args;
   auto* listen = app.add_subcommand("listen", "Receive webhooks: verify signatures, print JSON lines, answer with set codes");
@@ -150,6 +169,7 @@ int main(int argc, char** argv) {
   try {
     if (*trigger) return ws::run_trigger(event_type, trigger_args, std::cout, std::cerr);
     if (*flow) return ws::run_flow(flow_name, flow_args, std::cout, std::cerr);
+    if (*replay) return ws::run_replay(replay_args, std::cout, std::cerr);
     if (*listen) return ws::run_listen(listen_args, std::cout, std::cerr);
     if (*sign) return ws::run_sign(sign_args, std::cout, std::cerr);
     if (*verify) {

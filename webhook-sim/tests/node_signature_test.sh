@@ -2,7 +2,8 @@
 # Cross-checks signatures with Stripe's own Node library (`stripe` from npm, installed into a temp
 # folder): Node accepts what rsolv-webhook-sim signs (one v1, and two during a rotation) and
 # rejects a tampered body; rsolv-webhook-sim verify accepts what Node signs and rejects a wrong
-# secret. Exit 77 (ctest: skipped) when node/npm or the npm registry are unavailable.
+# secret; a Node app accepts what `listen --forward-to` forwards and what `replay` re-signs.
+# Exit 77 (ctest: skipped) when node/npm or the npm registry are unavailable.
 set -euo pipefail
 SIM="${1:?usage: node_signature_test.sh path/to/rsolv-webhook-sim}"
 skip() { echo "SKIPPED: $*"; exit 77; }
@@ -111,5 +112,17 @@ if RSOLV_WEBHOOK_SECRET="$other" "$SIM" trigger invoice.paid --forward-to "$list
   stop_forward; fail "the listener forwarded a delivery signed with a secret it does not hold"
 fi
 wait "$listen_pid" || true
+# 7. replay: captured events (here as `flow --print` writes them) re-signed with the app's secret are
+#    accepted by Stripe's library, also under fresh ids; a tampered replay is rejected (the check can fail).
+app_url="http://127.0.0.1:$(cat app.port)/hooks"
+"$SIM" flow pro-signup --print --seed 12 > captured.jsonl
+for extra in "" "--new-ids"; do
+  replayed="$("$SIM" replay captured.jsonl $extra --secret "$app_secret" --forward-to "$app_url" --timeout 10s --expect 200)" \
+    || { stop_forward; fail "Stripe's library did not accept a replayed event ($extra): $replayed"; }
+  [ "$(grep -c '"app":"accepted"' <<<"$replayed")" = "$(grep -c . captured.jsonl)" ] \
+    || { stop_forward; fail "not every replay accepted ($extra): $replayed"; }
+done
+"$SIM" replay captured.jsonl --secret "$app_secret" --forward-to "$app_url" --timeout 10s --tamper body --expect 400 >/dev/null \
+  || { stop_forward; fail "Stripe's library accepted a tampered replay"; }
 kill "$app_pid" 2>/dev/null || true
 echo "PASS: simulator and Stripe's Node library agree"

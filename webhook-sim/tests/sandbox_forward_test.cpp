@@ -9,9 +9,11 @@
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <unistd.h>
 
 #include "rsolv/process/server.hpp"
+#include "rsolv/testing/scripted_server.hpp"
 #include "sandbox_support.hpp"
 
 using namespace whsim_test;
@@ -130,4 +132,41 @@ TEST(ListenForward, EventsFilterAndAnAppThatDoesNotAnswer) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_EQ(timed_out.exit_code, 0) << timed_out.out << timed_out.err;
   EXPECT_NE(timed_out.out.find("forward timeout 300 ms"), std::string::npos) << timed_out.out;
+}
+
+// Forwards run off the listener's event loop: while the app sits silent on one delivery (until the
+// forward timeout), a second delivery is forwarded and answered at once.
+TEST(ListenForward, ASilentAppHoldsOnlyTheDeliveryItWasSent) {
+  rsolv::testing::ScriptedServer app;
+  app.enqueue(rsolv::testing::Action::respond(200, R"({"app":"late"})").after(std::chrono::seconds(60)));
+  app.set_default(rsolv::testing::Action::respond(200, R"({"app":"answered"})"));
+  rsolv::process::ServerOptions options;
+  options.executable = kTool;
+  options.args = {"listen", "--listen", "127.0.0.1:0", "--secret", kListenerSecret, "--forward-to",
+                  app.base_url() + "/hook", "--forward-timeout", "4s", "--quiet"};
+  auto listener = rsolv::process::ServerProcess::start(options);
+  const auto url = listener.base_url() + "/";
+
+  const auto started = std::chrono::steady_clock::now();
+  auto first = std::async(std::launch::async, [&] {
+    return sim({"trigger", "invoice.paid", "--secret", kListenerSecret, "--forward-to", url, "--timeout", "20s"});
+  });
+  ASSERT_TRUE(app.wait_for_requests(1, std::chrono::seconds(10))) << "the first delivery was not forwarded";
+
+  const auto second_started = std::chrono::steady_clock::now();
+  const auto second = sim({"trigger", "customer.created", "--secret", kListenerSecret, "--forward-to", url, "--expect",
+                           "200", "--timeout", "20s"});
+  const auto second_took = std::chrono::steady_clock::now() - second_started;
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find(R"("app":"answered")"), std::string::npos) << second.out;
+  EXPECT_LT(second_took, std::chrono::seconds(2)) << "the second delivery waited for the first one's app";
+  EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the first delivery was answered before the app or the forward timeout";
+
+  const auto late = first.get();
+  EXPECT_EQ(late.exit_code, 0) << late.out << late.err;
+  EXPECT_NE(late.out.find("-> 502"), std::string::npos) << late.out;
+  EXPECT_NE(late.out.find("forward timeout 4000 ms"), std::string::npos) << late.out;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(3900));
+  EXPECT_EQ(app.requests().size(), 2u);
 }

@@ -27,6 +27,7 @@ BoundedJson parse_json_bounded(std::string_view text, std::size_t max_depth) {
     result.value = nlohmann::json(nlohmann::json::value_t::discarded);
     result.failure = BoundedJson::Failure::syntax;
     result.message = "not valid JSON (at byte " + std::to_string(error.byte) + ")";
+    result.byte = error.byte;
   } catch (const nlohmann::json::exception&) {  // a number too large for a double
     result.value = nlohmann::json(nlohmann::json::value_t::discarded);
     result.failure = BoundedJson::Failure::syntax;

@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <csignal>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_set>
@@ -43,7 +45,39 @@ ServerResponse json_error(int status, std::string_view code, std::string_view me
   return response;
 }
 
+// Shared by the Responder copies and, once the connection waits, by its session.
+struct Responder::State {
+  std::mutex mutex;
+  bool done = false;
+  std::optional<ServerResponse> early;  // sent before serve() returned
+  // Set once the connection waits: hands the answer to the session's thread (and holds the session).
+  std::function<void(ServerResponse)> deliver;
+  ~State() {
+    if (deliver) deliver(json_error(500, "no_answer", "The request was dropped without an answer."));
+  }
+};
+
+void Responder::send(ServerResponse response) const {
+  if (!state_) return;
+  std::function<void(ServerResponse)> deliver;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->done) return;
+    state_->done = true;
+    if (!state_->deliver) {
+      state_->early = std::move(response);
+      return;
+    }
+    deliver = std::exchange(state_->deliver, nullptr);
+  }
+  deliver(std::move(response));
+}
+
 std::optional<ServerResponse> RequestHandler::screen(const ServerRequest&) { return std::nullopt; }
+
+std::optional<ServerResponse> RequestHandler::serve(const ServerRequest& request, const Responder&) {
+  return handle(request);
+}
 
 ServerResponse RequestHandler::reject(std::string_view, std::string_view, int status, std::string_view code,
                                       std::string_view message) {
@@ -122,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void force_close() {
     beast::error_code ec;
     socket_.close(ec);  // pending operations complete with operation_aborted
+    abandon_answer();
   }
 
  private:
@@ -286,8 +321,49 @@ class Session : public std::enable_shared_from_this<Session> {
     method_.assign(message.method_string().data(), message.method_string().size());
     ServerRequest request = request_view();
     request.body = message.body();
-    ServerResponse response = shared_.handler.handle(request);
-    const bool keep_alive = message.keep_alive() && !worker_.stopping && !response.close;
+    keep_alive_ = message.keep_alive();
+    auto state = std::make_shared<Responder::State>();
+    auto response = shared_.handler.serve(request, Responder(state));
+    if (!response) response = await_answer(state);
+    if (response) answer(std::move(*response));
+  }
+
+  // serve() kept the Responder: its answer may be there already; else the connection waits for
+  // it (answer_timeout) without blocking the worker.
+  std::optional<ServerResponse> await_answer(const std::shared_ptr<Responder::State>& state) {
+    std::lock_guard lock(state->mutex);
+    if (state->early) return std::exchange(state->early, std::nullopt);
+    state->deliver = [self = shared_from_this(), executor = worker_.ioc.get_executor()](ServerResponse response) {
+      net::post(executor, [self, response = std::move(response)]() mutable { self->on_answer(std::move(response)); });
+    };
+    awaiting_ = state;
+    expires_after(shared_.options.answer_timeout);
+    return std::nullopt;
+  }
+
+  void on_answer(ServerResponse response) {
+    awaiting_.reset();
+    if (!socket_.is_open()) return;  // closed while waiting (answer_timeout, shutdown grace)
+    answer(std::move(response));
+  }
+
+  // The connection closed while waiting for an answer: a later send() does nothing, and the
+  // session the deliverer holds is released on the worker's loop, not inside this call.
+  void abandon_answer() {
+    const auto state = awaiting_.lock();
+    awaiting_.reset();
+    if (!state) return;
+    std::function<void(ServerResponse)> deliver;
+    {
+      std::lock_guard lock(state->mutex);
+      state->done = true;
+      deliver = std::exchange(state->deliver, nullptr);
+    }
+    if (deliver) net::post(worker_.ioc, [deliver = std::move(deliver)] {});
+  }
+
+  void answer(ServerResponse response) {
+    const bool keep_alive = keep_alive_ && !worker_.stopping && !response.close;
     write(std::move(response), keep_alive, false);
   }
 
@@ -359,6 +435,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::size_t scanned_ = 0;  // header bytes already searched for the end of the section
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bool keep_alive_ = false;                    // of the request being answered
+  std::weak_ptr<Responder::State> awaiting_;  // a deferred answer this connection waits for
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> response_;
   State state_ = State::idle;

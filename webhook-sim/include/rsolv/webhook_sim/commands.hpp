@@ -66,6 +66,18 @@ struct SendArgs {
 
 int run_trigger(const std::string& event_type, const SendArgs& args, std::ostream& out, std::ostream& err);
 int run_flow(const std::string& flow, const SendArgs& args, std::ostream& out, std::ostream& err);
+// `replay FILE`: events captured elsewhere (event_file.hpp), re-signed with SendArgs' secret and
+// delivered as `flow` delivers, with its faults, --expect and --report. SendArgs' catalogue
+// variables (--var, --customer, ...) and --start do not apply; --set/--unset edit every event.
+struct ReplayArgs {
+  std::string file;            // a path, or "-" for standard input
+  std::string order = "file";  // file | created (stable: equal times keep the file's order)
+  bool new_ids = false;        // fresh evt_ and object ids (new_ids.hpp)
+  std::optional<std::string> keep_ids;  // prefixes --new-ids leaves alone; default kDefaultKeptIdPrefixes
+  SendArgs send;
+};
+int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err);
+
 int list_events(std::ostream& out);
 int list_flows(std::ostream& out);
 int list_vars(std::ostream& out);

@@ -4,7 +4,8 @@
 // status codes so a sender's retries can be exercised: the n-th delivery of one event id gets the
 // n-th code of `respond` (the last one repeats), e.g. 500,500,200.
 // Connections are served concurrently (harness/http's server, one thread), each under its own
-// deadline. A request without a usable Stripe-Signature is answered before its body is read; only
+// deadline; forwards to the app run on a pool of threads and answer later, so a slow app holds
+// only the deliveries it was sent. A request without a usable Stripe-Signature is answered before its body is read; only
 // verified bodies are parsed as JSON (nesting bounded, config::kMaxJsonDepth).
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,9 @@ struct ListenOptions {
   // --forward-to: a verified delivery goes on to the app (forwarder.hpp) and the app's status and
   // body are the answer; `respond` is then not used. A delivery that does not verify never goes on.
   std::optional<ForwardOptions> forward;
+  // Forwards in flight at once, each on its own thread; more wait for a free one. Deliveries that
+  // are not forwarded (refused, skipped) never wait for the app.
+  std::size_t concurrent_forwards = 32;
   // --events: only verified events of these types are forwarded (or answered with `respond`);
   // others are answered 200 and their line says "skipped". Empty: every type.
   std::vector<std::string> event_types;

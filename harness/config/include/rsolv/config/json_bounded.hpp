@@ -18,6 +18,7 @@ struct BoundedJson {
   nlohmann::json value;           // discarded unless ok()
   Failure failure = Failure::none;
   std::string message;            // one line: what is wrong and where (byte offset), or the limit hit
+  std::size_t byte = 0;           // syntax: the byte (1-based) where the parser stopped, for line:col
   bool ok() const { return failure == Failure::none; }
 };
 

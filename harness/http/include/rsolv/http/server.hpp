@@ -10,6 +10,10 @@
 // connection closes. Framing that a proxy could read differently (Transfer-Encoding other than
 // "chunked", Transfer-Encoding with Content-Length, conflicting Content-Lengths, obs-fold) is a
 // 400. An exception escaping a connection's handler closes that connection only.
+//
+// A handler that waits on another service (webhook-sim's `listen --forward-to`) answers later
+// through a Responder (RequestHandler::serve), from any thread: its connection waits, every other
+// connection is served meanwhile.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +62,21 @@ struct ServerExchange {
 // `{"error":code,"message":message}` with the given status.
 ServerResponse json_error(int status, std::string_view code, std::string_view message);
 
+// The answer to one request, given later and from any thread (RequestHandler::serve). Copyable;
+// the first send() answers, later ones do nothing, and so does a send() after the connection was
+// closed (answer_timeout, shutdown grace, client gone). When the last copy is dropped without an
+// answer, the client gets 500 {"error":"no_answer"}. Once Server::run() has returned, every
+// Responder is inert (its connection is gone).
+class Responder {
+ public:
+  struct State;  // the server's
+  explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  void send(ServerResponse response) const;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
 // What the server calls; from every worker thread at once when it has several.
 class RequestHandler {
  public:
@@ -66,6 +85,10 @@ class RequestHandler {
   // never read or buffered (the connection then closes). Default: read the body.
   virtual std::optional<ServerResponse> screen(const ServerRequest& head);
   virtual ServerResponse handle(const ServerRequest& request) = 0;
+  // What the server calls for a whole request. Default: handle(request). To answer later, keep a
+  // copy of `later` and return nullopt; the request's views end with this call, so copy what you
+  // need. Meanwhile the connection waits, at most ServerOptions::answer_timeout.
+  virtual std::optional<ServerResponse> serve(const ServerRequest& request, const Responder& later);
   // A response for a request that could not be read whole (413, 431, 400); the default is
   // json_error(status, code, message).
   virtual ServerResponse reject(std::string_view method, std::string_view target, int status, std::string_view code,
@@ -88,6 +111,8 @@ struct ServerOptions {
   std::size_t header_limit = 16 * 1024;
   std::chrono::seconds idle_timeout{75};     // keep-alive connection with no request
   std::chrono::seconds request_timeout{30};  // to read one request / write one response
+  // For a deferred answer (RequestHandler::serve) to come; then the connection closes unanswered.
+  std::chrono::seconds answer_timeout{30};
   std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long after stop()
   bool handle_signals = true;                // SIGTERM/SIGINT start the graceful shutdown
 };
