@@ -200,7 +200,7 @@ TEST(Cli, ProgressLineShowsThePlannedLengthAndTheActiveVus) {
     EXPECT_NE(result.out.find("s / 2s "), std::string::npos) << "planned 2 s, gracefulStop not added: " << result.out;
     EXPECT_EQ(result.out.find("vus 0 "), std::string::npos) << result.out;
     // The end-of-test gauge keeps the last live sample, not the 0 after the end.
-    EXPECT_GE(metric(read_json(summary), "vus", "min"), 1) << result.out;
+    EXPECT_GE(metric(read_json(summary), "vus", "value"), 1) << result.out;
   }
 }
 

