@@ -23,6 +23,7 @@ bool RunResult::thresholds_ok() const {
 namespace {
 
 using runner::RunControl;
+using runner::StopMode;
 using runner::Worker;
 
 double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
@@ -129,7 +130,7 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();
-        control.stop_mode.store(2);
+        control.stop_mode.store(StopMode::interrupt);
       }
       running.fetch_sub(1);
     });
@@ -207,7 +208,7 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
       if (stops != seen_stops) {
         seen_stops = stops;
         result.interrupted = true;
-        control.stop_mode.store(std::min(stops, 2));
+        control.stop_mode.store(stops >= 2 ? StopMode::interrupt : StopMode::graceful);
       }
     }
     if (now < next_take) continue;
@@ -218,7 +219,7 @@ RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase
       if (auto failing = failing_abort_threshold(plan, result.metrics, elapsed)) {
         result.aborted_by_threshold = true;
         result.aborting_threshold = *failing;
-        control.stop_mode.store(2);
+        control.stop_mode.store(StopMode::interrupt);
       }
     }
     if (phase.main && options.on_progress) {

@@ -197,7 +197,7 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
     });
   }
   if (!run.stopping) {
-    const bool stop_requested = control_.stop_mode.load(std::memory_order_relaxed) >= 1;
+    const bool stop_requested = control_.stop_mode.load(std::memory_order_relaxed) != StopMode::running;
     const bool duration_over = now >= run.start_us + executor.active_duration().count();
     // Iterations that fell due before the end still start when a VU is free, even if this thread
     // woke a little after the end: only those no VU could take are dropped.
@@ -205,7 +205,7 @@ void Worker::drive(ScenarioRun& run, std::int64_t now) {
     if (stop_requested || duration_over || run.data_exhausted) begin_stop(run, now);
   }
   if (run.stopping) {
-    if (control_.stop_mode.load(std::memory_order_relaxed) >= 2 || now >= run.hard_stop_us) interrupt(run);
+    if (control_.stop_mode.load(std::memory_order_relaxed) == StopMode::interrupt || now >= run.hard_stop_us) interrupt(run);
     if (run.running == 0) {
       // Arrivals left after a data source ran out were not dropped for want of a VU: not counted.
       const std::int64_t dropped = run.data_exhausted ? 0 : run.driver->untaken();
@@ -265,7 +265,7 @@ void Worker::begin_stop(ScenarioRun& run, std::int64_t now) {
   run.stopping = true;
   const Executor& executor = *run.prepared->executor;
   run.hard_stop_us = run.start_us + executor.hard_stop().count();
-  if (control_.stop_mode.load(std::memory_order_relaxed) >= 1) {
+  if (control_.stop_mode.load(std::memory_order_relaxed) != StopMode::running) {
     run.hard_stop_us = std::min(run.hard_stop_us, now + executor.config().graceful_stop.count());
   }
 }

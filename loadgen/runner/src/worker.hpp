@@ -24,12 +24,16 @@
 
 namespace rsolv::loadgen::runner {
 
+// How far a stop has gone: the first stop request lets iterations finish within gracefulStop,
+// the second (or a failure, or abortOnFail) interrupts them.
+enum class StopMode { running, graceful, interrupt };
+
 // Shared between the coordinator and the workers.
 struct RunControl {
   std::chrono::steady_clock::time_point zero;  // the test's start
   std::int64_t zero_us = 0;                    // the same on engine::monotonic_us()'s scale
   std::int64_t flush_interval_us = 1'000'000;
-  std::atomic<int> stop_mode{0};  // 0 running, 1 graceful stop, 2 interrupt now
+  std::atomic<StopMode> stop_mode{StopMode::running};
   std::mutex mutex;               // guards `interval`
   MetricSet interval;             // what workers flushed since the coordinator last took it
   // Responses refused as malformed or over a limit (Failure::protocol), and the first reason.
