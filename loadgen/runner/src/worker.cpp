@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <regex>
+#include <utility>
 
 #include "data_rows.hpp"
 #include "rsolv/http/url.hpp"
@@ -331,9 +332,7 @@ void Worker::collect_setup_row(ScenarioRun& run, Vu& vu) {
   DataTable* table = run.prepared->collect;
   std::vector<std::string> cells;
   for (const int variable : run.prepared->collect_variables) {
-    auto* value = vu.data ? &vu.data->variables[static_cast<std::size_t>(variable)] : nullptr;
-    cells.push_back(value != nullptr ? std::move(*value) : std::string());
-    if (value != nullptr) value->clear();
+    cells.push_back(vu.data ? std::exchange(vu.data->variables[static_cast<std::size_t>(variable)], std::string()) : std::string());
   }
   table->add_row(std::move(cells));
 }
