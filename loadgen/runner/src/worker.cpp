@@ -1,6 +1,9 @@
 #include "worker.hpp"
 
 #include <nlohmann/json.hpp>
+#include <sys/prctl.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <array>
@@ -120,6 +123,9 @@ void Worker::setup() {
 
 void Worker::run() {
   std::array<epoll_event, 512> events{};
+  // Sleeps end when asked, not up to 50 us later (the default timer slack): the batching nap is
+  // a few microseconds, and arrival-rate schedules wake on time.
+  prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
   // Time zero is set by the coordinator after every worker built its VUs.
   for (auto& run : runs_) {
     const auto start_time = run.prepared->scenario->executor.start_time;
@@ -152,7 +158,7 @@ void Worker::run() {
     if (!ready_.empty()) continue;
     // A paused connection has bytes waiting: poll without sleeping, then read on.
     const std::int64_t wake = paused_.empty() ? std::min({next_wakeup(now, next_sweep, next_flush), next_tick}) : now;
-    const auto ready = loop_.wait(events, std::max<std::int64_t>(0, wake - now));
+    const auto ready = wait_for_events(events, std::max<std::int64_t>(0, wake - now));
     for (const auto& event : ready) {
       const auto index = static_cast<std::uint32_t>(event.data.u64 >> 32);
       vus_[index].connection.on_event(event.events, static_cast<std::uint32_t>(event.data.u64));
@@ -162,6 +168,16 @@ void Worker::run() {
   }
   flush();
   for (auto& vu : vus_) vu.connection.close(true);
+}
+
+std::span<epoll_event> Worker::wait_for_events(std::span<epoll_event> events, std::int64_t timeout_us) {
+  const std::int64_t nap = batching_.nap_us(in_flight_);
+  if (nap == 0 || timeout_us <= nap) return loop_.wait(events, timeout_us);
+  // Responses already here are read at once; only an empty poll is followed by the nap.
+  if (const auto ready = loop_.wait(events, 0); !ready.empty()) return ready;
+  const timespec pause{0, static_cast<long>(nap * 1000)};
+  nanosleep(&pause, nullptr);
+  return loop_.wait(events, timeout_us - nap);
 }
 
 std::int64_t Worker::next_wakeup(std::int64_t now, std::int64_t next_sweep, std::int64_t next_flush) const {
@@ -415,10 +431,12 @@ void Worker::start_request(ScenarioRun& run, std::uint32_t index, const Prepared
     vu.data->headers.assign(spec.captured_headers.size(), std::nullopt);
     vu.data->body.clear();
   }
+  ++in_flight_;
   vu.connection.start(step.endpoint, data, size, step.head, step.wants_sink ? &vu : nullptr, now);
 }
 
 void Worker::on_request_done(engine::Connection& connection, engine::Failure failure) {
+  --in_flight_;
   if (failure == engine::Failure::aborted) return;  // interrupt() ends the VU's iteration itself
   if (failure == engine::Failure::protocol) {
     control_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
@@ -500,6 +518,7 @@ void Worker::record_response(ScenarioRun& run, Vu& vu, const PreparedStep& step,
   if (vu.intended_us >= 0 && vu.intended_us < start) start = vu.intended_us;
   const std::int64_t duration = std::max<std::int64_t>(0, t.done_us - start);
   if (answered || failure == engine::Failure::timeout) metrics_.at(series.duration).value.add_trend_raw(duration);
+  if (answered) batching_.observe(duration);
   if (answered) {
     if (t.first_byte_us != 0 && t.sent_us != 0) {
       metrics_.at(series.waiting).value.add_trend_raw(std::max<std::int64_t>(0, t.first_byte_us - t.sent_us));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "prepared_plan.hpp"
+#include "response_batching.hpp"
 #include "rsolv/common/clock.hpp"
 #include "rsolv/loadgen/engine/connection.hpp"
 #include "rsolv/loadgen/engine/event_loop.hpp"
@@ -151,6 +152,8 @@ class Worker final : public engine::ConnectionOwner {
   void fire_timers(std::int64_t now);
   void sweep_timeouts(std::int64_t now);
   void flush();
+  // The loop's wait: with many requests in flight, a short nap first so responses come in batches.
+  std::span<epoll_event> wait_for_events(std::span<epoll_event> events, std::int64_t timeout_us);
   std::int64_t next_wakeup(std::int64_t now, std::int64_t next_sweep, std::int64_t next_flush) const;
 
   PreparedPlan& plan_;
@@ -171,6 +174,8 @@ class Worker final : public engine::ConnectionOwner {
   std::vector<std::uint32_t> paused_swap_;
   RenderScratch scratch_;
   std::int64_t active_ = 0;
+  std::int64_t in_flight_ = 0;  // requests sent and not yet done
+  ResponseBatching batching_;
   std::unique_ptr<std::atomic<std::int64_t>[]> published_;  // by scenario
   void publish_active();
 };
