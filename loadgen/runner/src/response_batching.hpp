@@ -20,7 +20,7 @@ namespace rsolv::loadgen::runner {
 class ResponseBatching {
  public:
   static constexpr std::int64_t kMinInFlight = 16;  // fewer requests in flight: wait as usual
-  static constexpr std::int64_t kMaxNapUs = 10;
+  static constexpr std::int64_t kMaxNapUs = 20;
   static constexpr std::int64_t kMinNapUs = 2;      // shorter naps cost more than they save
 
   // Every completed response's duration (microseconds) feeds a moving average (1/16 weight).
