@@ -52,7 +52,8 @@ class Input {
   std::string_view text_;
 };
 
-// RFC 3629 UTF-8 (what a JSON document must be).
+// Well-formed UTF-8 (what a JSON document must be): no overlong forms, surrogates or code points
+// above U+10FFFF.
 bool valid_utf8(std::string_view text);
 
 }  // namespace rsolv::fuzz

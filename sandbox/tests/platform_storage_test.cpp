@@ -300,7 +300,7 @@ class PlatformSeed : public PlatformStorage {
   }
 };
 
-TEST_F(PlatformSeed, EachStateLooksAsRfc068Describes) {
+TEST_F(PlatformSeed, EachStateLooksAsTheContractDescribes) {
   const auto seeded = platform().seed();
   ASSERT_EQ(seeded.size(), 9u);
   struct Expect {

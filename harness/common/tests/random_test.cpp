@@ -29,7 +29,7 @@ TEST(Random, UuidIsVersion4) {
   }
 }
 
-TEST(Random, Base64UrlMatchesRfc4648Vectors) {
+TEST(Random, Base64UrlMatchesTheStandardTestVectors) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
   EXPECT_EQ(base64url_encode("fo"), "Zm8");

@@ -199,7 +199,7 @@ class LeanTransport final : public Transport {
 
   static std::string request_head(const Request& request, const Headers& sent_headers, const ClientOptions& options,
                                    const Url& url, const Url* http_proxy) {
-    // Through an http proxy the request line carries the absolute URL (RFC 9112 section 3.2.2).
+    // Through an http proxy the request line carries the absolute URL (absolute-form), not only the path.
     std::string head = request.method + " " + (http_proxy ? url_for_log(url) : url.target) + " HTTP/1.1\r\n";
     const auto add = [&](std::string_view name, std::string_view value) {
       if (name.find_first_of("\r\n:") != std::string_view::npos || value.find_first_of("\r\n") != std::string_view::npos) {

@@ -72,7 +72,7 @@ std::optional<std::string> framing_problem(const bhttp::fields& fields) {
   }
   const bool has_te = fields.find(bhttp::field::transfer_encoding) != fields.end();
   if (has_te && fields.find(bhttp::field::content_length) != fields.end()) {
-    return "Transfer-Encoding together with Content-Length makes the body length ambiguous (RFC 9112 6.1); send one.";
+    return "Transfer-Encoding together with Content-Length makes the body length ambiguous; send one.";
   }
   if (has_te && !first_unknown.empty()) {
     return "Transfer-Encoding '" + first_unknown + "' is not supported; only 'chunked' is.";

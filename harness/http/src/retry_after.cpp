@@ -1,5 +1,6 @@
-// Retry-After (RFC 9110 section 10.2.3): delta-seconds or an HTTP-date in any of the three forms
-// section 5.6.7 says a recipient must accept. Our own parser, so this object needs no libcurl.
+// Retry-After: delta-seconds or an HTTP-date in any of the three forms HTTP says a recipient must
+// accept (IMF-fixdate, the obsolete weekday-name form, asctime). Our own parser, so this object
+// needs no libcurl.
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -87,8 +88,8 @@ std::optional<sys_seconds> parse_http_date(std::string_view value, system_clock:
     if (!day || !month || !year || tokens[5] != "GMT") return std::nullopt;
     fields = {*year, *month, *day, tokens[4]};
   } else if (tokens.size() == 4 && tokens[0].ends_with(',') && one_of(tokens[0].substr(0, tokens[0].size() - 1), kLongDays)) {
-    // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year more than 50 years ahead is
-    // the most recent past year with those digits (RFC 9110).
+    // The obsolete form "Sunday, 06-Nov-94 08:49:37 GMT": a two-digit year more than 50 years
+    // ahead is the most recent past year with those digits, as HTTP prescribes.
     const auto date = split(tokens[1], '-');
     if (date.size() != 3 || tokens[3] != "GMT") return std::nullopt;
     const auto day = number(date[0], 2, 2);

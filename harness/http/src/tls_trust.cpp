@@ -96,7 +96,7 @@ std::string set_up_trust(SSL_CTX* context, bool verify, const std::string& ca_fi
 
 std::string expect_peer(SSL* connection, const std::string& host, bool verify) {
   const bool literal = is_ip_literal(host);
-  // SNI carries names only (RFC 6066); the certificate must name the host or its IP address.
+  // SNI carries host names only, never an IP address; the certificate must name the host or its IP address.
   if (!literal) SSL_set_tlsext_host_name(connection, host.c_str());
   if (!verify) return {};
   const int set = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(connection), host.c_str())

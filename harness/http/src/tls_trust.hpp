@@ -13,7 +13,7 @@ namespace rsolv::http {
 // its bundle.
 std::string set_up_trust(SSL_CTX* context, bool verify, const std::string& ca_file);
 
-// SNI for a host name (never for an IP address, RFC 6066) and, with `verify`, the name or address
+// SNI for a host name (never for an IP address: SNI carries names only) and, with `verify`, the name or address
 // the certificate must match.
 std::string expect_peer(SSL* connection, const std::string& host, bool verify);
 

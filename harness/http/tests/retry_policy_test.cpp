@@ -68,8 +68,8 @@ TEST(RetryAfter, MalformedDatesAreIgnored) {
            "Tue, 14 Nov 2023 22:13 GMT",       // no seconds
            "Tue, 14 Nov 2023 2:13:30 GMT",     // one-digit hour
            "Tue, 14 Nov 2023 22:13:30 GMT x",  // trailing junk
-           "Tuesday, 14-Nov-2023 22:13:30 GMT",  // RFC 850 has two-digit years
-           "Tue, 14-Nov-23 22:13:30 GMT",      // RFC 850 spells the weekday out
+           "Tuesday, 14-Nov-2023 22:13:30 GMT",  // the obsolete form has two-digit years
+           "Tue, 14-Nov-23 22:13:30 GMT",      // the obsolete form spells the weekday out
            "Tue Nov 14 22:13:30 23",           // asctime has four-digit years
            "Tue Nov 14 22:13:30",              // asctime without year
        }) {

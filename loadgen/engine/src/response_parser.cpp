@@ -12,7 +12,7 @@ namespace {
 
 using http::iequals;
 
-// HTTP's optional whitespace (RFC 9110 5.6.3); a header value also loses stray CRs around it.
+// HTTP's optional whitespace (spaces and tabs around a field value); a header value also loses stray CRs around it.
 constexpr std::string_view kOws = " \t";
 constexpr std::string_view kOwsOrCr = " \t\r";
 

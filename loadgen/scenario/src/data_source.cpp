@@ -1,4 +1,4 @@
-// Data files for `data:` sources: CSV (RFC 4180: a header row, quoted fields with "" inside,
+// Data files for `data:` sources: CSV (the common dialect: a header row, quoted fields with "" inside,
 // line breaks inside quotes, CRLF or LF) and JSON arrays of objects. Errors name the file and line.
 #include "rsolv/loadgen/scenario/data_source.hpp"
 

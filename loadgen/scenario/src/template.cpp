@@ -201,7 +201,7 @@ void Template::render(std::string& out, const TemplateContext& c) const {
           ++bit;
         }
         text[14] = '4';                                    // version 4
-        text[19] = kHex[(lo & 0x3) | 0x8];                 // RFC 4122 variant
+        text[19] = kHex[(lo & 0x3) | 0x8];                 // UUID variant bits 10
         out.append(text, sizeof text);
         break;
       }

@@ -37,7 +37,7 @@ std::vector<std::string> threshold_sources(const TestPlan& plan, const std::stri
   return out;
 }
 
-TEST(Examples, SignupRampsVusWithRfc068Thresholds) {
+TEST(Examples, SignupRampsVusWithItsThresholds) {
   const auto plan = example("signup.yaml");
   ASSERT_EQ(plan.scenarios.size(), 1u);
   const auto& s = plan.scenarios[0];
@@ -54,7 +54,7 @@ TEST(Examples, SignupRampsVusWithRfc068Thresholds) {
   EXPECT_EQ(short_run.origins.at(0).port, 9);
 }
 
-TEST(Examples, WebhooksAreSignedForRealAtTheRfc068Rates) {
+TEST(Examples, WebhooksAreSignedForRealAtTheirDeclaredRates) {
   const auto plan = example("webhooks.yaml", {{"RSOLV_WEBHOOK_SECRET", "whsec_example_test"}});
   ASSERT_EQ(plan.scenarios.size(), 2u);
   const auto& steady = plan.scenarios[0];

@@ -29,7 +29,7 @@ Threshold threshold(const std::string& key, std::vector<std::string> conditions)
 // segment i mod N, so the N segments together hold exactly the whole test's samples.
 Summary run_segment(std::int64_t k, std::int64_t n, int requests = 4000) {
   Summary s;
-  s.name = "rfc068";
+  s.name = "platform-signup";
   s.file = "examples/loadgen/signup.yaml";
   s.segments = {std::to_string(k) + "/" + std::to_string(n)};
   s.started_unix_ms = 1'700'000'000'000 + k;

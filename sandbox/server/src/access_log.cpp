@@ -14,7 +14,7 @@ namespace rsolv::sandbox::server {
 
 namespace {
 
-std::string rfc3339_millis(std::chrono::system_clock::time_point time) {
+std::string utc_timestamp_millis(std::chrono::system_clock::time_point time) {
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
   std::tm utc{};
@@ -32,7 +32,7 @@ std::string_view capped(std::string_view text, std::size_t limit) { return text.
 
 std::string format_access_record(const AccessRecord& record) {
   nlohmann::json line = {
-      {"ts", rfc3339_millis(record.time)},
+      {"ts", utc_timestamp_millis(record.time)},
       {"method", std::string(capped(record.method, 16))},
       {"route", std::string(record.route)},
       {"status", record.status},

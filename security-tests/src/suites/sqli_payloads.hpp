@@ -43,7 +43,7 @@ std::string union_payload(const std::string& value, const Context& context, int 
 // SQLite, PostgreSQL and MySQL error text (and a few other engines and drivers).
 bool has_sql_error(const std::string& body);
 
-// Percent-encodes everything but unreserved characters (RFC 3986), as the probes send queries.
+// Percent-encodes everything but unreserved characters (letters, digits, -._~), as the probes send queries.
 std::string url_encode(const std::string& text);
 
 // The answer with what it merely echoes taken out: each `echoes` value raw, JSON-escaped and

@@ -22,7 +22,7 @@ class Random {
   std::string base62(std::size_t length);
   // `length` lowercase hex characters.
   std::string hex(std::size_t length);
-  // A random RFC 4122 version-4 UUID string.
+  // A random version-4 UUID string (8-4-4-4-12 hex digits, variant bits 10).
   std::string uuid_v4();
 
  private:
