@@ -380,6 +380,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
+    // A HEAD answer says the GET body's length and sends no body (a body would be read as the
+    // next response on a keep-alive connection).
+    if (method_ == "HEAD") response_.body().clear();
     expires_after(shared_.options.request_timeout);
     bhttp::async_write(socket_, response_,
                        [self = shared_from_this(), keep_alive, linger](beast::error_code ec, std::size_t) {

@@ -1,9 +1,13 @@
 // harness/http's server answering later (RequestHandler::serve + Responder), over real loopback
 // HTTP with one worker thread: a request whose answer waits holds only its own connection, the
 // answer can come from another thread, a dropped Responder is a 500, and a Responder nobody
-// answers costs its connection at answer_timeout and never blocks shutdown.
+// answers costs its connection at answer_timeout and never blocks shutdown. Also: a HEAD request
+// gets the GET answer's length and no body, and its keep-alive connection serves a GET next.
 #include <gtest/gtest.h>
 
+#include <boost/asio.hpp>
+
+#include <array>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -135,6 +139,32 @@ TEST(ServerDeferred, AnUnansweredRequestClosesAtAnswerTimeoutAndNeverBlocksShutd
   running.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, 5s);
   EXPECT_THROW(pending.get(), http::TransportError);
+}
+
+TEST(ServerHead, AHeadAnswerHasTheLengthButNoBodyAndTheConnectionGoesOn) {
+  Running running;
+  // Pipelined on one raw connection: had the server sent "fast" after the HEAD answer, it would
+  // stand where the GET's status line must be.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), running.server->bound_port()});
+  const std::string requests =
+      "HEAD /fast HTTP/1.1\r\nHost: t\r\n\r\nGET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(requests));
+  std::string received;
+  boost::system::error_code ec;
+  std::array<char, 4096> buffer{};
+  while (!ec && received.size() < 64 * 1024) {  // until the server closes after the GET
+    const std::size_t n = socket.read_some(boost::asio::buffer(buffer), ec);
+    received.append(buffer.data(), n);
+  }
+  const auto first_end = received.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << received;
+  const std::string head_answer = received.substr(0, first_end);
+  EXPECT_NE(head_answer.find("Content-Length: 4"), std::string::npos) << head_answer;
+  const std::string rest = received.substr(first_end + 4);
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200")) << rest;
+  EXPECT_TRUE(rest.ends_with("\r\n\r\nfast")) << rest;
 }
 
 }  // namespace

@@ -1,16 +1,8 @@
 #include "rsolv/loadgen/runner/metrics_server.hpp"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/time.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <vector>
-#include <cstring>
+#include <exception>
 
 #include "rsolv/common/error.hpp"
 
@@ -19,18 +11,21 @@ namespace rsolv::loadgen {
 namespace {
 
 constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
-constexpr std::size_t kMaxClients = 64;       // connections served at once
-constexpr std::size_t kMaxHead = 64 * 1024;   // request head bytes; a longer one is dropped
-constexpr auto kClientDeadline = std::chrono::seconds(2);  // to send the head
 
-// Gives up at `deadline`: a client that reads slowly cannot hold the serving thread.
-void send_all(int fd, const std::string& data, std::chrono::steady_clock::time_point deadline) {
-  std::size_t sent = 0;
-  while (sent < data.size() && std::chrono::steady_clock::now() < deadline) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    sent += static_cast<std::size_t>(n);
-  }
+// A scrape is a short GET: small limits, short deadlines, so idle or dripping clients cost the
+// endpoint nothing (the server serves every connection side by side).
+http::ServerOptions scrape_options(const std::string& host, int port) {
+  http::ServerOptions options;
+  options.host = host;
+  options.port = static_cast<std::uint16_t>(port);
+  options.threads = 1;
+  options.body_limit = 4 * 1024;
+  options.header_limit = 16 * 1024;
+  options.idle_timeout = std::chrono::seconds(2);  // to start sending a request
+  options.request_timeout = std::chrono::seconds(2);
+  options.shutdown_grace = std::chrono::seconds(1);
+  options.handle_signals = false;  // Ctrl-C belongs to the run (exit 105 after the reports)
+  return options;
 }
 
 }  // namespace
@@ -40,8 +35,8 @@ MetricsServer::MetricsServer(const std::string& listen) {
   if (colon == std::string::npos) {
     throw UsageError("--metrics-listen '" + listen + "': expected HOST:PORT, e.g. 127.0.0.1:9464");
   }
-  host_ = listen.substr(0, colon);
-  if (host_.empty() || host_ == "localhost") host_ = "127.0.0.1";
+  std::string host = listen.substr(0, colon);
+  if (host.empty() || host == "localhost") host = "127.0.0.1";
   int port = 0;
   try {
     port = std::stoi(listen.substr(colon + 1));
@@ -49,99 +44,45 @@ MetricsServer::MetricsServer(const std::string& listen) {
     port = -1;
   }
   if (port < 0 || port > 65535) throw UsageError("--metrics-listen '" + listen + "': the port must be 0 to 65535");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (inet_pton(AF_INET, host_.c_str(), &address.sin_addr) != 1) {
+  in_addr address{};
+  if (inet_pton(AF_INET, host.c_str(), &address) != 1) {
     throw UsageError("--metrics-listen '" + listen + "': give an IPv4 address such as 127.0.0.1 or 0.0.0.0");
   }
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 16) != 0) {
-    const std::string why = std::strerror(errno);
-    ::close(listener_);
-    throw UsageError("--metrics-listen '" + listen + "': cannot listen: " + why + " (pick another port)");
+  try {
+    server_.emplace(scrape_options(host, port), static_cast<http::RequestHandler&>(*this));
+  } catch (const std::exception& error) {
+    throw UsageError("--metrics-listen '" + listen + "': cannot listen: " + error.what() + " (pick another port)");
   }
-  socklen_t length = sizeof address;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
   text_ = "# no samples yet\n";
-  thread_ = std::thread([this] { serve(); });
+  thread_ = std::thread([this] { server_->run(); });
 }
 
 MetricsServer::~MetricsServer() {
-  stop_ = true;
+  server_->stop();
   if (thread_.joinable()) thread_.join();
-  ::close(listener_);
 }
 
-std::string MetricsServer::address() const { return host_ + ":" + std::to_string(port_); }
+int MetricsServer::port() const { return server_->bound_port(); }
+
+std::string MetricsServer::address() const { return server_->bound_host() + ":" + std::to_string(port()); }
 
 void MetricsServer::publish(std::string text) {
   std::lock_guard lock(mutex_);
   text_ = std::move(text);
 }
 
-void MetricsServer::serve() {
-  // Scrapes are served side by side: a client that is slow to send its request head (or sends none)
-  // holds one slot for at most kClientDeadline, and when every slot is taken the oldest client makes
-  // room for the new one, so no number of idle or dripping connections can keep Prometheus out.
-  struct Client {
-    int fd = -1;
-    std::string head;
-    std::chrono::steady_clock::time_point deadline;
-  };
-  std::vector<Client> clients;
-  std::vector<pollfd> polled;
-  const auto drop = [&](std::size_t i) {
-    ::close(clients[i].fd);
-    clients.erase(clients.begin() + static_cast<std::ptrdiff_t>(i));
-  };
-  while (!stop_) {
-    polled.assign(1, pollfd{listener_, POLLIN, 0});
-    for (const auto& client : clients) polled.push_back(pollfd{client.fd, POLLIN, 0});
-    if (::poll(polled.data(), polled.size(), 100) < 0) continue;
-    const auto now = std::chrono::steady_clock::now();
-    // Backwards: dropping a client shifts only those already visited.
-    for (std::size_t i = clients.size(); i-- > 0;) {
-      if (now >= clients[i].deadline) {
-        drop(i);
-        continue;
-      }
-      if (polled[i + 1].revents == 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::recv(clients[i].fd, buffer, sizeof buffer, MSG_DONTWAIT);
-      if (n <= 0 || clients[i].head.size() + static_cast<std::size_t>(n) > kMaxHead) {
-        drop(i);
-        continue;
-      }
-      clients[i].head.append(buffer, static_cast<std::size_t>(n));
-      if (clients[i].head.find("\r\n\r\n") == std::string::npos) continue;
-      std::string body;
-      {
-        std::lock_guard lock(mutex_);
-        body = text_;
-      }
-      const bool head_only = clients[i].head.rfind("HEAD ", 0) == 0;
-      std::string response = "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(kContentType) +
-                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-      if (!head_only) response += body;
-      send_all(clients[i].fd, response, now + kClientDeadline);
-      drop(i);
-    }
-    if ((polled[0].revents & POLLIN) != 0) {
-      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) {
-        if (clients.size() >= kMaxClients) drop(0);  // the oldest
-        // A scrape answer is a few KiB: bounded waits while it is written.
-        const timeval send_timeout{1, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-        clients.push_back(Client{fd, {}, now + kClientDeadline});
-      }
-    }
+http::ServerResponse MetricsServer::handle(const http::ServerRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    auto refused = http::json_error(405, "method_not_allowed", "the metrics endpoint answers GET and HEAD");
+    refused.headers.emplace_back("Allow", "GET, HEAD");
+    return refused;
   }
-  for (const auto& client : clients) ::close(client.fd);
+  http::ServerResponse response;
+  response.content_type = kContentType;
+  response.close = true;  // one scrape per connection, as before: a reader until EOF gets its answer
+  std::lock_guard lock(mutex_);
+  response.body = text_;
+  return response;
 }
 
 }  // namespace rsolv::loadgen

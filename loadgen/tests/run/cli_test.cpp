@@ -167,6 +167,11 @@ TEST(Cli, CtrlCStopsGracefullyAndStillWritesTheReportsWhileMetricsWereLive) {
   }
   EXPECT_NE(text.find("rsolv_loadgen_http_reqs_total"), std::string::npos) << text;
   EXPECT_NE(text.find("text/plain; version=0.0.4"), std::string::npos);
+  // HEAD: the length, no body; other methods are refused.
+  const std::string head = scrape(metrics_port, "HEAD");
+  EXPECT_NE(head.find("Content-Length: "), std::string::npos) << head;
+  EXPECT_EQ(head.find("rsolv_loadgen_http_reqs_total"), std::string::npos) << head;
+  EXPECT_TRUE(scrape(metrics_port, "POST").starts_with("HTTP/1.1 405")) << scrape(metrics_port, "POST");
   child.signal(SIGINT);
   for (int i = 0; i < 200 && child.running(); ++i) std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(child.running()) << "a graceful stop of fast requests takes well under 10 s";

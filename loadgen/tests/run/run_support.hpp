@@ -40,7 +40,8 @@ inline process::RunResult loadgen(const std::vector<std::string>& args, std::chr
 
 // One GET /metrics of a --metrics-listen port on 127.0.0.1 (the server closes after answering);
 // "" when nothing listens.
-inline std::string scrape(int port) {
+// One request to the --metrics-listen endpoint, read until the server closes.
+inline std::string scrape(int port, const std::string& method = "GET") {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -48,7 +49,7 @@ inline std::string scrape(int port) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string out;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string request = method + " /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
     (void)::send(fd, request.data(), request.size(), 0);
     char buffer[65536];
     ssize_t n;

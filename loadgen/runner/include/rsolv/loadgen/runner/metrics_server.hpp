@@ -1,35 +1,34 @@
 #pragma once
-// `--metrics-listen ADDR`: a tiny HTTP server on its own thread that answers every GET with the
-// latest Prometheus text the run published (the coordinator publishes once per flush interval).
-#include <atomic>
-#include <memory>
+// `--metrics-listen ADDR`: the latest Prometheus text the run published (the coordinator publishes
+// once per flush interval), on harness/http's bounded HTTP server in its own thread. Every GET
+// (any path) gets it; HEAD gets its length.
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "rsolv/http/server.hpp"
+
 namespace rsolv::loadgen {
 
-class MetricsServer {
+class MetricsServer final : private http::RequestHandler {
  public:
   // "HOST:PORT" (port 0 picks a free one); throws rsolv::UsageError when it cannot listen.
   explicit MetricsServer(const std::string& listen);
-  ~MetricsServer();
+  ~MetricsServer() override;
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
   void publish(std::string text);
-  int port() const { return port_; }
+  int port() const;
   std::string address() const;  // "127.0.0.1:PORT"
 
  private:
-  void serve();
+  http::ServerResponse handle(const http::ServerRequest& request) override;
 
-  int listener_ = -1;
-  int port_ = 0;
-  std::string host_;
-  std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::string text_;
+  std::optional<http::Server> server_;
   std::thread thread_;
 };
 
