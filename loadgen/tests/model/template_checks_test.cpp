@@ -93,6 +93,10 @@ TEST(JsonPath, FindsNestedValues) {
   EXPECT_EQ(JsonPath::parse("$.missing.id").find(doc), nullptr);
   EXPECT_THROW((void)JsonPath::parse("$.a[x]"), UsageError);
   EXPECT_THROW((void)JsonPath::parse("$..a"), UsageError);
+  // webhook-sim's spelling works here too: no "$.", and a dotted number indexes an array.
+  EXPECT_EQ(*JsonPath::parse("customer.tags[1]").find(doc), "b");
+  EXPECT_EQ(*JsonPath::parse("customer.tags.0").find(doc), "a");
+  EXPECT_EQ(JsonPath::parse("customer.tags.x").find(doc), nullptr);
 }
 
 Check check_of(Check::Kind kind) {

@@ -25,6 +25,11 @@ TEST(JsonPath, SetsNestedFieldsAndArrayElements) {
   EXPECT_EQ(doc["data"]["object"]["lines"]["data"][1]["amount"], 20);
   EXPECT_EQ(doc["data"]["object"]["lines"]["data"][2]["amount"], 3);
   EXPECT_EQ(doc["data"]["object"]["metadata"]["plan"], "pro");
+  // rsolv-loadgen's spelling works here too: a leading "$." and ['key'] for keys with dots.
+  ev::set_path(doc, "$.data.object.status", "void");
+  ev::set_path(doc, "$.data.object.metadata['plan.tier']", "gold");
+  EXPECT_EQ(doc["data"]["object"]["status"], "void");
+  EXPECT_EQ(doc["data"]["object"]["metadata"]["plan.tier"], "gold");
 }
 
 TEST(JsonPath, UnsetsFieldsAndElements) {
@@ -46,6 +51,7 @@ TEST(JsonPath, RefusesPathsThatCannotApply) {
   EXPECT_THROW(ev::set_path(doc, "data..object", 1), rsolv::UsageError);
   EXPECT_THROW(ev::set_path(doc, "data.object.lines.data[x]", 1), rsolv::UsageError);
   EXPECT_THROW(ev::set_path(doc, "", 1), rsolv::UsageError);
+  EXPECT_THROW(ev::set_path(doc, "$", 1), rsolv::UsageError);  // names no field
   EXPECT_THROW(ev::split_assignment("no-equals-sign"), rsolv::UsageError);
   EXPECT_EQ(doc, sample()) << "a refused edit leaves the event unchanged";
 }

@@ -1,13 +1,14 @@
 #pragma once
-// The JSON path subset checks and extraction need: $.a.b[0].c, $['key with spaces'], $[2].
-// Compiled once at load time; evaluation walks the parsed document without copying.
+// JSON paths for checks and extraction, in the syntax every tool takes (rsolv/common/json_path.hpp):
+// $.a.b[0].c, a.b.0.c, $['key with spaces'], $[2]. Parsed once at load time; evaluation walks the
+// parsed document without copying.
 #include <nlohmann/json_fwd.hpp>
 
-#include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "rsolv/common/json_path.hpp"
 
 namespace rsolv::loadgen {
 
@@ -24,7 +25,7 @@ class JsonPath {
 
  private:
   std::string text_;
-  std::vector<std::variant<std::string, std::int64_t>> steps_;
+  std::vector<JsonPathSegment> steps_;
 };
 
 // A JSON value as text for variables and headers: strings without quotes, others dumped.

@@ -1,21 +1,21 @@
 #pragma once
-// Edit any field of an event: dotted paths with array indexes, as `--set path=value` takes them.
-//   data.object.lines.data[0].pricing.price_details.price     (also: lines.data.0.pricing...)
+// Edit any field of an event: paths in the one syntax every tool takes (rsolv/common/json_path.hpp),
+// as `--set path=value` takes them:
+//   data.object.lines.data[0].pricing.price_details.price     (also: lines.data.0.pricing..., $.data...)
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "rsolv/common/json_path.hpp"
+
 namespace rsolv::stripe::events {
 
-struct PathSegment {
-  std::string key;       // object member, when !is_index
-  std::size_t index = 0;  // array element, when is_index
-  bool is_index = false;
-};
+using PathSegment = rsolv::JsonPathSegment;
 
-// Throws rsolv::UsageError for an empty path, an empty segment or a malformed [index].
+// Throws rsolv::UsageError for what parse_json_path refuses, a path naming no field ("$") and text
+// that is not UTF-8.
 std::vector<PathSegment> parse_path(std::string_view path);
 
 // Sets the value at path, creating missing objects on the way; an index may name an existing
