@@ -1,4 +1,4 @@
-// The concurrency goals against the real process: concurrent duplicate webhook deliveries
+// Concurrency against the real process: concurrent duplicate webhook deliveries
 // credit once, concurrent reports of one PR bill once, one Idempotency-Key gives one response.
 #include <gtest/gtest.h>
 

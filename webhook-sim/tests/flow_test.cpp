@@ -68,7 +68,7 @@ TEST(Flows, TrialEndWarnsThreeDaysAheadThenBillsThePeriodAfterTheTrial) {
   EXPECT_EQ(subscriptions.size(), 1u);
 }
 
-// The chain of issue 17: invoice.payment_action_required -> payment_intent.requires_action ->
+// The payment-action chain: invoice.payment_action_required -> payment_intent.requires_action ->
 // payment_intent.succeeded -> invoice.paid, all about one invoice, one intent and one charge.
 TEST(Flows, PaymentActionWaitsForTheCustomerThenPaysOneIntent) {
   const auto events = built("payment-action");

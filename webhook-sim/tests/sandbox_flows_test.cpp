@@ -154,7 +154,7 @@ TEST_F(SandboxFlows, FlowsChainedOnOneSubscriptionWithStartFollowItsTimeline) {
   EXPECT_EQ(state["credit_balance"], credits + 180);
 }
 
-// The flows of the subscription-billing set (issue 17), one event at a time. The platform acts on
+// The flows of the subscription-billing set, one event at a time. The platform acts on
 // subscription and invoice.payment_succeeded events only; trial_will_end, payment intents, charges,
 // refunds, credit notes and disputes are answered `ignored` and change nothing.
 TEST_F(SandboxFlows, TrialEndGoesTrialingThenActiveWithSixtyCreditsOnTheFirstInvoice) {
