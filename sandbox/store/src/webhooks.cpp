@@ -148,7 +148,7 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& event, const
   if (type == "invoice.payment_succeeded") {
     if (!has_pro_line(object, env.config.pro_price_id)) return false;
     // The payment was collected, so its credits are granted in any order; only the state waits.
-    append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
+    append_ledger(env, customer.id, kProInvoiceCredits, LedgerSource::pro_subscription_payment,
                   {{"invoice", nullable(string_field(object, {"id"}))},
                    {"billing_reason", nullable(string_field(object, {"billing_reason"}))}});
     if (!current) return true;
