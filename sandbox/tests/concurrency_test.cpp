@@ -10,9 +10,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 // Runs `body(i)` on `n` threads released together, so the requests really overlap.
@@ -131,4 +132,4 @@ TEST(Concurrency, ParallelDeploymentsOfDistinctPullRequestsNeverOverdraw) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

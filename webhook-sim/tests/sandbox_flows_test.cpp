@@ -12,10 +12,11 @@
 
 #include "sandbox_support.hpp"
 
-using namespace whsim_test;
-using nlohmann::json;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using namespace rsolv::webhook_sim::testing;
+using nlohmann::json;
 
 class SandboxFlows : public ::testing::Test {
  protected:
@@ -58,8 +59,6 @@ class SandboxFlows : public ::testing::Test {
 };
 
 Sandbox* SandboxFlows::sandbox_ = nullptr;
-
-}  // namespace
 
 TEST_F(SandboxFlows, ProSignupActivatesProAndGrantsSixtyCredits) {
   const auto customer = sandbox_->new_customer();
@@ -237,3 +236,6 @@ TEST_F(SandboxFlows, BillingSetFlowsThroughTheBinaryLandInTheContractsState) {
   }
   std::filesystem::remove(report_path);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

@@ -7,8 +7,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformConcurrency : public PlatformFixture {
  protected:
@@ -230,4 +232,4 @@ TEST_F(PlatformConcurrency, DistinctProInvoicesDeliveredTogetherEachGrantSixty) 
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -4,8 +4,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformResults : public PlatformFixture {
  protected:
@@ -110,4 +112,4 @@ TEST(DomainValues, EachValueHasOneTextThatParsesBack) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

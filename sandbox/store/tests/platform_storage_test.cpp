@@ -7,8 +7,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformStorage : public PlatformFixture {
  protected:
@@ -380,4 +382,4 @@ TEST_F(PlatformSeed, SeedingTwiceAddsNineMoreWithFreshKeysAndEmails) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox
