@@ -9,9 +9,10 @@
 #include "support/runner_env.hpp"
 #include "support/sandbox.hpp"
 
-namespace rsolv::action::testing {
+namespace rsolv::action {
 namespace {
 
+using namespace rsolv::action::testing;
 using rsolv::testing::Action;
 using rsolv::testing::ScriptedServer;
 
@@ -246,4 +247,4 @@ TEST_F(Faults, TruncatedAnswerIsRetried) {
 }
 
 }  // namespace
-}  // namespace rsolv::action::testing
+}  // namespace rsolv::action

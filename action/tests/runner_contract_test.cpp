@@ -12,8 +12,10 @@
 #include "support/runner_env.hpp"
 #include "support/sandbox.hpp"
 
-namespace rsolv::action::testing {
+namespace rsolv::action {
 namespace {
+
+using namespace rsolv::action::testing;
 
 class RunnerContract : public ::testing::Test {
  protected:
@@ -224,4 +226,4 @@ TEST_F(RunnerContract, AsRootItDropsToTheUnprivilegedUserAfterOpeningTheRunnersF
 }
 
 }  // namespace
-}  // namespace rsolv::action::testing
+}  // namespace rsolv::action

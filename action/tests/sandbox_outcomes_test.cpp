@@ -7,8 +7,10 @@
 #include "support/runner_env.hpp"
 #include "support/sandbox.hpp"
 
-namespace rsolv::action::testing {
+namespace rsolv::action {
 namespace {
+
+using namespace rsolv::action::testing;
 
 class Outcomes : public ::testing::Test {
  protected:
@@ -194,4 +196,4 @@ TEST_F(Outcomes, PullRequestClosedWithoutMergeBillsNothing) {
 }
 
 }  // namespace
-}  // namespace rsolv::action::testing
+}  // namespace rsolv::action

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build and test scripts that behave on a shared machine (issue 18, point 8):
+# Build and test scripts that behave on a shared machine:
 #  1. every configure preset that builds tests has a build preset and a test preset like the others;
 #  2. ci/bootstrap.sh installs without stopping or disabling a system nginx or Prometheus, and no
 #     script stops a system service (the tests start their own instances on free loopback ports);

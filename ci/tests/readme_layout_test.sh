@@ -5,8 +5,8 @@
 #    named in the tree;
 #  - every folder the tree names exists.
 # The tree is the section's code block: a line whose first word ends in "/" names a folder, below
-# the nearest less-indented folder line above it (so "  src/store/" under "sandbox/" is
-# sandbox/src/store); a word ending in "/" in its description ("flows/", "(templates/)") names a
+# the nearest less-indented folder line above it (so "  src/suites/" under "security-tests/" is
+# security-tests/src/suites); a word ending in "/" in its description ("flows/", "(templates/)") names a
 # folder inside it.
 # Usage: readme_layout_test.sh SOURCE_DIR
 set -euo pipefail

@@ -103,7 +103,7 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
       }
     } catch (const std::length_error&) {
       // Beast's basic_fields throws this for an oversized trailer field; the server closes that
-      // connection (issue "Hostile input", 1), which is all a client can observe.
+      // connection, which is all a client can observe.
       return;
     }
     if (ec == beast_http::error::body_limit || ec == beast_http::error::header_limit) {

@@ -1,5 +1,4 @@
 // rsolv-sandbox: the RSOLV platform contract on loopback. Parses arguments and calls the library.
-// (Owned by the server helper; the platform helper's sources live in src/store/.)
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>

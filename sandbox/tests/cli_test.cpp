@@ -10,9 +10,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 process::RunResult sandbox_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(20),
@@ -128,4 +129,4 @@ TEST(Cli, SeedIntoAnUnwritableDirectoryFailsWithTheReason) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

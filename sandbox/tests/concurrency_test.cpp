@@ -1,4 +1,4 @@
-// The concurrency goals against the real process: concurrent duplicate webhook deliveries
+// Concurrency against the real process: concurrent duplicate webhook deliveries
 // credit once, concurrent reports of one PR bill once, one Idempotency-Key gives one response.
 #include <gtest/gtest.h>
 
@@ -10,9 +10,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 // Runs `body(i)` on `n` threads released together, so the requests really overlap.
@@ -131,4 +132,4 @@ TEST(Concurrency, ParallelDeploymentsOfDistinctPullRequestsNeverOverdraw) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -10,9 +10,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 class Db {
@@ -151,4 +152,4 @@ TEST(Crash, KillNineDuringADeploymentBurstLosesNoAcknowledgedBill) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

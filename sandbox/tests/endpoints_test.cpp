@@ -10,9 +10,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 class Endpoints : public ::testing::Test {
@@ -359,12 +360,6 @@ TEST_F(Endpoints, UnknownPathsAre404AndWrongMethodsAre405WithAllow) {
   EXPECT_EQ(wrong.header("Allow"), "POST, DELETE");
 }
 
-}  // namespace
-}  // namespace rsolv::sandbox::testing
-
-namespace rsolv::sandbox::testing {
-namespace {
-
 TEST(KeyRevocation, AKeyRevokedInTheDatabaseStopsWorkingWithinAboutASecond) {
   Sandbox sb;
   const auto key = sb.key("pro_active");
@@ -394,4 +389,4 @@ TEST(KeyRevocation, AKeyRevokedInTheDatabaseStopsWorkingWithinAboutASecond) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -11,9 +11,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
@@ -252,4 +253,4 @@ TEST(Protocol, MetricsExposeEveryFamilyLabelledByRouteTemplate) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -4,9 +4,10 @@
 
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 std::int64_t header_int(const Reply& reply, const char* name) {
@@ -91,4 +92,4 @@ TEST(RateLimits, OnboardingIsLimitedPerClientIpWhateverTheOutcome) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

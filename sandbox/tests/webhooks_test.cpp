@@ -7,9 +7,10 @@
 #include "rsolv/stripe/signature.hpp"
 #include "support/sandbox_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
 
+using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
 class Webhooks : public ::testing::Test {
@@ -209,4 +210,4 @@ TEST(WebhookSecrets, RotationAcceptsEitherSecretAndAConfiguredProPrice) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

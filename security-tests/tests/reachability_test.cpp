@@ -14,6 +14,7 @@
 #include "rsolv/testing/temp_dir.hpp"
 #include "security_cli.hpp"
 
+namespace rsolv::security {
 namespace {
 
 namespace fs = std::filesystem;
@@ -167,10 +168,6 @@ TEST(Reachability, MaxDurationBoundsARunAgainstASlowTarget) {
   EXPECT_EQ(sarif.at("runs").at(0).at("results").size(), 0u);
 }
 
-}  // namespace
-
-namespace {
-
 // A gateway that wants its key in the URL: every probe still reaches the right path with the key
 // in its query, and the key shows up in no output, although every answer is a finding here (the
 // server answers 200 to anything, missing keys included, so evidence with URLs is written).
@@ -200,3 +197,4 @@ endpoints:
 }
 
 }  // namespace
+}  // namespace rsolv::security

@@ -17,6 +17,7 @@
 #include "test_servers.hpp"  // harness/http/tests: TestCertificate, TlsTerminator
 #include "security_cli.hpp"
 
+namespace rsolv::security {
 namespace {
 
 namespace fs = std::filesystem;
@@ -399,3 +400,4 @@ TEST(Cli, UsageErrorsExitTwoWithOneLine) {
 }
 
 }  // namespace
+}  // namespace rsolv::security

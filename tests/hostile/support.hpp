@@ -13,7 +13,7 @@ namespace rsolv::hostile {
 
 using namespace std::chrono_literals;
 
-// How fast a server must answer once an attack ended (the 100 ms; sanitizer builds run
+// How fast a server must answer once an attack ended (100 ms; sanitizer builds run
 // several times slower, so they get 5x).
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr std::chrono::milliseconds kAnswerBound{500};

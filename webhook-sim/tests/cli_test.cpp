@@ -10,6 +10,7 @@
 
 #include "rsolv/process/server.hpp"
 
+namespace rsolv::webhook_sim {
 namespace {
 
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
@@ -22,8 +23,6 @@ rsolv::process::RunResult sim(const std::vector<std::string>& args) {
 std::filesystem::path temp_file(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("whsim-cli-" + std::to_string(::getpid()) + "-" + name);
 }
-
-}  // namespace
 
 TEST(Cli, VersionHelpAndCatalogue) {
   EXPECT_EQ(sim({"--version"}).exit_code, 0);
@@ -282,3 +281,6 @@ TEST(Cli, EveryBadFlagIsExitTwoWithOneLineNamingTheRule) {
   std::filesystem::remove(log);
   std::filesystem::remove(payload);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

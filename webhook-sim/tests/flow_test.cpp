@@ -7,22 +7,22 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/webhook_sim/flow.hpp"
 
-namespace ws = rsolv::webhook_sim;
+namespace rsolv::webhook_sim {
+namespace {
+
 using nlohmann::json;
 
 TEST(Flows, TheSpecsLifecyclesAndTheBillingSetsAreBuiltIn) {
   std::set<std::string> names;
-  for (const auto& flow : ws::builtin_flows()) names.insert(flow.name);
+  for (const auto& flow : builtin_flows()) names.insert(flow.name);
   EXPECT_EQ(names, (std::set<std::string>{"pro-signup", "renewal", "failed-renewal", "recovery",
                                           "cancel-at-period-end", "cancel-now", "trial-end", "payment-action",
                                           "refund", "dispute"}));
 }
 
-namespace {
-
 std::vector<json> built(const std::string& name, std::uint64_t seed = 4) {
   rsolv::Random random(seed);
-  return ws::build_flow(ws::load_flow(name), {{"customer", "cus_given"}}, random, 1760000000);
+  return build_flow(load_flow(name), {{"customer", "cus_given"}}, random, 1760000000);
 }
 
 std::vector<std::string> types_of(const std::vector<json>& events) {
@@ -30,8 +30,6 @@ std::vector<std::string> types_of(const std::vector<json>& events) {
   for (const auto& event : events) types.push_back(event["type"]);
   return types;
 }
-
-}  // namespace
 
 // The trial ends 30 days after the flow starts; Stripe warns three days before, and the first paid
 // invoice bills the period that starts when the trial ends.
@@ -68,7 +66,7 @@ TEST(Flows, TrialEndWarnsThreeDaysAheadThenBillsThePeriodAfterTheTrial) {
   EXPECT_EQ(subscriptions.size(), 1u);
 }
 
-// The chain of issue 17: invoice.payment_action_required -> payment_intent.requires_action ->
+// The payment-action chain: invoice.payment_action_required -> payment_intent.requires_action ->
 // payment_intent.succeeded -> invoice.paid, all about one invoice, one intent and one charge.
 TEST(Flows, PaymentActionWaitsForTheCustomerThenPaysOneIntent) {
   const auto events = built("payment-action");
@@ -120,7 +118,7 @@ TEST(Flows, RefundAndDisputeReferToOneChargeAndInvoice) {
 
 TEST(Flows, ProSignupFollowsStripesOrderWithSharedIds) {
   rsolv::Random random(1);
-  const auto events = ws::build_flow(ws::load_flow("pro-signup"), {{"customer", "cus_given"}}, random, 1760000000);
+  const auto events = build_flow(load_flow("pro-signup"), {{"customer", "cus_given"}}, random, 1760000000);
   std::vector<std::string> types;
   std::set<std::string> subscriptions, invoices;
   std::int64_t last_created = 0;
@@ -147,7 +145,7 @@ TEST(Flows, ProSignupFollowsStripesOrderWithSharedIds) {
 
 TEST(Flows, FailedRenewalCarriesAttemptCountAndNextAttempt) {
   rsolv::Random random(2);
-  const auto events = ws::build_flow(ws::load_flow("failed-renewal"), json::object(), random, 1760000000);
+  const auto events = build_flow(load_flow("failed-renewal"), json::object(), random, 1760000000);
   const auto failed = std::find_if(events.begin(), events.end(),
                                    [](const json& e) { return e["type"] == "invoice.payment_failed"; });
   ASSERT_NE(failed, events.end());
@@ -159,7 +157,7 @@ TEST(Flows, FailedRenewalCarriesAttemptCountAndNextAttempt) {
 }
 
 TEST(Flows, CallerVariablesWinAndStepEditsApply) {
-  const auto flow = ws::parse_flow(R"(name: custom
+  const auto flow = parse_flow(R"(name: custom
 steps:
   - event: invoice.payment_succeeded
     set: {data.object.metadata.source: flow-file}
@@ -167,7 +165,7 @@ steps:
     at: 3600
 )", "custom.yaml");
   rsolv::Random random(3);
-  const auto events = ws::build_flow(flow, {{"amount", 1500}, {"price", "price_other"}}, random, 1760000000);
+  const auto events = build_flow(flow, {{"amount", 1500}, {"price", "price_other"}}, random, 1760000000);
   EXPECT_EQ(events[0]["data"]["object"]["amount_paid"], 1500);
   EXPECT_EQ(events[0]["data"]["object"]["lines"]["data"][0]["pricing"]["price_details"]["price"], "price_other");
   EXPECT_EQ(events[0]["data"]["object"]["metadata"]["source"], "flow-file");
@@ -181,7 +179,7 @@ TEST(Flows, TextThatIsNotUtf8FailsAtItsLine) {
                            "name: x\nvars: {reason: 'sub\xff'}\nsteps:\n  - event: invoice.paid\n",
                            "name: x\nvars: {re\xff" "ason: 1}\nsteps:\n  - event: invoice.paid\n"}) {
     try {
-      ws::parse_flow(text, "bad.yaml");
+      parse_flow(text, "bad.yaml");
       ADD_FAILURE() << "accepted";
     } catch (const rsolv::UsageError& error) {
       EXPECT_EQ(std::string(error.what()).rfind("bad.yaml:2:", 0), 0u) << error.what();
@@ -192,13 +190,16 @@ TEST(Flows, TextThatIsNotUtf8FailsAtItsLine) {
 
 TEST(Flows, BadFlowsFailWithFileLineAndColumn) {
   try {
-    ws::parse_flow("name: x\nsteps:\n  - event: invoice.payed\n", "bad.yaml");
+    parse_flow("name: x\nsteps:\n  - event: invoice.payed\n", "bad.yaml");
     FAIL() << "no error";
   } catch (const rsolv::UsageError& error) {
     EXPECT_NE(std::string(error.what()).find("bad.yaml:3:"), std::string::npos) << error.what();
     EXPECT_NE(std::string(error.what()).find("invoice.payed"), std::string::npos);
   }
-  EXPECT_THROW(ws::parse_flow("name: x\nsteps:\n  - event: invoice.paid\n    evnt: 1\n", "bad.yaml"), rsolv::UsageError);
-  EXPECT_THROW(ws::parse_flow("name: x\nsteps: []\n", "bad.yaml"), rsolv::UsageError);
-  EXPECT_THROW(ws::load_flow("pro-sign-up"), rsolv::UsageError);
+  EXPECT_THROW(parse_flow("name: x\nsteps:\n  - event: invoice.paid\n    evnt: 1\n", "bad.yaml"), rsolv::UsageError);
+  EXPECT_THROW(parse_flow("name: x\nsteps: []\n", "bad.yaml"), rsolv::UsageError);
+  EXPECT_THROW(load_flow("pro-sign-up"), rsolv::UsageError);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

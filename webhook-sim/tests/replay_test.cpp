@@ -16,10 +16,10 @@
 #include "rsolv/webhook_sim/flow.hpp"
 #include "rsolv/webhook_sim/new_ids.hpp"
 
-namespace ws = rsolv::webhook_sim;
-using nlohmann::json;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using nlohmann::json;
 
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 
@@ -29,7 +29,7 @@ rsolv::process::RunResult sim(const std::vector<std::string>& args, const std::s
 
 std::vector<json> signup(std::uint64_t seed = 5) {
   rsolv::Random random(seed);
-  return ws::build_flow(ws::load_flow("pro-signup"), {{"customer", "cus_ReplayTestCustomer0001"}}, random, 1767225600);
+  return build_flow(load_flow("pro-signup"), {{"customer", "cus_ReplayTestCustomer0001"}}, random, 1767225600);
 }
 
 std::vector<std::string> ids_of(const std::vector<json>& events) {
@@ -44,8 +44,6 @@ std::string lines_of(const std::vector<json>& values) {
   return text;
 }
 
-}  // namespace
-
 TEST(ReplayFile, EveryInputShapeGivesTheSameEvents) {
   const auto events = signup();
   const auto expected = ids_of(events);
@@ -58,44 +56,44 @@ TEST(ReplayFile, EveryInputShapeGivesTheSameEvents) {
     listen_lines.push_back({{"received_at_unix_ms", 2}, {"verified", true}, {"event_id", event["id"]},
                             {"type", event["type"]}, {"delivery", 1}, {"status", 200}, {"event", event}});
   }
-  const auto from_listen = ws::parse_event_file(lines_of(listen_lines), "captured.jsonl");
+  const auto from_listen = parse_event_file(lines_of(listen_lines), "captured.jsonl");
   EXPECT_EQ(ids_of(from_listen.events), expected);
   EXPECT_EQ(from_listen.skipped_lines, 1u);
   EXPECT_EQ(from_listen.events.front(), events.front()) << "the event itself, not the line around it";
 
-  EXPECT_EQ(ids_of(ws::parse_event_file(lines_of(events), "flow.jsonl").events), expected);
-  EXPECT_EQ(ids_of(ws::parse_event_file(json(events).dump(2), "array.json").events), expected);
+  EXPECT_EQ(ids_of(parse_event_file(lines_of(events), "flow.jsonl").events), expected);
+  EXPECT_EQ(ids_of(parse_event_file(json(events).dump(2), "array.json").events), expected);
 
   // Stripe's list object, newest first as the API returns it.
   std::vector<json> newest_first(events.rbegin(), events.rend());
   const json list = {{"object", "list"}, {"url", "/v1/events"}, {"has_more", false}, {"data", newest_first}};
-  EXPECT_EQ(ids_of(ws::parse_event_file(list.dump(2), "list.json").events), ids_of(newest_first));
+  EXPECT_EQ(ids_of(parse_event_file(list.dump(2), "list.json").events), ids_of(newest_first));
   // Two pages appended as JSON lines.
   const json page1 = {{"object", "list"}, {"data", std::vector<json>(events.begin(), events.begin() + 4)}};
   const json page2 = {{"object", "list"}, {"data", std::vector<json>(events.begin() + 4, events.end())}};
-  EXPECT_EQ(ids_of(ws::parse_event_file(page1.dump() + "\n" + page2.dump() + "\n", "pages.jsonl").events), expected);
+  EXPECT_EQ(ids_of(parse_event_file(page1.dump() + "\n" + page2.dump() + "\n", "pages.jsonl").events), expected);
 
   // One event, pretty-printed, of a type the catalogue does not know.
   json foreign = events.front();
   foreign["type"] = "radar.early_fraud_warning.created";
-  const auto single = ws::parse_event_file(foreign.dump(2), "one.json");
+  const auto single = parse_event_file(foreign.dump(2), "one.json");
   ASSERT_EQ(single.events.size(), 1u);
   EXPECT_EQ(single.events.front()["type"], "radar.early_fraud_warning.created");
 }
 
 TEST(ReplayFile, MoreEventsThanTheLimitAreRefusedNamingIt) {
   std::string lines;
-  for (std::size_t i = 0; i <= ws::kMaxReplayEvents; ++i) {
+  for (std::size_t i = 0; i <= kMaxReplayEvents; ++i) {
     lines += R"({"id":"evt_)" + std::to_string(i) + R"(","type":"a.b","data":{"object":{}}})" "\n";
   }
   try {
-    ws::parse_event_file(lines, "many.jsonl");
+    parse_event_file(lines, "many.jsonl");
     FAIL() << "100001 events were accepted";
   } catch (const rsolv::UsageError& error) {
     EXPECT_STREQ(error.what(), "many.jsonl: more than 100000 events (limit 100000 events per replay)");
   }
   lines.resize(lines.rfind('\n', lines.size() - 2) + 1);  // one fewer: at the limit
-  EXPECT_EQ(ws::parse_event_file(lines, "many.jsonl").events.size(), ws::kMaxReplayEvents);
+  EXPECT_EQ(parse_event_file(lines, "many.jsonl").events.size(), kMaxReplayEvents);
 }
 
 TEST(ReplayFile, OrderCreatedSendsOldestFirstAndPrintIsTheEvents) {
@@ -121,7 +119,7 @@ TEST(ReplayNewIds, EveryIdIsRenamedTheSameWayEverywhereExceptKeptOnes) {
   const auto events = signup();
   auto renamed = events;
   rsolv::Random random(9);
-  const auto count = ws::mint_new_ids(renamed, ws::parse_kept_prefixes(ws::kDefaultKeptIdPrefixes), random);
+  const auto count = mint_new_ids(renamed, parse_kept_prefixes(kDefaultKeptIdPrefixes), random);
   EXPECT_GT(count, events.size()) << "the event ids and the objects' ids";
 
   // Walk both in the same order: each old string maps to exactly one new one.
@@ -171,7 +169,7 @@ TEST(ReplayNewIds, EveryIdIsRenamedTheSameWayEverywhereExceptKeptOnes) {
   // --keep-ids none renames customers too, consistently.
   auto all = events;
   rsolv::Random again(9);
-  ws::mint_new_ids(all, ws::parse_kept_prefixes("none"), again);
+  mint_new_ids(all, parse_kept_prefixes("none"), again);
   std::set<std::string> customers;
   for (const auto& event : all) {
     const auto& object = event["data"]["object"];
@@ -244,3 +242,6 @@ TEST(ReplayCli, BadFilesAreOneLineWithTheirPositionAndExitTwo) {
   EXPECT_NE(no_created.err.find("event 1 (evt_1) has no whole-number \"created\""), std::string::npos) << no_created.err;
   EXPECT_EQ(sim({"replay", good, "--print"}).exit_code, 0);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

@@ -3,11 +3,13 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/webhook_sim/retry_schedule.hpp"
 
-namespace ws = rsolv::webhook_sim;
+namespace rsolv::webhook_sim {
+namespace {
+
 using namespace std::chrono_literals;
 
 TEST(RetrySchedule, LiveModeBacksOffForUpToThreeDays) {
-  const auto gaps = ws::retry_gaps(ws::RetryMode::live);
+  const auto gaps = retry_gaps(RetryMode::live);
   ASSERT_GE(gaps.size(), 8u);
   std::chrono::seconds total{0};
   for (std::size_t i = 0; i < gaps.size(); ++i) {
@@ -22,19 +24,22 @@ TEST(RetrySchedule, LiveModeBacksOffForUpToThreeDays) {
 }
 
 TEST(RetrySchedule, TestModeRetriesThreeTimesOverAFewHours) {
-  const auto gaps = ws::retry_gaps(ws::RetryMode::test);
+  const auto gaps = retry_gaps(RetryMode::test);
   ASSERT_EQ(gaps.size(), 3u);
   std::chrono::seconds total{0};
   for (auto gap : gaps) total += gap;
   EXPECT_GE(total, std::chrono::seconds(1h));
   EXPECT_LE(total, std::chrono::seconds(6h));
-  EXPECT_TRUE(ws::retry_gaps(ws::RetryMode::off).empty());
+  EXPECT_TRUE(retry_gaps(RetryMode::off).empty());
 }
 
 TEST(RetrySchedule, TimeCompressionDividesGaps) {
-  EXPECT_EQ(ws::compressed(std::chrono::seconds(1h), 3600), std::chrono::microseconds(1s));
-  EXPECT_EQ(ws::compressed(std::chrono::seconds(1min), 1), std::chrono::microseconds(1min));
-  EXPECT_THROW(ws::compressed(std::chrono::seconds(1), 0), rsolv::UsageError);
-  EXPECT_THROW(ws::compressed(std::chrono::seconds(1), -5), rsolv::UsageError);
-  EXPECT_THROW(ws::parse_retry_mode("sometimes"), rsolv::UsageError);
+  EXPECT_EQ(compressed(std::chrono::seconds(1h), 3600), std::chrono::microseconds(1s));
+  EXPECT_EQ(compressed(std::chrono::seconds(1min), 1), std::chrono::microseconds(1min));
+  EXPECT_THROW(compressed(std::chrono::seconds(1), 0), rsolv::UsageError);
+  EXPECT_THROW(compressed(std::chrono::seconds(1), -5), rsolv::UsageError);
+  EXPECT_THROW(parse_retry_mode("sometimes"), rsolv::UsageError);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

@@ -7,11 +7,11 @@
 #include "rsolv/webhook_sim/flow.hpp"
 #include "sandbox_support.hpp"
 
-using namespace whsim_test;
-using nlohmann::json;
-namespace ws = rsolv::webhook_sim;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using namespace rsolv::webhook_sim::testing;
+using nlohmann::json;
 
 class SandboxFaults : public ::testing::Test {
  protected:
@@ -25,12 +25,10 @@ class SandboxFaults : public ::testing::Test {
 
 Sandbox* SandboxFaults::sandbox_ = nullptr;
 
-std::string answer_status(const ws::DeliveryRecord& delivery) {
+std::string answer_status(const DeliveryRecord& delivery) {
   const auto body = json::parse(delivery.attempts.back().response_body, nullptr, false);
   return body.is_object() ? body.value("status", "") : "";
 }
-
-}  // namespace
 
 TEST_F(SandboxFaults, SequentialDuplicatesOfAWholeFlowChangeNothing) {
   const auto once = sandbox_->new_customer();
@@ -74,20 +72,20 @@ TEST_F(SandboxFaults, TamperedStaleAndUnsignedDeliveriesGet401AndChangeNothing) 
   std::erase_if(events, [](const json& e) { return e["type"] != "invoice.payment_succeeded"; });
   struct Fault {
     const char* name;
-    ws::SigningOptions signing;
+    SigningOptions signing;
   };
   const rsolv::Secret secret(kSecret);
-  std::vector<Fault> faults = {{"tampered body", {{secret}, ws::Tamper::body, 0, false}},
-                               {"tampered signature", {{secret}, ws::Tamper::signature, 0, false}},
-                               {"tampered timestamp", {{secret}, ws::Tamper::timestamp, 0, false}},
-                               {"stale by 301 s", {{secret}, ws::Tamper::none, 301, false}},
-                               {"stale by a day", {{secret}, ws::Tamper::none, 86400, false}},
-                               {"unsigned", {{}, ws::Tamper::none, 0, true}},
-                               {"wrong secret", {{rsolv::Secret("whsec_not_the_endpoints")}, ws::Tamper::none, 0, false}}};
+  std::vector<Fault> faults = {{"tampered body", {{secret}, Tamper::body, 0, false}},
+                               {"tampered signature", {{secret}, Tamper::signature, 0, false}},
+                               {"tampered timestamp", {{secret}, Tamper::timestamp, 0, false}},
+                               {"stale by 301 s", {{secret}, Tamper::none, 301, false}},
+                               {"stale by a day", {{secret}, Tamper::none, 86400, false}},
+                               {"unsigned", {{}, Tamper::none, 0, true}},
+                               {"wrong secret", {{rsolv::Secret("whsec_not_the_endpoints")}, Tamper::none, 0, false}}};
   for (const auto& fault : faults) {
     auto options = options_for(*sandbox_);
     options.signing = fault.signing;
-    options.expect = ws::Expectation::parse("401");
+    options.expect = Expectation::parse("401");
     const auto result = send_events(events, options);
     EXPECT_TRUE(result.all_matched()) << fault.name << " answered " << result.deliveries[0].final_status();
   }
@@ -110,8 +108,6 @@ TEST_F(SandboxFaults, RotationHeaderWithTwoV1IsAcceptedWhenOneSecretMatches) {
   EXPECT_EQ(sandbox_->state(customer)["subscription_state"], "incomplete");
 }
 
-namespace {
-
 // Delivers `flow` in Stripe's order to one customer and shuffled (4 seeds, with Stripe's retries on)
 // to fresh customers; returns (ordered state, shuffled states with their delivery order).
 struct ShuffleRun {
@@ -129,7 +125,7 @@ ShuffleRun shuffle_flow(Sandbox& sandbox, const std::string& flow) {
     const auto customer = needs_pro ? sandbox.pro_customer() : sandbox.new_customer();
     auto options = options_for(sandbox);
     options.shuffle = true;
-    options.retry = ws::RetryMode::live;
+    options.retry = RetryMode::live;
     options.time_compression = 360000;  // 1 min -> 0.17 ms
     const auto result = send_events(flow_events(flow, customer, 21 + seed), options, seed);
     EXPECT_TRUE(result.all_matched()) << flow << " seed " << seed;
@@ -139,8 +135,6 @@ ShuffleRun shuffle_flow(Sandbox& sandbox, const std::string& flow) {
   }
   return run;
 }
-
-}  // namespace
 
 // Credits and billing never depend on the order; nor does the whole state of flows whose events
 // all agree on the subscription state.
@@ -168,8 +162,6 @@ TEST_F(SandboxFaults, ShuffledFlowsEndInTheSameSubscriptionState) {
   }
 }
 
-namespace {
-
 // The recovery flow's events that set the subscription state: payment_failed, updated past_due,
 // payment_succeeded, updated active (in Stripe's order).
 std::vector<json> recovery_state_events(const Customer& customer, std::uint64_t seed) {
@@ -181,8 +173,6 @@ std::vector<json> recovery_state_events(const Customer& customer, std::uint64_t 
   });
   return events;
 }
-
-}  // namespace
 
 // Every arrival order of those four events (4! = 24) ends active with +60 credits, as Stripe's
 // order does.
@@ -215,9 +205,9 @@ TEST_F(SandboxFaults, UnknownCustomerIsRetriedOnStripesScheduleAndNeverRecorded)
   auto events = flow_events("renewal", stranger, 9);
   std::erase_if(events, [](const json& e) { return e["type"] != "invoice.payment_succeeded"; });
   auto options = options_for(*sandbox_);
-  options.retry = ws::RetryMode::test;
+  options.retry = RetryMode::test;
   options.time_compression = 1e6;
-  options.expect = ws::Expectation::parse("422");
+  options.expect = Expectation::parse("422");
   const auto result = send_events(events, options);
   ASSERT_EQ(result.deliveries.size(), 1u);
   EXPECT_EQ(result.deliveries[0].attempts.size(), 4u) << "first attempt + Stripe's three test-mode retries";
@@ -227,3 +217,6 @@ TEST_F(SandboxFaults, UnknownCustomerIsRetriedOnStripesScheduleAndNeverRecorded)
   }
   EXPECT_TRUE(result.all_matched());
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

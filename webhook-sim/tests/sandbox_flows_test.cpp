@@ -12,10 +12,11 @@
 
 #include "sandbox_support.hpp"
 
-using namespace whsim_test;
-using nlohmann::json;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using namespace rsolv::webhook_sim::testing;
+using nlohmann::json;
 
 class SandboxFlows : public ::testing::Test {
  protected:
@@ -58,8 +59,6 @@ class SandboxFlows : public ::testing::Test {
 };
 
 Sandbox* SandboxFlows::sandbox_ = nullptr;
-
-}  // namespace
 
 TEST_F(SandboxFlows, ProSignupActivatesProAndGrantsSixtyCredits) {
   const auto customer = sandbox_->new_customer();
@@ -154,7 +153,7 @@ TEST_F(SandboxFlows, FlowsChainedOnOneSubscriptionWithStartFollowItsTimeline) {
   EXPECT_EQ(state["credit_balance"], credits + 180);
 }
 
-// The flows of the subscription-billing set (issue 17), one event at a time. The platform acts on
+// The flows of the subscription-billing set, one event at a time. The platform acts on
 // subscription and invoice.payment_succeeded events only; trial_will_end, payment intents, charges,
 // refunds, credit notes and disputes are answered `ignored` and change nothing.
 TEST_F(SandboxFlows, TrialEndGoesTrialingThenActiveWithSixtyCreditsOnTheFirstInvoice) {
@@ -237,3 +236,6 @@ TEST_F(SandboxFlows, BillingSetFlowsThroughTheBinaryLandInTheContractsState) {
   }
   std::filesystem::remove(report_path);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

@@ -16,10 +16,11 @@
 #include "rsolv/testing/scripted_server.hpp"
 #include "sandbox_support.hpp"
 
-using namespace whsim_test;
-using nlohmann::json;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using namespace rsolv::webhook_sim::testing;
+using nlohmann::json;
 
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 // The listener's own secret: what the sender signs with. Only the listener knows the sandbox's.
@@ -35,8 +36,6 @@ std::vector<json> read_lines(const std::filesystem::path& path) {
   for (std::string line; std::getline(in, line) && lines.size() < 100;) lines.push_back(json::parse(line));
   return lines;
 }
-
-}  // namespace
 
 TEST(ListenForward, VerifiedDeliveriesChangeTheSandboxTamperedOnesNeverReachIt) {
   Sandbox sandbox;
@@ -170,3 +169,6 @@ TEST(ListenForward, ASilentAppHoldsOnlyTheDeliveryItWasSent) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(3900));
   EXPECT_EQ(app.requests().size(), 2u);
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

@@ -11,10 +11,11 @@
 #include "rsolv/testing/temp_dir.hpp"
 #include "sandbox_support.hpp"
 
-using namespace whsim_test;
-using nlohmann::json;
-
+namespace rsolv::webhook_sim {
 namespace {
+
+using namespace rsolv::webhook_sim::testing;
+using nlohmann::json;
 
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 const std::string kCaptureSecret = "whsec_capture_side_only";
@@ -47,8 +48,6 @@ long duplicates_counted(const Sandbox& sandbox) {
   }
   return total;
 }
-
-}  // namespace
 
 TEST(Replay, ACapturedFlowAppliesOnceIsAllDuplicatesAgainAndAppliesAgainWithNewIds) {
   Sandbox sandbox;
@@ -143,3 +142,6 @@ TEST(Replay, FaultFlagsApplyToReplayedEvents) {
   EXPECT_EQ(static_cast<std::size_t>(std::count(statuses.begin(), statuses.end(), "duplicate")), events.size());
   EXPECT_EQ(sandbox.state(customer).at("subscription_state"), "active");
 }
+
+}  // namespace
+}  // namespace rsolv::webhook_sim

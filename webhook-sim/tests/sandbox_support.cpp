@@ -8,9 +8,7 @@
 #include "rsolv/stripe/events/catalogue.hpp"
 #include "rsolv/webhook_sim/flow.hpp"
 
-namespace whsim_test {
-
-namespace ws = rsolv::webhook_sim;
+namespace rsolv::webhook_sim::testing {
 
 namespace {
 
@@ -66,32 +64,32 @@ Customer Sandbox::pro_customer() {
   return customer;
 }
 
-ws::SendOptions options_for(const Sandbox& sandbox) {
-  ws::SendOptions options;
+SendOptions options_for(const Sandbox& sandbox) {
+  SendOptions options;
   options.url = sandbox.webhook_url();
   options.signing.secrets = {rsolv::Secret(kSecret)};
-  options.expect = ws::Expectation::parse("2xx");
+  options.expect = Expectation::parse("2xx");
   return options;
 }
 
 std::vector<nlohmann::json> flow_events(const std::string& flow, const Customer& customer, std::uint64_t seed) {
   // Event ids must differ between customers on one sandbox (it deduplicates by event id).
   rsolv::Random random(seed ^ std::hash<std::string>{}(customer.stripe_id));
-  return ws::build_flow(ws::load_flow(flow), {{"customer", customer.stripe_id}}, random,
+  return build_flow(load_flow(flow), {{"customer", customer.stripe_id}}, random,
                         rsolv::SystemClock::instance().unix_seconds());
 }
 
-ws::RunResult send_events(const std::vector<nlohmann::json>& events, const ws::SendOptions& options, std::uint64_t seed) {
-  std::vector<ws::Outgoing> outgoing;
+RunResult send_events(const std::vector<nlohmann::json>& events, const SendOptions& options, std::uint64_t seed) {
+  std::vector<Outgoing> outgoing;
   for (const auto& event : events) {
     outgoing.push_back({event["id"].get<std::string>(), event["type"].get<std::string>(),
                         rsolv::stripe::events::render(event)});
   }
   rsolv::Random random(seed);
-  return ws::deliver(std::move(outgoing), options, rsolv::SystemClock::instance(), random);
+  return deliver(std::move(outgoing), options, rsolv::SystemClock::instance(), random);
 }
 
-ws::RunResult run_flow(const Sandbox&, const std::string& flow, const Customer& customer, ws::SendOptions options,
+RunResult run_flow(const Sandbox&, const std::string& flow, const Customer& customer, SendOptions options,
                        std::uint64_t seed) {
   return send_events(flow_events(flow, customer, seed), options, seed);
 }
@@ -102,4 +100,4 @@ nlohmann::json billing_state(const nlohmann::json& me) {
           {"has_billing", me.at("has_billing")}};
 }
 
-}  // namespace whsim_test
+}  // namespace rsolv::webhook_sim::testing

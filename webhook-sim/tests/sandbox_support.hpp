@@ -10,7 +10,7 @@
 #include "rsolv/testing/sandbox_process.hpp"
 #include "rsolv/webhook_sim/sender.hpp"
 
-namespace whsim_test {
+namespace rsolv::webhook_sim::testing {
 
 inline const std::string kSecret = "whsec_webhook_sim_test_secret";
 
@@ -51,4 +51,4 @@ rsolv::webhook_sim::RunResult send_events(const std::vector<nlohmann::json>& eve
 // The parts of a customer's state the webhook effects move.
 nlohmann::json billing_state(const nlohmann::json& me);
 
-}  // namespace whsim_test
+}  // namespace rsolv::webhook_sim::testing

@@ -77,7 +77,7 @@ TEST(CommandLine, ThreadCountsOutsideOneTo256AreRefusedNamingTheRange) {
     EXPECT_EQ(result.out, "") << "it must not start listening";
   }
   if (std::filesystem::exists(binary("rsolv-loadgen"))) {
-    // rsolv-loadgen bounds it lower: 4 per core (issue 16).
+    // rsolv-loadgen bounds it lower: 4 per core.
     const int max = std::min(256, 4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     expect_one_usage_line(run_tool("rsolv-loadgen", {"run", "x.yaml", "--threads", "0"}), "rsolv-loadgen",
                           "range 1 to " + std::to_string(max));

@@ -46,7 +46,7 @@ TEST(CliParse, HelpAndVersionPrintToStdoutAndExitZero) {
   EXPECT_EQ(version.out, "demo 1.0\n");
 }
 
-// CLI11's App::exit printed two unprefixed lines and exited 109 / 106 (issue "Hostile input", 6).
+// Left to CLI11's App::exit, a bad command line prints two unprefixed lines and exits 109 / 106.
 TEST(CliParse, EveryBadCommandLineIsOnePrefixedLineAndExitTwo) {
   for (const auto& args : std::vector<std::vector<const char*>>{{"serve", "--bogus"},
                                                                 {"serve"},

@@ -208,7 +208,8 @@ std::string App::render_metrics() const {
   }
   out.family("rsolv_sandbox_credits_granted_total", "counter", "Credits added to ledgers, by ledger source.");
   for (const auto& [source, value] : counters.credits_granted) {
-    out.sample("rsolv_sandbox_credits_granted_total", {{"source", source}}, static_cast<double>(value));
+    out.sample("rsolv_sandbox_credits_granted_total", {{"source", std::string(to_string(source))}},
+               static_cast<double>(value));
   }
   out.family("rsolv_sandbox_credits_consumed_total", "counter", "Credits consumed by fix deployments.");
   out.sample("rsolv_sandbox_credits_consumed_total", {}, static_cast<double>(counters.credits_consumed));

@@ -124,7 +124,7 @@ ApiResult to_response(const Transactions& result) {
     rows.push_back({{"id", entry.id},
                     {"amount", entry.amount},
                     {"balance_after", entry.balance_after},
-                    {"source", entry.source},
+                    {"source", to_string(entry.source)},
                     {"metadata", json::parse(entry.metadata, nullptr, false)},
                     {"created_at", entry.created_at}});
   }

@@ -24,7 +24,7 @@ const std::vector<std::string> kSpecEvents = {
     "checkout.session.completed", "charge.succeeded",             "charge.failed",
     "charge.refunded"};
 
-// The subscription-billing set of issue 17: what Stripe also sends a subscription business.
+// The subscription-billing set: what Stripe also sends a subscription business.
 const std::vector<std::string> kBillingSetEvents = {
     "customer.subscription.paused",   "customer.subscription.resumed", "customer.subscription.pending_update_applied",
     "invoice.upcoming",               "invoice.finalization_failed",   "invoice.payment_action_required",

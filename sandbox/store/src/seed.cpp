@@ -52,13 +52,15 @@ std::vector<SeededCustomer> Platform::seed() {
     seeded.email = std::string("seed-") + plan.state + "-" + random_id("").substr(0, 8) + "@example.com";
     const auto id = insert_customer(env, std::string("Seeded ") + plan.state, seeded.email, sha256_hex(seeded.api_key));
     seeded.customer_id = id;
-    append_ledger(env, id, kSignupCredits, "trial_signup", {{"seed", plan.state}});
+    append_ledger(env, id, kSignupCredits, LedgerSource::trial_signup, {{"seed", plan.state}});
     if (plan.billing) attach_billing(env, *load_customer(*db, id), "pm_card_visa");
     for (int i = 0; i < plan.pro_invoices; ++i) {
-      append_ledger(env, id, kProInvoiceCredits, "pro_subscription_payment", {{"seed", plan.state}, {"invoice", i + 1}});
+      append_ledger(env, id, kProInvoiceCredits, LedgerSource::pro_subscription_payment,
+                    {{"seed", plan.state}, {"invoice", i + 1}});
     }
     if (plan.fixes_consumed > 0) {
-      append_ledger(env, id, -plan.fixes_consumed, "fix_deployed", {{"seed", plan.state}, {"fixes", plan.fixes_consumed}});
+      append_ledger(env, id, -plan.fixes_consumed, LedgerSource::fix_deployed,
+                    {{"seed", plan.state}, {"fixes", plan.fixes_consumed}});
     }
     update_subscription(*db, id, plan.type, plan.subscription_state, plan.cancel_at_period_end,
                         plan.keeps_subscription ? std::optional<std::string>(random_id("sub_")) : std::nullopt);

@@ -7,8 +7,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformStorage : public PlatformFixture {
  protected:
@@ -274,15 +276,15 @@ TEST_F(PlatformStorage, CountersOnlyCountCommittedWork) {
   const int pr = spend_all_credits(id);
   EXPECT_EQ(deploy(id, pr).status, 402);
   auto counters = platform().counters();
-  EXPECT_EQ(counters.credits_granted.at("trial_signup"), 5);
+  EXPECT_EQ(counters.credits_granted.at(LedgerSource::trial_signup), 5);
   EXPECT_EQ(counters.credits_consumed, 5);
   EXPECT_TRUE(counters.charges.empty());
   add_billing(id);
   spend_all_credits(id, pr);
   deploy(id, pr + 100);
   counters = platform().counters();
-  EXPECT_EQ(counters.credits_granted.at("billing_added"), 5);
-  EXPECT_EQ(counters.credits_granted.at("purchased"), 1);
+  EXPECT_EQ(counters.credits_granted.at(LedgerSource::billing_added), 5);
+  EXPECT_EQ(counters.credits_granted.at(LedgerSource::purchased), 1);
   EXPECT_EQ(counters.credits_consumed, 11);
   EXPECT_EQ(counters.charges.at("succeeded"), 1);
 }
@@ -380,4 +382,4 @@ TEST_F(PlatformSeed, SeedingTwiceAddsNineMoreWithFreshKeysAndEmails) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

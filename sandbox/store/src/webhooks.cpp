@@ -2,6 +2,8 @@
 #include <initializer_list>
 #include <set>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "operations.hpp"
 #include "rsolv/sandbox/platform.hpp"
@@ -148,7 +150,7 @@ bool apply(Env& env, const std::string& type, const nlohmann::json& event, const
   if (type == "invoice.payment_succeeded") {
     if (!has_pro_line(object, env.config.pro_price_id)) return false;
     // The payment was collected, so its credits are granted in any order; only the state waits.
-    append_ledger(env, customer.id, kProInvoiceCredits, "pro_subscription_payment",
+    append_ledger(env, customer.id, kProInvoiceCredits, LedgerSource::pro_subscription_payment,
                   {{"invoice", nullable(string_field(object, {"id"}))},
                    {"billing_reason", nullable(string_field(object, {"billing_reason"}))}});
     if (!current) return true;
@@ -184,6 +186,73 @@ void count(CounterDelta& delta, const std::string& type, std::string_view outcom
   delta.counts.webhooks[{type, std::string(outcome)}] += 1;
 }
 
+// A signed body read as a Stripe event: the fields every step below relies on, and the whole event.
+struct Event {
+  std::string id;
+  std::string type;
+  nlohmann::json json;
+};
+
+// The event in a body whose signature verified, or the refusal: not a JSON object, or no id,
+// type and data.object.
+std::variant<Event, Failure> parse_event(std::string_view raw_body) {
+  auto parsed = parse_object(raw_body);
+  if (auto* error = std::get_if<Failure>(&parsed)) return *error;
+  auto& event = std::get<nlohmann::json>(parsed);
+  if (!event.contains("id") || !event["id"].is_string() || !event.contains("type") || !event["type"].is_string() ||
+      !event.contains("data") || !event["data"].is_object() || !event["data"].contains("object") ||
+      !event["data"]["object"].is_object()) {
+    return failure(FailureKind::malformed, ErrorCode::invalid_event, "A Stripe event needs id, type and data.object.");
+  }
+  auto id = event["id"].get<std::string>();
+  auto type = event["type"].get<std::string>();
+  return Event{std::move(id), std::move(type), std::move(event)};
+}
+
+// Records the event id as processed; false when the id was recorded before (a duplicate delivery).
+// Recording the id first makes a concurrent duplicate fail on the primary key before any effect.
+bool record_first_delivery(Env& env, const Event& event, const std::optional<Customer>& customer) {
+  try {
+    Statement record(env.db,
+                     "INSERT INTO webhook_events (id, type, customer_id, outcome, received_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    record.bind(1, event.id).bind(2, event.type);
+    if (customer) {
+      record.bind(3, customer->id);
+    } else {
+      record.bind_null(3);
+    }
+    record.bind(4, to_string(WebhookOutcome::processed)).bind(5, env.now()).run();
+  } catch (const DatabaseError& error) {
+    if (!error.is_unique_violation()) throw;
+    return false;
+  }
+  return true;
+}
+
+void mark_ignored(Connection& db, const std::string& event_id) {
+  Statement mark(db, "UPDATE webhook_events SET outcome = ?1 WHERE id = ?2");
+  mark.bind(1, to_string(WebhookOutcome::ignored)).bind(2, event_id).run();
+}
+
+// Delivers a verified event in the caller's transaction: dedupe, then apply it to its customer.
+// An event of a handled type for a customer the platform does not know is refused and not
+// recorded, so Stripe's retry succeeds once the customer exists.
+std::variant<WebhookOutcome, Failure> deliver(Env& env, const Event& event) {
+  const bool handled = handled_types().contains(event.type);
+  std::optional<Customer> customer;
+  if (handled) {
+    const auto stripe_customer = stripe_customer_of(event.type, event.json["data"]);
+    if (stripe_customer) customer = find_by_stripe_id(env.db, *stripe_customer);
+    if (!customer) {
+      return failure(FailureKind::invalid, ErrorCode::unknown_customer, "No customer with this Stripe customer id (yet).");
+    }
+  }
+  if (!record_first_delivery(env, event, customer)) return WebhookOutcome::duplicate;
+  if (handled && apply(env, event.type, event.json, *customer)) return WebhookOutcome::processed;
+  mark_ignored(env.db, event.id);
+  return WebhookOutcome::ignored;
+}
+
 }  // namespace
 
 Result<WebhookReceipt> Platform::stripe_webhook(std::string_view raw_body, std::string_view signature_header) {
@@ -195,57 +264,23 @@ Result<WebhookReceipt> Platform::stripe_webhook(std::string_view raw_body, std::
     add_counters(refused.counts);
     return failure(FailureKind::unauthenticated, ErrorCode::invalid_signature, "Invalid Stripe signature: " + verdict.reason);
   }
-  auto parsed = parse_object(raw_body);
+  auto parsed = parse_event(raw_body);
   if (auto* error = std::get_if<Failure>(&parsed)) return *error;
-  const auto& event = std::get<nlohmann::json>(parsed);
-  if (!event.contains("id") || !event["id"].is_string() || !event.contains("type") || !event["type"].is_string() ||
-      !event.contains("data") || !event["data"].is_object() || !event["data"].contains("object") ||
-      !event["data"]["object"].is_object()) {
-    return failure(FailureKind::malformed, ErrorCode::invalid_event, "A Stripe event needs id, type and data.object.");
-  }
-  const auto event_id = event["id"].get<std::string>();
-  const auto type = event["type"].get<std::string>();
+  const auto& event = std::get<Event>(parsed);
   CounterDelta delta;
   auto db = pool_->acquire();
   Env env{*db, config_, clock_, delta};
   Transaction transaction(*db);
-  std::optional<Customer> customer;
-  const bool handled = handled_types().contains(type);
-  if (handled) {
-    const auto stripe_customer = stripe_customer_of(type, event["data"]);
-    if (stripe_customer) customer = find_by_stripe_id(*db, *stripe_customer);
-    if (!customer) {
-      // Not recorded, so Stripe's retry succeeds once the customer exists.
-      count(delta, type, to_string(ErrorCode::unknown_customer));
-      add_counters(delta.counts);
-      return failure(FailureKind::invalid, ErrorCode::unknown_customer, "No customer with this Stripe customer id (yet).");
-    }
-  }
-  // Recording the id first makes a concurrent duplicate fail on the primary key before any effect.
-  try {
-    Statement record(*db,
-                     "INSERT INTO webhook_events (id, type, customer_id, outcome, received_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    record.bind(1, event_id).bind(2, type);
-    if (customer) {
-      record.bind(3, customer->id);
-    } else {
-      record.bind_null(3);
-    }
-    record.bind(4, to_string(WebhookOutcome::processed)).bind(5, env.now()).run();
-  } catch (const DatabaseError& error) {
-    if (!error.is_unique_violation()) throw;
-    count(delta, type, to_string(WebhookOutcome::duplicate));
+  const auto delivered = deliver(env, event);
+  if (const auto* refused = std::get_if<Failure>(&delivered)) {
+    count(delta, event.type, to_string(refused->code));
     add_counters(delta.counts);
-    return WebhookReceipt{WebhookOutcome::duplicate};
+    return *refused;
   }
-  const bool changed = handled && apply(env, type, event, *customer);
-  if (!changed) {
-    Statement mark(*db, "UPDATE webhook_events SET outcome = ?1 WHERE id = ?2");
-    mark.bind(1, to_string(WebhookOutcome::ignored)).bind(2, event_id).run();
-  }
-  transaction.commit();
-  const auto outcome = changed ? WebhookOutcome::processed : WebhookOutcome::ignored;
-  count(delta, type, to_string(outcome));
+  const auto outcome = std::get<WebhookOutcome>(delivered);
+  // A duplicate changed nothing: its transaction rolls back.
+  if (outcome != WebhookOutcome::duplicate) transaction.commit();
+  count(delta, event.type, to_string(outcome));
   add_counters(delta.counts);
   return WebhookReceipt{outcome};
 }

@@ -18,6 +18,8 @@ constexpr std::array<std::string_view, 5> kEntitlementReasons = {"credits", "pay
                                                                  "payment_past_due"};
 constexpr std::array<std::string_view, 3> kWebhookOutcomes = {"processed", "ignored", "duplicate"};
 constexpr std::array<std::string_view, 2> kChargeOutcomes = {"succeeded", "declined"};
+constexpr std::array<std::string_view, 6> kLedgerSources = {"trial_signup", "billing_added", "pro_subscription_payment",
+                                                            "purchased",    "fix_deployed",  "seed"};
 constexpr std::array<std::string_view, 31> kErrorCodes = {
     "invalid_json", "nul_character",
     "invalid_name", "invalid_email", "email_taken", "invalid_api_key",
@@ -55,6 +57,7 @@ std::string_view to_string(FixOutcome value) { return name_of(kFixOutcomes, valu
 std::string_view to_string(EntitlementReason value) { return name_of(kEntitlementReasons, value); }
 std::string_view to_string(WebhookOutcome value) { return name_of(kWebhookOutcomes, value); }
 std::string_view to_string(ChargeOutcome value) { return name_of(kChargeOutcomes, value); }
+std::string_view to_string(LedgerSource value) { return name_of(kLedgerSources, value); }
 std::string_view to_string(ErrorCode value) { return name_of(kErrorCodes, value); }
 
 std::optional<SubscriptionType> parse_subscription_type(std::string_view text) {
@@ -76,6 +79,9 @@ std::optional<WebhookOutcome> parse_webhook_outcome(std::string_view text) {
 }
 std::optional<ChargeOutcome> parse_charge_outcome(std::string_view text) {
   return value_of<ChargeOutcome>(kChargeOutcomes, text);
+}
+std::optional<LedgerSource> parse_ledger_source(std::string_view text) {
+  return value_of<LedgerSource>(kLedgerSources, text);
 }
 std::optional<ErrorCode> parse_error_code(std::string_view text) { return value_of<ErrorCode>(kErrorCodes, text); }
 

@@ -19,6 +19,8 @@ enum class EntitlementReason { credits, payg, pro_overage, no_billing_info, paym
 // What became of a delivered Stripe event: the `status` of a webhook answer.
 enum class WebhookOutcome { processed, ignored, duplicate };
 enum class ChargeOutcome { succeeded, declined };
+// Why a credit balance changed: the `source` of a ledger entry.
+enum class LedgerSource { trial_signup, billing_added, pro_subscription_payment, purchased, fix_deployed, seed };
 // Why the platform refused a request: the `error` of an error answer.
 enum class ErrorCode {
   invalid_json, nul_character,
@@ -41,6 +43,7 @@ std::string_view to_string(FixOutcome value);
 std::string_view to_string(EntitlementReason value);
 std::string_view to_string(WebhookOutcome value);
 std::string_view to_string(ChargeOutcome value);
+std::string_view to_string(LedgerSource value);
 std::string_view to_string(ErrorCode value);
 
 std::optional<SubscriptionType> parse_subscription_type(std::string_view text);
@@ -51,6 +54,7 @@ std::optional<FixOutcome> parse_fix_outcome(std::string_view text);
 std::optional<EntitlementReason> parse_entitlement_reason(std::string_view text);
 std::optional<WebhookOutcome> parse_webhook_outcome(std::string_view text);
 std::optional<ChargeOutcome> parse_charge_outcome(std::string_view text);
+std::optional<LedgerSource> parse_ledger_source(std::string_view text);
 std::optional<ErrorCode> parse_error_code(std::string_view text);
 
 }  // namespace rsolv::sandbox

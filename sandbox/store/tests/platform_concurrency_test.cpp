@@ -7,8 +7,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformConcurrency : public PlatformFixture {
  protected:
@@ -191,7 +193,7 @@ TEST_F(PlatformConcurrency, EightThreadsConsumeThenChargeWithExactCounts) {
   expect_consistent_ledger(id);
   const auto counters = platform().counters();
   EXPECT_EQ(counters.credits_consumed, 160);
-  EXPECT_EQ(counters.credits_granted.at("purchased"), 150);
+  EXPECT_EQ(counters.credits_granted.at(LedgerSource::purchased), 150);
 }
 
 TEST_F(PlatformConcurrency, SixteenDeliveriesOfOneAttachGrantTheBonusOnce) {
@@ -214,7 +216,7 @@ TEST_F(PlatformConcurrency, SixteenDeliveriesOfOneAttachGrantTheBonusOnce) {
   const auto counters = platform().counters();
   EXPECT_EQ(counters.webhooks.at({"payment_method.attached", "processed"}), 1);
   EXPECT_EQ(counters.webhooks.at({"payment_method.attached", "duplicate"}), 15);
-  EXPECT_EQ(counters.credits_granted.at("billing_added"), 5);
+  EXPECT_EQ(counters.credits_granted.at(LedgerSource::billing_added), 5);
 }
 
 TEST_F(PlatformConcurrency, DistinctProInvoicesDeliveredTogetherEachGrantSixty) {
@@ -230,4 +232,4 @@ TEST_F(PlatformConcurrency, DistinctProInvoicesDeliveredTogetherEachGrantSixty) 
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -28,7 +28,7 @@ Entitlement entitlement_of(const Customer& customer) {
 std::variant<Bill, Failure> bill_fix(Env& env, const Customer& customer, std::int64_t fix_attempt_id) {
   const nlohmann::json metadata = {{"fix_attempt_id", fix_attempt_id}};
   if (customer.credit_balance > 0) {
-    append_ledger(env, customer.id, -1, "fix_deployed", metadata);
+    append_ledger(env, customer.id, -1, LedgerSource::fix_deployed, metadata);
     return Bill{FixOutcome::credit_consumed, 0, std::nullopt};
   }
   if (!customer.has_billing) {
@@ -55,8 +55,8 @@ std::variant<Bill, Failure> bill_fix(Env& env, const Customer& customer, std::in
   nlohmann::json charged = metadata;
   charged["charge_id"] = charge_id;
   charged["amount_cents"] = price;
-  append_ledger(env, customer.id, 1, "purchased", charged);
-  append_ledger(env, customer.id, -1, "fix_deployed", metadata);
+  append_ledger(env, customer.id, 1, LedgerSource::purchased, charged);
+  append_ledger(env, customer.id, -1, LedgerSource::fix_deployed, metadata);
   env.delta.counts.charges[std::string(to_string(ChargeOutcome::succeeded))] += 1;
   return Bill{FixOutcome::charged, price, charge_id};
 }
@@ -67,7 +67,8 @@ std::int64_t attach_billing(Env& env, const Customer& customer, const std::strin
                    "stripe_customer_id = COALESCE(stripe_customer_id, ?2), billing_added_granted = 1 WHERE id = ?3");
   update.bind(1, payment_method).bind(2, random_id("cus_")).bind(3, customer.id).run();
   if (customer.billing_added_granted) return 0;
-  append_ledger(env, customer.id, kBillingAddedCredits, "billing_added", {{"payment_method", payment_method}});
+  append_ledger(env, customer.id, kBillingAddedCredits, LedgerSource::billing_added,
+                {{"payment_method", payment_method}});
   return kBillingAddedCredits;
 }
 

@@ -4,8 +4,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformResults : public PlatformFixture {
  protected:
@@ -101,9 +103,13 @@ TEST(DomainValues, EachValueHasOneTextThatParsesBack) {
   expect_round_trip(std::array{WebhookOutcome::processed, WebhookOutcome::ignored, WebhookOutcome::duplicate},
                     parse_webhook_outcome);
   expect_round_trip(std::array{ChargeOutcome::succeeded, ChargeOutcome::declined}, parse_charge_outcome);
+  expect_round_trip(std::array{LedgerSource::trial_signup, LedgerSource::billing_added,
+                               LedgerSource::pro_subscription_payment, LedgerSource::purchased,
+                               LedgerSource::fix_deployed, LedgerSource::seed},
+                    parse_ledger_source);
   expect_round_trip(std::array{ErrorCode::invalid_json, ErrorCode::no_billing_info, ErrorCode::unknown_customer},
                     parse_error_code);
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -3,8 +3,10 @@
 // recorded when.
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformWebhooks : public PlatformFixture {
  protected:
@@ -373,4 +375,4 @@ TEST_F(PlatformCustomPrice, TheConfiguredProPriceIdDecides) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

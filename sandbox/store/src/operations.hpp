@@ -16,7 +16,7 @@ namespace rsolv::sandbox::ops {
 // Metric increments collected during a transaction and applied only once it committed.
 struct CounterDelta {
   PlatformCounters counts;
-  void grant(const std::string& source, std::int64_t amount) { counts.credits_granted[source] += amount; }
+  void grant(LedgerSource source, std::int64_t amount) { counts.credits_granted[source] += amount; }
 };
 
 struct Env {
@@ -66,7 +66,7 @@ void advance_timeline(Connection& db, std::int64_t customer_id, const std::strin
 // ---- ledger ----
 // Adds `amount` (negative to consume) to the balance and appends the ledger row in the caller's
 // transaction; returns the new balance. A negative result violates the schema's CHECK and throws.
-std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amount, const std::string& source,
+std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amount, LedgerSource source,
                            const nlohmann::json& metadata = nlohmann::json::object());
 
 // ---- billing rules ----

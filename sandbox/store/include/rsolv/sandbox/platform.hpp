@@ -119,7 +119,7 @@ struct LedgerEntry {
   std::int64_t id = 0;
   std::int64_t amount = 0;
   std::int64_t balance_after = 0;
-  std::string source;
+  LedgerSource source = LedgerSource::trial_signup;
   std::string metadata;  // JSON text as stored
   std::int64_t created_at = 0;
 };
@@ -148,7 +148,7 @@ struct CustomerId {
 // What /metrics reports about the business side. Updated after each commit.
 struct PlatformCounters {
   std::map<std::pair<std::string, std::string>, std::int64_t> webhooks;  // (type, outcome)
-  std::map<std::string, std::int64_t> credits_granted;                   // by ledger source
+  std::map<LedgerSource, std::int64_t> credits_granted;
   std::int64_t credits_consumed = 0;
   std::map<std::string, std::int64_t> charges;  // by outcome: succeeded, declined
 };

@@ -64,7 +64,7 @@ void update_subscription(Connection& db, std::int64_t customer_id, SubscriptionT
   update.bind(3, cancel_at_period_end).bind(4, subscription_id).bind(5, customer_id).run();
 }
 
-std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amount, const std::string& source,
+std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amount, LedgerSource source,
                            const nlohmann::json& metadata) {
   Statement update(env.db, "UPDATE customers SET credit_balance = credit_balance + ?1 WHERE id = ?2 RETURNING credit_balance");
   update.bind(1, amount).bind(2, customer_id);
@@ -74,7 +74,8 @@ std::int64_t append_ledger(Env& env, std::int64_t customer_id, std::int64_t amou
   Statement insert(env.db,
                    "INSERT INTO credit_ledger (customer_id, amount, balance_after, source, metadata, created_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  insert.bind(1, customer_id).bind(2, amount).bind(3, balance).bind(4, source).bind(5, metadata.dump()).bind(6, env.now());
+  insert.bind(1, customer_id).bind(2, amount).bind(3, balance).bind(4, to_string(source));
+  insert.bind(5, metadata.dump()).bind(6, env.now());
   insert.run();
   if (amount > 0) env.delta.grant(source, amount);
   if (amount < 0) env.delta.counts.credits_consumed += -amount;

@@ -7,8 +7,10 @@
 
 #include "platform_fixture.hpp"
 
-namespace rsolv::sandbox::testing {
+namespace rsolv::sandbox {
 namespace {
+
+using namespace rsolv::sandbox::testing;
 
 class PlatformBilling : public PlatformFixture {};
 
@@ -354,4 +356,4 @@ TEST_F(PlatformBilling, PaymentMethodNeedsATokenAndConsent) {
 }
 
 }  // namespace
-}  // namespace rsolv::sandbox::testing
+}  // namespace rsolv::sandbox

@@ -96,7 +96,7 @@ Result<Onboarded> Platform::onboard(std::string_view body) {
   try {
     Transaction transaction(*db);
     id = insert_customer(env, request["name"], request["email"], sha256_hex(api_key));
-    append_ledger(env, id, kSignupCredits, "trial_signup");
+    append_ledger(env, id, kSignupCredits, LedgerSource::trial_signup);
     transaction.commit();
   } catch (const DatabaseError& error) {
     if (error.is_unique_violation()) {
@@ -172,8 +172,10 @@ Result<Transactions> Platform::transactions(CustomerId customer) {
   query.bind(1, customer.value);
   Transactions result{row->credit_balance, {}};
   while (query.step()) {
+    // The schema's CHECK admits only the values parse_ledger_source knows.
+    const auto source = parse_ledger_source(query.text(3)).value_or(LedgerSource::seed);
     result.entries.push_back(
-        LedgerEntry{query.int64(0), query.int64(1), query.int64(2), query.text(3), query.text(4), query.int64(5)});
+        LedgerEntry{query.int64(0), query.int64(1), query.int64(2), source, query.text(4), query.int64(5)});
   }
   return result;
 }
