@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -29,6 +31,92 @@ std::int64_t unix_now_ms() {
 
 bool exhaustible(const Executor& executor) {
   return executor.kind() == ExecutorKind::per_vu_iterations || executor.kind() == ExecutorKind::shared_iterations;
+}
+
+// The step's checks, each recorded in the `checks` rate; true when all passed.
+bool record_checks(const Step& spec, const ResponseView& view, const std::vector<std::size_t>& series, MetricSet& metrics) {
+  bool all_passed = true;
+  for (std::size_t i = 0; i < spec.checks.size(); ++i) {
+    const bool passed = evaluate_check(spec.checks[i], view);
+    all_passed = all_passed && passed;
+    metrics.at(series[i]).value.add_rate(passed);
+  }
+  return all_passed;
+}
+
+// The step's extractions into the VU's variables; one that finds nothing leaves its variable as it was.
+void extract_values(const Step& spec, const nlohmann::json* json, VuData& data) {
+  for (const auto& extraction : spec.extracts) {
+    if (extraction.variable < 0 || static_cast<std::size_t>(extraction.variable) >= data.variables.size()) continue;
+    std::string& target = data.variables[static_cast<std::size_t>(extraction.variable)];
+    switch (extraction.source) {
+      case Extraction::Source::json:
+        if (json != nullptr) {
+          if (const auto* value = extraction.path.find(*json)) target = json_scalar_text(*value);
+        }
+        break;
+      case Extraction::Source::header:
+        if (extraction.header_slot >= 0 && static_cast<std::size_t>(extraction.header_slot) < data.headers.size()) {
+          if (const auto& value = data.headers[static_cast<std::size_t>(extraction.header_slot)]) target = *value;
+        }
+        break;
+      case Extraction::Source::regex:
+        if (extraction.regex) {
+          std::smatch match;
+          if (std::regex_search(data.body, match, *extraction.regex)) target = match.size() > 1 ? match[1].str() : match[0].str();
+        }
+        break;
+    }
+  }
+}
+
+// How the request went, for recordings `from: checks` and `from: ok`.
+struct ResponseOutcome {
+  bool all_checks_passed;
+  bool ok;
+};
+
+// The value a recording takes from this response, or none (a JSON path or variable that holds no number).
+std::optional<double> recorded_value(const Recording& record, const ResponseView& view,
+                                     const std::vector<std::string>& variables, ResponseOutcome outcome) {
+  switch (record.source) {
+    case Recording::Source::constant: return record.constant;
+    case Recording::Source::checks: return outcome.all_checks_passed ? 1 : 0;
+    case Recording::Source::ok: return outcome.ok ? 1 : 0;
+    case Recording::Source::duration: return static_cast<double>(view.duration.count()) / 1000.0;
+    case Recording::Source::status: return view.status;
+    case Recording::Source::json: {
+      const auto* found = view.json != nullptr ? record.path.find(*view.json) : nullptr;
+      if (found == nullptr || !(found->is_number() || found->is_boolean())) return std::nullopt;
+      return found->is_boolean() ? (found->get<bool>() ? 1 : 0) : found->get<double>();
+    }
+    case Recording::Source::variable: {
+      if (record.variable < 0 || static_cast<std::size_t>(record.variable) >= variables.size()) return std::nullopt;
+      const std::string& text = variables[static_cast<std::size_t>(record.variable)];
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (end == text.c_str()) return std::nullopt;
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// The step's recordings into its custom metrics.
+void record_custom_metrics(const Step& spec, const ResponseView& view, const std::vector<std::string>& variables,
+                           ResponseOutcome outcome, const std::vector<std::size_t>& series, MetricSet& metrics) {
+  for (std::size_t i = 0; i < spec.records.size(); ++i) {
+    const Recording& record = spec.records[i];
+    const auto value = recorded_value(record, view, variables, outcome);
+    if (!value) continue;
+    SeriesValue& target = metrics.at(series[i]).value;
+    switch (record.type) {
+      case MetricType::counter: target.add_counter(*value); break;
+      case MetricType::rate: target.add_rate(*value != 0); break;
+      case MetricType::gauge: target.set_gauge(*value); break;
+      case MetricType::trend: target.add_trend(*value); break;
+    }
+  }
 }
 
 }  // namespace
@@ -535,70 +623,9 @@ void Worker::inspect_response(ScenarioRun& run, Vu& vu, const PreparedStep& step
   view.headers = &data.headers;
   view.body = data.body;
   view.json = json;
-  bool all_passed = true;
-  for (std::size_t i = 0; i < spec.checks.size(); ++i) {
-    const bool passed = evaluate_check(spec.checks[i], view);
-    all_passed = all_passed && passed;
-    metrics_.at(series.checks[i]).value.add_rate(passed);
-  }
-  for (const auto& extraction : spec.extracts) {
-    if (extraction.variable < 0 || static_cast<std::size_t>(extraction.variable) >= data.variables.size()) continue;
-    std::string& target = data.variables[static_cast<std::size_t>(extraction.variable)];
-    switch (extraction.source) {
-      case Extraction::Source::json:
-        if (json != nullptr) {
-          if (const auto* value = extraction.path.find(*json)) target = json_scalar_text(*value);
-        }
-        break;
-      case Extraction::Source::header:
-        if (extraction.header_slot >= 0 && static_cast<std::size_t>(extraction.header_slot) < data.headers.size()) {
-          if (const auto& value = data.headers[static_cast<std::size_t>(extraction.header_slot)]) target = *value;
-        }
-        break;
-      case Extraction::Source::regex:
-        if (extraction.regex) {
-          std::smatch match;
-          if (std::regex_search(data.body, match, *extraction.regex)) target = match.size() > 1 ? match[1].str() : match[0].str();
-        }
-        break;
-    }
-  }
-  for (std::size_t i = 0; i < spec.records.size(); ++i) {
-    const Recording& record = spec.records[i];
-    double value = 0;
-    bool have = true;
-    switch (record.source) {
-      case Recording::Source::constant: value = record.constant; break;
-      case Recording::Source::checks: value = all_passed ? 1 : 0; break;
-      case Recording::Source::ok: value = ok ? 1 : 0; break;
-      case Recording::Source::duration: value = static_cast<double>(duration_us) / 1000.0; break;
-      case Recording::Source::status: value = status; break;
-      case Recording::Source::json: {
-        const auto* found = json != nullptr ? record.path.find(*json) : nullptr;
-        have = found != nullptr && (found->is_number() || found->is_boolean());
-        if (have) value = found->is_boolean() ? (found->get<bool>() ? 1 : 0) : found->get<double>();
-        break;
-      }
-      case Recording::Source::variable: {
-        have = record.variable >= 0 && static_cast<std::size_t>(record.variable) < data.variables.size();
-        if (have) {
-          const std::string& text = data.variables[static_cast<std::size_t>(record.variable)];
-          char* end = nullptr;
-          value = std::strtod(text.c_str(), &end);
-          have = end != text.c_str();
-        }
-        break;
-      }
-    }
-    if (!have) continue;
-    SeriesValue& target = metrics_.at(series.records[i]).value;
-    switch (record.type) {
-      case MetricType::counter: target.add_counter(value); break;
-      case MetricType::rate: target.add_rate(value != 0); break;
-      case MetricType::gauge: target.set_gauge(value); break;
-      case MetricType::trend: target.add_trend(value); break;
-    }
-  }
+  const bool all_passed = record_checks(spec, view, series.checks, metrics_);
+  extract_values(spec, json, data);
+  record_custom_metrics(spec, view, data.variables, {all_passed, ok}, series.records, metrics_);
   data.capturing = nullptr;
 }
 
