@@ -124,11 +124,9 @@ TEST(Overrides, StagesRampVusAndDurationCapsIterations) {
   EXPECT_LT(made, 40u) << "one VU on 50 ms answers for 1 s, not 1000 iterations";
 }
 
-TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
-  DelayServer server({});
-  TempDir dir;
-  const auto file = dir.write("two.yaml", two_scenarios(server.base_url()));
-  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
+// Override flags `run` refuses, and what its one error line names.
+std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> bad_overrides() {
+  return {
       {{"--vus", "0", "--duration", "1s"}, {"--vus", "1 to 1000000"}},
       {{"--vus", "2000000", "--duration", "1s"}, {"--vus", "1 to 1000000"}},
       {{"--iterations", "0"}, {"--iterations", "1 to 1000000000000"}},
@@ -142,7 +140,13 @@ TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
       {{"--iterations", "2", "--vus", "3"}, {"--iterations 2", "--vus 3"}},
       {{"--vus", "3"}, {"--vus 3", "--duration"}},
   };
-  for (const auto& [flags, expected] : cases) {
+}
+
+TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
+  DelayServer server({});
+  TempDir dir;
+  const auto file = dir.write("two.yaml", two_scenarios(server.base_url()));
+  for (const auto& [flags, expected] : bad_overrides()) {
     std::vector<std::string> args{"run", file, "--quiet"};
     args.insert(args.end(), flags.begin(), flags.end());
     const auto result = loadgen(args);
@@ -150,6 +154,32 @@ TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
     EXPECT_EQ(lines(result.err), 1u) << result.err;
     for (const auto& part : expected) EXPECT_TRUE(contains(result.err, part)) << part << " in: " << result.err;
   }
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+// `validate` takes run's override flags and checks the plan they make: what run refuses, validate
+// refuses with the same line; a good override validates the one command-line scenario.
+TEST(Overrides, ValidateChecksTheOverriddenPlanAsRunDoes) {
+  DelayServer server({});
+  TempDir dir;
+  const auto file = dir.write("two.yaml", two_scenarios(server.base_url()));
+  for (const auto& [flags, expected] : bad_overrides()) {
+    std::vector<std::string> run_args{"run", file, "--quiet"};
+    std::vector<std::string> validate_args{"validate", file};
+    run_args.insert(run_args.end(), flags.begin(), flags.end());
+    validate_args.insert(validate_args.end(), flags.begin(), flags.end());
+    const auto run = loadgen(run_args);
+    const auto validate = loadgen(validate_args);
+    EXPECT_EQ(validate.exit_code, 2) << flags.front() << ": " << validate.out << validate.err;
+    EXPECT_EQ(validate.err, run.err) << flags.front();
+  }
+  const auto file_as_written = loadgen({"validate", file});
+  EXPECT_EQ(file_as_written.exit_code, 0) << file_as_written.err;
+  EXPECT_TRUE(contains(file_as_written.out, "(2 scenario(s), 2 step(s)")) << file_as_written.out;
+  // The command docs/loadgen.md shows.
+  const auto overridden = loadgen({"validate", file, "--vus", "4", "--duration", "1s"});
+  EXPECT_EQ(overridden.exit_code, 0) << overridden.err;
+  EXPECT_TRUE(contains(overridden.out, "(1 scenario(s), 1 step(s)")) << overridden.out;
   EXPECT_EQ(server.requests(), 0u);
 }
 
