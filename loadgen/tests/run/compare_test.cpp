@@ -1,4 +1,4 @@
-// `rsolv-loadgen compare` (issue 16): two runs of one scenario against the real rsolv-sandbox pass
+// `rsolv-loadgen compare`: two runs of one scenario against the real rsolv-sandbox pass
 // their limits; the same run against a sandbox slowed by an injected delay exits 99 naming the
 // metric; too few samples make it refuse to judge (exit 3, saying how many it needs). The
 // sandbox has no delay knob, so a small loopback proxy in front of it adds the delay. Every run

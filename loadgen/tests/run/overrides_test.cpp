@@ -1,4 +1,4 @@
-// k6's execution shortcuts on the command line (issue 16): --iterations, --vus, --duration and
+// k6's execution shortcuts on the command line: --iterations, --vus, --duration and
 // --stage replace the file's scenarios by one scenario running the file's `default` flow (else its
 // first); bad values exit 2 with one line naming the flag and the range, before any request.
 // The real binary against a loopback test server that counts what it receives. The commands and
