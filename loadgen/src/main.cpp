@@ -39,13 +39,15 @@ void add_scenario_option(CLI::App& command, PlanOptions& plan) {
 
 void add_shortcut_options(CLI::App& command, PlanOptions& plan) {
   // k6's execution shortcuts: any of them replaces the file's scenarios (see scenario/shortcuts.hpp).
-  plan.vus_opt = command.add_option("--vus", plan.vus, "VUs of the command-line scenario (with --duration, --iterations or --stage)")
-                     ->check(CLI::Range(std::int64_t{1}, lg::kMaxShortcutVus));
+  plan.vus_opt =
+      command
+          .add_option("--vus", plan.vus, "VUs of the command-line scenario (with --duration, --iterations or --stage)")
+          ->check(CLI::Range(std::int64_t{1}, lg::scenario::kMaxShortcutVus));
   plan.duration_opt = command.add_option("--duration", plan.duration,
                                          "run the flow with constant VUs this long (e.g. 30s), or cap --iterations");
-  plan.iterations_opt = command.add_option("--iterations", plan.iterations,
-                                           "run the flow exactly N times in total, shared by the VUs")
-                            ->check(CLI::Range(std::int64_t{1}, lg::kMaxShortcutIterations));
+  plan.iterations_opt =
+      command.add_option("--iterations", plan.iterations, "run the flow exactly N times in total, shared by the VUs")
+          ->check(CLI::Range(std::int64_t{1}, lg::scenario::kMaxShortcutIterations));
   // One value per flag: `--stage 10s:5 test.yaml` must not read test.yaml as a second stage.
   command.add_option("--stage", plan.args.shortcuts.stages, "DURATION:TARGET_VUS ramp stage (repeatable): a ramping-vus scenario")
       ->allow_extra_args(false);

@@ -52,15 +52,15 @@ int exit_code(const output::Summary& summary, bool reports_failed) {
 
 // `-` reads the scenario from standard input (`generate | rsolv-loadgen run -`), under the same size
 // limit as a file; its relative body_file paths are relative to the working directory.
-TestPlan load_plan(const PlanArgs& args) {
-  LoadOptions options;
+scenario::TestPlan load_plan(const PlanArgs& args) {
+  scenario::LoadOptions options;
   options.env = env_with_overrides(args.env);
   if (args.file == "-") {
     const auto text =
         config::read_bounded_file("/dev/stdin", config::YamlLimits{}.max_bytes, "a configuration file", "<stdin>");
-    return load_test_plan_string(text, "<stdin>", options);
+    return scenario::load_test_plan_string(text, "<stdin>", options);
   }
-  return load_test_plan_file(args.file, options);
+  return scenario::load_test_plan_file(args.file, options);
 }
 
 int finish(const output::Summary& summary, const output::ReportFiles& files, const std::vector<Secret>& secrets) {

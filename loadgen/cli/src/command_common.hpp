@@ -11,7 +11,7 @@
 namespace rsolv::loadgen::cli {
 
 // The file (or standard input) loaded with the -e overrides; the shortcuts are not applied yet.
-TestPlan load_plan(const PlanArgs& args);
+scenario::TestPlan load_plan(const PlanArgs& args);
 
 // Writes every report (each on its own: one failure loses no other), prints the text summary
 // whatever happened to them, then one line per report that could not be written; the exit code.

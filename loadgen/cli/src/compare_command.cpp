@@ -25,23 +25,23 @@ bool write_report(const char* flag, const std::string& path, const std::string& 
 }  // namespace
 
 int compare_command(const CompareArgs& args) {
-  std::vector<regression::Limit> limits;
-  for (const auto& text : args.limits) limits.push_back(regression::parse_limit(text));
+  std::vector<compare::Limit> limits;
+  for (const auto& text : args.limits) limits.push_back(compare::parse_limit(text));
   output::check_report_path("--junit", args.junit);
   output::check_report_path("--html", args.html);
-  const auto comparison = regression::compare_summaries(output::read_summary_file(args.baseline),
-                                                        output::read_summary_file(args.current), limits, args.baseline,
-                                                        args.current);
-  std::cout << regression::render_table(comparison);
+  const auto comparison =
+      compare::compare_summaries(output::read_summary_file(args.baseline), output::read_summary_file(args.current),
+                                 limits, args.baseline, args.current);
+  std::cout << compare::render_table(comparison);
   std::cout.flush();
-  for (const auto& line : regression::verdict_lines(comparison)) std::cerr << "rsolv-loadgen: " << line << "\n";
-  const bool junit_written = write_report("--junit", args.junit, regression::render_junit(comparison));
-  const bool html_written = write_report("--html", args.html, regression::render_html(comparison));
+  for (const auto& line : compare::verdict_lines(comparison)) std::cerr << "rsolv-loadgen: " << line << "\n";
+  const bool junit_written = write_report("--junit", args.junit, compare::render_junit(comparison));
+  const bool html_written = write_report("--html", args.html, compare::render_html(comparison));
   if (!junit_written || !html_written) return kExitRuntime;
   switch (comparison.outcome) {
-    case regression::Outcome::passed: return kExitOk;
-    case regression::Outcome::regressed: return kExitThresholds;
-    case regression::Outcome::inconclusive: return kExitInconclusive;
+    case compare::Outcome::passed: return kExitOk;
+    case compare::Outcome::regressed: return kExitThresholds;
+    case compare::Outcome::inconclusive: return kExitInconclusive;
   }
   return kExitRuntime;
 }

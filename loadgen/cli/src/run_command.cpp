@@ -20,20 +20,22 @@ namespace rsolv::loadgen::cli {
 namespace {
 
 // Sub-second timeline points for short tests (a 2 s run draws 20), one a second for long ones.
-std::chrono::milliseconds flush_interval(const TestPlan& plan) {
-  Micros planned{0};
+std::chrono::milliseconds flush_interval(const scenario::TestPlan& plan) {
+  executors::Micros planned{0};
   for (const auto& scenario : plan.scenarios) {
-    planned = std::max(planned, scenario.executor.start_time + make_executor(scenario.executor)->active_duration());
+    planned = std::max(planned,
+                       scenario.executor.start_time + executors::make_executor(scenario.executor)->active_duration());
   }
-  return timeline_interval(static_cast<double>(planned.count()) / 1e6);
+  return metrics::timeline_interval(static_cast<double>(planned.count()) / 1e6);
 }
 
 // Live metrics for --metrics-listen and the progress line on a terminal, after every interval.
-std::function<void(const RunProgress&)> progress_reporter(const TestPlan& plan, MetricsServer* metrics_server,
-                                                         bool progress_line) {
-  return [&plan, metrics_server, progress_line](const RunProgress& progress) {
+std::function<void(const runner::RunProgress&)> progress_reporter(const scenario::TestPlan& plan,
+                                                                  runner::MetricsServer* metrics_server,
+                                                                  bool progress_line) {
+  return [&plan, metrics_server, progress_line](const runner::RunProgress& progress) {
     if (metrics_server != nullptr) {
-      const auto live = evaluate(plan.thresholds, *progress.metrics, progress.elapsed_seconds);
+      const auto live = metrics::evaluate(plan.thresholds, *progress.metrics, progress.elapsed_seconds);
       metrics_server->publish(redact(output::render_prometheus(*progress.metrics, live), plan.secrets));
     }
     if (progress_line) {
@@ -45,7 +47,8 @@ std::function<void(const RunProgress&)> progress_reporter(const TestPlan& plan, 
   };
 }
 
-void print_banner(const RunArgs& args, const TestPlan& plan, const RunOptions& options, const std::string& shortcut_flow) {
+void print_banner(const RunArgs& args, const scenario::TestPlan& plan, const runner::RunOptions& options,
+                  const std::string& shortcut_flow) {
   std::cerr << "rsolv-loadgen: " << (plan.name.empty() ? args.plan.file : plan.name) << ", " << plan.scenarios.size()
             << " scenario(s), segment " << options.segment.str() << "\n";
   if (!shortcut_flow.empty()) {
@@ -54,7 +57,7 @@ void print_banner(const RunArgs& args, const TestPlan& plan, const RunOptions& o
   }
 }
 
-output::Summary make_summary(const RunArgs& args, const TestPlan& plan, RunResult& result) {
+output::Summary make_summary(const RunArgs& args, const scenario::TestPlan& plan, runner::RunResult& result) {
   output::Summary summary;
   summary.name = plan.name;
   summary.file = plan.file.empty() ? args.plan.file : plan.file;
@@ -81,26 +84,26 @@ output::Summary make_summary(const RunArgs& args, const TestPlan& plan, RunResul
 }  // namespace
 
 int run_command(const RunArgs& args) {
-  TestPlan plan = load_plan(args.plan);
-  const std::string shortcut_flow = args.plan.shortcuts.any() ? shortcut_flow_source(plan).name : "";
-  apply_shortcuts(plan, args.plan.shortcuts);
+  scenario::TestPlan plan = load_plan(args.plan);
+  const std::string shortcut_flow = args.plan.shortcuts.any() ? scenario::shortcut_flow_source(plan).name : "";
+  scenario::apply_shortcuts(plan, args.plan.shortcuts);
   output::check_report_paths(args.files);  // before the first request: an hour of load lost to a typo otherwise
-  RunOptions options;
-  options.segment = parse_segment(args.segment);
+  runner::RunOptions options;
+  options.segment = executors::parse_segment(args.segment);
   options.threads = args.threads;
   options.flush_interval = flush_interval(plan);
-  options.stop_requests = &install_stop_signals();
+  options.stop_requests = &runner::install_stop_signals();
 
-  std::unique_ptr<MetricsServer> metrics_server;
+  std::unique_ptr<runner::MetricsServer> metrics_server;
   if (!args.metrics_listen.empty()) {
-    metrics_server = std::make_unique<MetricsServer>(args.metrics_listen);
+    metrics_server = std::make_unique<runner::MetricsServer>(args.metrics_listen);
     if (!args.quiet) std::cerr << "metrics: http://" << metrics_server->address() << "/metrics\n";
   }
   const bool progress_line = !args.quiet && ::isatty(STDERR_FILENO) != 0;
   options.on_progress = progress_reporter(plan, metrics_server.get(), progress_line);
   if (!args.quiet) print_banner(args, plan, options, shortcut_flow);
 
-  RunResult result = run_test(plan, options);
+  runner::RunResult result = runner::run_test(plan, options);
   if (progress_line) std::fputs("\n", stderr);
   if (result.setup.failed()) {
     std::cerr << "rsolv-loadgen: error: setup failed: " << redact(result.setup.failure, plan.secrets)

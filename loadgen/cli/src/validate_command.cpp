@@ -7,9 +7,9 @@
 namespace rsolv::loadgen::cli {
 
 int validate_command(const PlanArgs& args) {
-  TestPlan plan = load_plan(args);
-  apply_shortcuts(plan, args.shortcuts);
-  for (const auto& scenario : plan.scenarios) make_executor(scenario.executor);  // options in range
+  scenario::TestPlan plan = load_plan(args);
+  scenario::apply_shortcuts(plan, args.shortcuts);
+  for (const auto& scenario : plan.scenarios) executors::make_executor(scenario.executor);  // options in range
   std::size_t steps = 0;
   for (const auto& scenario : plan.scenarios) steps += scenario.flow.size();
   std::cout << args.file << ": ok (" << plan.scenarios.size() << " scenario(s), " << steps << " step(s), "

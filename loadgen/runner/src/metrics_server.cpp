@@ -14,7 +14,7 @@
 
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 namespace {
 
@@ -144,4 +144,4 @@ void MetricsServer::serve() {
   for (const auto& client : clients) ::close(client.fd);
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

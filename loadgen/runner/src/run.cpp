@@ -14,22 +14,19 @@
 #include "rsolv/loadgen/engine/socket.hpp"
 #include "worker.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 bool RunResult::thresholds_ok() const {
-  return std::all_of(thresholds.begin(), thresholds.end(), [](const ThresholdResult& r) { return r.ok; });
+  return std::all_of(thresholds.begin(), thresholds.end(), [](const metrics::ThresholdResult& r) { return r.ok; });
 }
 
 namespace {
 
-using runner::RunControl;
-using runner::StopMode;
-using runner::Worker;
-
 double ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 
-TimelinePoint timeline_point(const MetricSet& interval, double t_seconds, double interval_seconds, std::int64_t vus) {
-  TimelinePoint point;
+metrics::TimelinePoint timeline_point(const metrics::MetricSet& interval, double t_seconds, double interval_seconds,
+                                      std::int64_t vus) {
+  metrics::TimelinePoint point;
   point.t_seconds = t_seconds;
   point.vus = vus;
   const auto reqs = interval.aggregate("http_reqs");
@@ -51,14 +48,16 @@ TimelinePoint timeline_point(const MetricSet& interval, double t_seconds, double
 
 // The first failing abortOnFail threshold whose delayAbortEval has passed, as "key: source".
 // Metrics without samples yet are not judged (a check that has not run has not failed).
-std::optional<std::string> failing_abort_threshold(const TestPlan& plan, const MetricSet& metrics, double elapsed) {
+std::optional<std::string> failing_abort_threshold(const scenario::TestPlan& plan, const metrics::MetricSet& metrics,
+                                                   double elapsed) {
   for (const auto& threshold : plan.thresholds) {
-    std::optional<Aggregate> aggregate;
+    std::optional<metrics::Aggregate> aggregate;
     for (const auto& condition : threshold.conditions) {
       if (!condition.abort_on_fail || elapsed < static_cast<double>(condition.delay_abort_eval.count()) / 1e6) continue;
       if (!aggregate) aggregate = metrics.aggregate(threshold.metric, threshold.filter);
       if (aggregate->value.empty(aggregate->type)) continue;
-      if (!compare(aggregate_value(*aggregate, condition, elapsed), condition.comparison, condition.target)) {
+      if (!metrics::compare(metrics::aggregate_value(*aggregate, condition, elapsed), condition.comparison,
+                            condition.target)) {
         return threshold.key + ": " + condition.source;
       }
     }
@@ -70,17 +69,17 @@ std::int64_t now_us() { return engine::monotonic_us(); }
 
 // What one phase runs: the scenarios, or the setup or teardown flow.
 struct Phase {
-  std::vector<const Scenario*> scenarios;
-  Segment segment;
+  std::vector<const scenario::Scenario*> scenarios;
+  executors::Segment segment;
   bool main = true;  // thresholds (abortOnFail), progress and the protocol-error warning
-  const DataTable* setup_rows = nullptr;
-  DataTable* collect = nullptr;  // setup: its iterations' extracted values
+  const scenario::DataTable* setup_rows = nullptr;
+  scenario::DataTable* collect = nullptr;  // setup: its iterations' extracted values
 };
 
 // Worker threads for a plan: one per core unless asked, never more than VUs. An arrival-rate
 // schedule is striped over every thread, so each thread needs at least one of its VUs: its maxVUs
 // caps the threads too. Each VU holds one connection: asks for enough descriptors.
-int worker_threads(const runner::PreparedPlan& prepared, const RunOptions& options) {
+int worker_threads(const PreparedPlan& prepared, const RunOptions& options) {
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::int64_t total_vus = 0;
@@ -101,7 +100,7 @@ int worker_threads(const runner::PreparedPlan& prepared, const RunOptions& optio
 
 // What the progress line shows as the test's length: the scenarios' planned durations, not the
 // gracefulStop allowance after them (a 3 s test read "/ 33s").
-double planned_seconds(const runner::PreparedPlan& prepared) {
+double planned_seconds(const PreparedPlan& prepared) {
   std::chrono::microseconds planned_active{0};
   for (const auto& scenario : prepared.scenarios) {
     planned_active = std::max(planned_active, scenario->scenario->executor.start_time + scenario->executor->active_duration());
@@ -113,7 +112,7 @@ double planned_seconds(const runner::PreparedPlan& prepared) {
 // flush interval (timeline, vus gauges), handles stop requests and abortOnFail, reports progress.
 class PhaseRun {
  public:
-  PhaseRun(const TestPlan& plan, const RunOptions& options, const Phase& phase)
+  PhaseRun(const scenario::TestPlan& plan, const RunOptions& options, const Phase& phase)
       : plan_(plan), options_(options), phase_(phase) {}
   PhaseRun(const PhaseRun&) = delete;
   PhaseRun& operator=(const PhaseRun&) = delete;
@@ -131,14 +130,14 @@ class PhaseRun {
 
  private:
   void prepare() {
-    prepared_ = runner::prepare_plan(plan_, phase_.segment, phase_.scenarios, phase_.setup_rows);
+    prepared_ = prepare_plan(plan_, phase_.segment, phase_.scenarios, phase_.setup_rows);
     if (phase_.collect != nullptr) {
       prepared_->scenarios.front()->collect = phase_.collect;
       prepared_->scenarios.front()->collect_variables = plan_.setup_columns;
     }
     const int threads = worker_threads(*prepared_, options_);
     control_.flush_interval_us = std::max<std::int64_t>(10'000, options_.flush_interval.count() * 1000);
-    define_builtin_metrics(control_.interval);
+    metrics::define_builtin_metrics(control_.interval);
     const std::uint64_t seed = options_.seed != 0 ? options_.seed : Random().next_u64();
     for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(*prepared_, control_, i, threads, seed));
 
@@ -148,7 +147,7 @@ class PhaseRun {
     result_.segment = phase_.segment.str();
     result_.started_unix_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    define_builtin_metrics(result_.metrics);
+    metrics::define_builtin_metrics(result_.metrics);
     for (const auto& info : plan_.custom_metrics) result_.metrics.define(info);
   }
 
@@ -248,8 +247,8 @@ class PhaseRun {
   // Merges what the workers flushed since the last take into the result: a timeline point and
   // the vus gauges.
   void take_interval(std::int64_t now, bool final) {
-    MetricSet interval;
-    define_builtin_metrics(interval);
+    metrics::MetricSet interval;
+    metrics::define_builtin_metrics(interval);
     {
       std::lock_guard lock(control_.mutex);
       std::swap(interval, control_.interval);
@@ -287,13 +286,14 @@ class PhaseRun {
                 << result_.first_protocol_error << " (maxResponseBytes: " << plan_.max_response_bytes
                 << " bytes; response headers: at most 1 MiB and 5 interim 1xx responses)\n";
     }
-    if (phase_.main) result_.thresholds = evaluate(plan_.thresholds, result_.metrics, result_.duration_seconds);
+    if (phase_.main)
+      result_.thresholds = metrics::evaluate(plan_.thresholds, result_.metrics, result_.duration_seconds);
   }
 
-  const TestPlan& plan_;
+  const scenario::TestPlan& plan_;
   const RunOptions& options_;
   const Phase& phase_;
-  std::unique_ptr<runner::PreparedPlan> prepared_;
+  std::unique_ptr<PreparedPlan> prepared_;
   RunControl control_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> pool_;
@@ -311,13 +311,14 @@ class PhaseRun {
   std::int64_t interval_vus_ = 0;
 };
 
-RunResult run_phase(const TestPlan& plan, const RunOptions& options, const Phase& phase) {
+RunResult run_phase(const scenario::TestPlan& plan, const RunOptions& options, const Phase& phase) {
   return PhaseRun(plan, options, phase).run();
 }
 
 // Why a setup or teardown failed ("" when it did not): an interruption, a failed request or check,
 // fewer iterations than asked for, or (setup) a value an iteration did not extract.
-std::string phase_failure(const TestPlan& plan, const Scenario& flow, const RunResult& run, const DataTable* rows) {
+std::string phase_failure(const scenario::TestPlan& plan, const scenario::Scenario& flow, const RunResult& run,
+                          const scenario::DataTable* rows) {
   if (run.interrupted) return "interrupted by a signal";
   for (const auto& series : run.metrics.all()) {
     if (series.metric != "http_reqs" || series.value.sum <= 0) continue;
@@ -372,16 +373,16 @@ PhaseResult to_phase_result(RunResult run, std::string failure) {
 
 }  // namespace
 
-RunResult run_test(const TestPlan& plan, const RunOptions& options) {
+RunResult run_test(const scenario::TestPlan& plan, const RunOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);  // TLS writes go through write(2); a closed peer must not kill us
   // setup and teardown: once per process (each --segment runs its own), one VU, one thread.
   RunOptions single = options;
   single.threads = 1;
-  DataTable setup_rows;
+  scenario::DataTable setup_rows;
   PhaseResult setup;
   if (plan.setup) {
     if (plan.setup_source >= 0) setup_rows = plan.data[static_cast<std::size_t>(plan.setup_source)];
-    Phase phase{{&*plan.setup}, Segment{}, false, nullptr, plan.setup_source >= 0 ? &setup_rows : nullptr};
+    Phase phase{{&*plan.setup}, executors::Segment{}, false, nullptr, plan.setup_source >= 0 ? &setup_rows : nullptr};
     auto run = run_phase(plan, single, phase);
     auto failure = phase_failure(plan, *plan.setup, run, plan.setup_source >= 0 ? &setup_rows : nullptr);
     setup = to_phase_result(std::move(run), std::move(failure));
@@ -399,7 +400,7 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   result.setup = std::move(setup);
   // The teardown runs whatever the scenarios' outcome (thresholds failed, aborted, one Ctrl-C).
   if (plan.teardown) {
-    Phase phase{{&*plan.teardown}, Segment{}, false, &setup_rows, nullptr};
+    Phase phase{{&*plan.teardown}, executors::Segment{}, false, &setup_rows, nullptr};
     auto run = run_phase(plan, single, phase);
     auto failure = phase_failure(plan, *plan.teardown, run, nullptr);
     result.teardown = to_phase_result(std::move(run), std::move(failure));
@@ -407,4 +408,4 @@ RunResult run_test(const TestPlan& plan, const RunOptions& options) {
   return result;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

@@ -13,7 +13,7 @@
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/stripe/events/catalogue.hpp"
 
-namespace rsolv::loadgen::detail {
+namespace rsolv::loadgen::scenario::detail {
 
 namespace {
 
@@ -161,7 +161,7 @@ Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
     config::check_keys(l.doc, node, {"name", "latency"});
     check.kind = Check::Kind::latency;
     check.max_latency = l.duration(latency, "latency");
-    if (check.max_latency <= Micros{0}) config::fail_at(l.doc, latency, "latency must be greater than 0");
+    if (check.max_latency <= executors::Micros{0}) config::fail_at(l.doc, latency, "latency must be greater than 0");
     default_name = "latency < " + config::format_duration(check.max_latency);
   } else {
     const auto body = node["body"];
@@ -245,10 +245,10 @@ Recording::Source parse_record_from(Loader& l, const Recording& r, const YAML::N
   } else {
     config::fail_at(l.doc, from, "from: must be checks, ok, duration or status, not '" + what + "'");
   }
-  if ((source == Recording::Source::checks || source == Recording::Source::ok) && r.type != MetricType::rate) {
+  if ((source == Recording::Source::checks || source == Recording::Source::ok) && r.type != metrics::MetricType::rate) {
     config::fail_at(l.doc, from, "from: " + what + " records true/false: declare '" + r.metric + "' as a rate");
   }
-  if (source == Recording::Source::duration && r.type != MetricType::trend) {
+  if (source == Recording::Source::duration && r.type != metrics::MetricType::trend) {
     config::fail_at(l.doc, from, "from: duration records a time: declare '" + r.metric + "' as a trend with time: true");
   }
   return source;
@@ -263,7 +263,7 @@ Recording parse_record(Loader& l, Step& step, const YAML::Node& item) {
   r.metric = l.text(metric_node, "metric");
   const auto* info = l.definitions.info(r.metric);
   const bool custom = std::any_of(l.plan.custom_metrics.begin(), l.plan.custom_metrics.end(),
-                                  [&](const MetricInfo& m) { return m.name == r.metric; });
+                                  [&](const metrics::MetricInfo& m) { return m.name == r.metric; });
   if (info == nullptr || !custom) {
     config::fail_at(l.doc, metric_node, "metric '" + r.metric +
                                             "' is not declared under `metrics:` (declare it with its type: counter, "
@@ -290,7 +290,7 @@ Recording parse_record(Loader& l, Step& step, const YAML::Node& item) {
     if (l.first_read.count(r.variable) == 0) l.first_read[r.variable] = config::location(l.doc, variable);
   } else {
     // Counting the step: a counter adds 1, a rate records whether the request succeeded.
-    r.source = r.type == MetricType::rate ? Recording::Source::ok : Recording::Source::constant;
+    r.source = r.type == metrics::MetricType::rate ? Recording::Source::ok : Recording::Source::constant;
     r.constant = 1;
   }
   return r;
@@ -327,7 +327,7 @@ SleepRange parse_sleep(Loader& l, const YAML::Node& node) {
     }
   }
   if (range.min > range.max) config::fail_at(l.doc, node, "sleep's minimum is above its maximum; swap them");
-  if (range.min < Micros{0}) config::fail_at(l.doc, node, "sleep must not be negative");
+  if (range.min < executors::Micros{0}) config::fail_at(l.doc, node, "sleep must not be negative");
   return range;
 }
 
@@ -606,7 +606,7 @@ void parse_timeout_and_expect(Loader& l, RequestSpec& request, const YAML::Node&
   request.timeout = l.default_timeout;
   if (const auto timeout = node["timeout"]) {
     request.timeout = l.duration(timeout, "timeout");
-    if (request.timeout <= Micros{0}) config::fail_at(l.doc, timeout, "timeout must be greater than 0");
+    if (request.timeout <= executors::Micros{0}) config::fail_at(l.doc, timeout, "timeout must be greater than 0");
   }
   const auto expect = node["expect"];
   if (!expect) {
@@ -674,4 +674,4 @@ Step parse_step(Loader& l, const YAML::Node& node) {
   return step;
 }
 
-}  // namespace rsolv::loadgen::detail
+}  // namespace rsolv::loadgen::scenario::detail

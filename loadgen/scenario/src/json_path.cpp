@@ -7,7 +7,7 @@
 
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 JsonPath JsonPath::parse(std::string_view text) {
   JsonPath path;
@@ -74,4 +74,4 @@ std::string json_scalar_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

@@ -26,7 +26,7 @@ inline constexpr int kExitSetupFailed = 107;  // k6's ScriptException (what a th
 struct PlanArgs {
   std::string file;  // "-": standard input
   std::vector<std::string> env;
-  ExecutionShortcuts shortcuts;
+  scenario::ExecutionShortcuts shortcuts;
 };
 
 struct RunArgs {

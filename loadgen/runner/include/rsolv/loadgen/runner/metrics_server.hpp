@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 class MetricsServer {
  public:
@@ -33,4 +33,4 @@ class MetricsServer {
   std::thread thread_;
 };
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 class JsonPath {
  public:
@@ -30,4 +30,4 @@ class JsonPath {
 // A JSON value as text for variables and headers: strings without quotes, others dumped.
 std::string json_scalar_text(const nlohmann::json& value);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario
