@@ -37,6 +37,13 @@ int header_slot(Step& step, const std::string& lowercase_name) {
   return static_cast<int>(step.captured_headers.size() - 1);
 }
 
+// A JSON path into the step's response (check, extraction, recording): the step keeps its body
+// and parses it as JSON.
+JsonPath response_json_path(Loader& l, Step& step, const YAML::Node& node, const std::string& written) {
+  step.needs_body = step.needs_json = true;
+  return l.at(node, [&] { return JsonPath::parse(written); });
+}
+
 constexpr std::array<std::string_view, 9> kMatcherKeys = {"equals", "not_equals", "contains", "matches", "lt",
                                                           "lte",    "gt",         "gte",      "exists"};
 
@@ -153,9 +160,8 @@ Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
     config::check_keys(l.doc, node, kJsonCheckKeys);
     check.kind = Check::Kind::json;
     const auto path = l.text(json, "json");
-    check.path = l.at(json, [&] { return JsonPath::parse(path); });
+    check.path = response_json_path(l, step, json, path);
     check.matcher = parse_matcher(l, node, false);
-    step.needs_body = step.needs_json = true;
     default_name = path + " " + describe_as_written(check.matcher, node);
   } else if (const auto latency = node["latency"]) {
     config::check_keys(l.doc, node, {"name", "latency"});
@@ -195,18 +201,14 @@ void parse_extract(Loader& l, Step& step, const YAML::Node& node) {
     if (spec.IsScalar()) {
       // Shorthand: `id: $.customer.id`.
       x.source = Extraction::Source::json;
-      const auto path = l.text(spec, "extract");
-      x.path = l.at(spec, [&] { return JsonPath::parse(path); });
-      step.needs_body = step.needs_json = true;
+      x.path = response_json_path(l, step, spec, l.text(spec, "extract"));
     } else {
       config::require_map(l.doc, spec, "an extraction");
       config::check_keys(l.doc, spec, {"json", "header", "regex"});
       if (spec.size() != 1) config::fail_at(l.doc, spec, "an extraction needs exactly one of json, header or regex");
       if (const auto json = spec["json"]) {
         x.source = Extraction::Source::json;
-        const auto path = l.text(json, "json");
-        x.path = l.at(json, [&] { return JsonPath::parse(path); });
-        step.needs_body = step.needs_json = true;
+        x.path = response_json_path(l, step, json, l.text(json, "json"));
       } else if (const auto header = spec["header"]) {
         x.source = Extraction::Source::header;
         const auto header_name = l.text(header, "header");
@@ -280,9 +282,7 @@ Recording parse_record(Loader& l, Step& step, const YAML::Node& item) {
     r.source = parse_record_from(l, r, from);
   } else if (const auto json = item["json"]) {
     r.source = Recording::Source::json;
-    const auto path = l.text(json, "json");
-    r.path = l.at(json, [&] { return JsonPath::parse(path); });
-    step.needs_body = step.needs_json = true;
+    r.path = response_json_path(l, step, json, l.text(json, "json"));
   } else if (const auto variable = item["variable"]) {
     r.source = Recording::Source::variable;
     const auto name = l.text(variable, "variable");
