@@ -53,59 +53,73 @@ void add_shortcut_options(CLI::App& command, PlanOptions& plan) {
       ->allow_extra_args(false);
 }
 
+CLI::App* add_run(CLI::App& app, cli::RunArgs& run, PlanOptions& plan) {
+  auto* command = app.add_subcommand("run", "run a scenario file; exit 99 when a threshold fails");
+  add_scenario_option(*command, plan);
+  command->add_option("--segment", run.segment, "run slice K of N (K/N) of every executor, for N machines")
+      ->capture_default_str();
+  command->add_option("--out", run.files.out, "write the JSON summary (what `merge` reads) to this file");
+  command->add_option("--junit", run.files.junit, "write a JUnit XML report (one case per threshold and check)");
+  command->add_option("--html", run.files.html, "write a self-contained HTML report");
+  command->add_option("--metrics-listen", run.metrics_listen, "serve live Prometheus metrics on HOST:PORT");
+  command->add_option("-e,--env", plan.args.env, "NAME=VALUE for ${env.NAME} (wins over the environment); repeatable");
+  // More threads than 4 per core only add context switches to the measurement.
+  const int max_threads = 4 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  rsolv::cli::threads_option(*command, run.threads, "worker threads (default: one per core; at most 4 per core)",
+                             max_threads);
+  command->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
+  add_shortcut_options(*command, plan);
+  return command;
+}
+
+CLI::App* add_merge(CLI::App& app, cli::MergeArgs& merge) {
+  auto* command = app.add_subcommand("merge", "combine the JSON summaries of --segment runs and re-check thresholds");
+  command->add_option("summaries", merge.inputs, "summary.json files, one per segment")->required();
+  command->add_option("--out", merge.files.out, "write the merged JSON summary to this file");
+  command->add_option("--junit", merge.files.junit, "write a JUnit XML report");
+  command->add_option("--html", merge.files.html, "write a self-contained HTML report");
+  command->add_flag("--allow-partial", merge.allow_partial,
+                    "merge even when segments are missing; the result is marked partial and never exits 0");
+  return command;
+}
+
+CLI::App* add_validate(CLI::App& app, PlanOptions& plan) {
+  auto* command = app.add_subcommand("validate", "check a scenario file (with run's overrides) without running it");
+  add_scenario_option(*command, plan);
+  command->add_option("-e,--env", plan.args.env, "NAME=VALUE for ${env.NAME}; repeatable");
+  add_shortcut_options(*command, plan);
+  return command;
+}
+
+CLI::App* add_compare(CLI::App& app, cli::CompareArgs& compare) {
+  auto* command = app.add_subcommand(
+      "compare", "compare two JSON summaries; exit 99 when a --max-regression limit is exceeded, 3 when too few samples");
+  command->add_option("baseline", compare.baseline, "the summary to compare against (`run --out` of an earlier build)")
+      ->required();
+  command->add_option("current", compare.current, "the summary of this build")->required();
+  command->add_option("--max-regression", compare.limits,
+                      "\"METRIC STAT=N%\": STAT may worsen by at most N% (+N: higher is worse, -N: lower is worse); "
+                      "repeatable")
+      ->allow_extra_args(false);
+  command->add_option("--junit", compare.junit, "write a JUnit XML report (one case per limit)");
+  command->add_option("--html", compare.html, "write a self-contained HTML report of the comparison");
+  return command;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"rsolv-loadgen: scenario load tests (k6's model) at wrk's speed, with coordinated-omission-corrected latency"};
   app.set_version_flag("--version", std::string("rsolv-loadgen ") + RSOLV_VERSION);
   app.require_subcommand(1);
-
   cli::RunArgs run;
-  PlanOptions run_plan;
-  auto* run_cmd = app.add_subcommand("run", "run a scenario file; exit 99 when a threshold fails");
-  add_scenario_option(*run_cmd, run_plan);
-  run_cmd->add_option("--segment", run.segment, "run slice K of N (K/N) of every executor, for N machines")
-      ->capture_default_str();
-  run_cmd->add_option("--out", run.files.out, "write the JSON summary (what `merge` reads) to this file");
-  run_cmd->add_option("--junit", run.files.junit, "write a JUnit XML report (one case per threshold and check)");
-  run_cmd->add_option("--html", run.files.html, "write a self-contained HTML report");
-  run_cmd->add_option("--metrics-listen", run.metrics_listen, "serve live Prometheus metrics on HOST:PORT");
-  run_cmd->add_option("-e,--env", run_plan.args.env, "NAME=VALUE for ${env.NAME} (wins over the environment); repeatable");
-  // More threads than 4 per core only add context switches to the measurement.
-  const int max_threads = 4 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  rsolv::cli::threads_option(*run_cmd, run.threads, "worker threads (default: one per core; at most 4 per core)",
-                             max_threads);
-  run_cmd->add_flag("-q,--quiet", run.quiet, "no banner or progress line, only the summary");
-  add_shortcut_options(*run_cmd, run_plan);
-
+  PlanOptions run_plan, validate_plan;
   cli::MergeArgs merge;
-  auto* merge_cmd = app.add_subcommand("merge", "combine the JSON summaries of --segment runs and re-check thresholds");
-  merge_cmd->add_option("summaries", merge.inputs, "summary.json files, one per segment")->required();
-  merge_cmd->add_option("--out", merge.files.out, "write the merged JSON summary to this file");
-  merge_cmd->add_option("--junit", merge.files.junit, "write a JUnit XML report");
-  merge_cmd->add_option("--html", merge.files.html, "write a self-contained HTML report");
-  merge_cmd->add_flag("--allow-partial", merge.allow_partial,
-                      "merge even when segments are missing; the result is marked partial and never exits 0");
-
-  PlanOptions validate_plan;
-  auto* validate_cmd = app.add_subcommand("validate", "check a scenario file (with run's overrides) without running it");
-  add_scenario_option(*validate_cmd, validate_plan);
-  validate_cmd->add_option("-e,--env", validate_plan.args.env, "NAME=VALUE for ${env.NAME}; repeatable");
-  add_shortcut_options(*validate_cmd, validate_plan);
-
   cli::CompareArgs compare;
-  auto* compare_cmd = app.add_subcommand(
-      "compare", "compare two JSON summaries; exit 99 when a --max-regression limit is exceeded, 3 when too few samples");
-  compare_cmd->add_option("baseline", compare.baseline, "the summary to compare against (`run --out` of an earlier build)")
-      ->required();
-  compare_cmd->add_option("current", compare.current, "the summary of this build")->required();
-  compare_cmd->add_option("--max-regression", compare.limits,
-                          "\"METRIC STAT=N%\": STAT may worsen by at most N% (+N: higher is worse, -N: lower is worse); "
-                          "repeatable")
-      ->allow_extra_args(false);
-  compare_cmd->add_option("--junit", compare.junit, "write a JUnit XML report (one case per limit)");
-  compare_cmd->add_option("--html", compare.html, "write a self-contained HTML report of the comparison");
-
+  auto* run_cmd = add_run(app, run, run_plan);
+  auto* merge_cmd = add_merge(app, merge);
+  auto* validate_cmd = add_validate(app, validate_plan);
+  auto* compare_cmd = add_compare(app, compare);
   if (const auto exit_code = rsolv::cli::parse(app, argc, argv, "rsolv-loadgen", std::cout, std::cerr)) return *exit_code;
 
   try {
