@@ -18,9 +18,9 @@ const config::EnvLookup kEnv = [](std::string_view name) -> std::optional<std::s
   return std::nullopt;
 };
 
-std::string render(const loadgen::Template& t, const std::vector<std::string>& values) {
-  loadgen::FastRandom random(3);
-  loadgen::TemplateContext context;
+std::string render(const loadgen::scenario::Template& t, const std::vector<std::string>& values) {
+  loadgen::scenario::FastRandom random(3);
+  loadgen::scenario::TemplateContext context;
   context.vu = 1;
   context.iter = 2;
   context.now_ms = 1700000000000;
@@ -39,9 +39,9 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   const std::string document_text(input.rest());
 
   // 1. A template inside a JSON string.
-  loadgen::VariableTable table;
+  loadgen::scenario::VariableTable table;
   try {
-    const auto t = loadgen::compile_template(template_text, table, kEnv, true);
+    const auto t = loadgen::scenario::compile_template(template_text, table, kEnv, true);
     // Variables may hold anything a response held: quotes, backslashes, control characters.
     std::vector<std::string> values(table.size(), std::string("q\"\\\n\t\x01</"));
     const auto rendered = "\"" + render(t, values) + "\"";
@@ -55,8 +55,8 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   const auto document = nlohmann::json::parse(document_text, nullptr, false);
   if (document.is_discarded()) return;
   try {
-    loadgen::VariableTable body_table;
-    const auto t = loadgen::json_template(document, body_table, kEnv);
+    loadgen::scenario::VariableTable body_table;
+    const auto t = loadgen::scenario::json_template(document, body_table, kEnv);
     std::vector<std::string> values(body_table.size(), std::string("v\"\\"));
     const auto rendered = render(t, values);
     const auto reparsed = nlohmann::json::parse(rendered, nullptr, false);
@@ -67,8 +67,8 @@ void fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   } catch (const UsageError&) {
   }
   try {
-    const auto compiled = loadgen::JsonPath::parse(path);
-    if (const auto* found = compiled.find(document)) (void)loadgen::json_scalar_text(*found);
+    const auto compiled = loadgen::scenario::JsonPath::parse(path);
+    if (const auto* found = compiled.find(document)) (void)loadgen::scenario::json_scalar_text(*found);
   } catch (const UsageError&) {
   }
 }

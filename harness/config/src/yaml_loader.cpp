@@ -193,7 +193,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-void check_keys(const Document& doc, const YAML::Node& node, std::initializer_list<std::string_view> allowed) {
+void check_keys(const Document& doc, const YAML::Node& node, std::span<const std::string_view> allowed) {
   require_map(doc, node, "this section");
   for (const auto& entry : node) {
     const auto key = entry.first.Scalar();

@@ -8,7 +8,7 @@
 
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen::regression {
+namespace rsolv::loadgen::compare {
 
 namespace {
 
@@ -19,21 +19,24 @@ std::string trim(std::string_view text) {
 }
 
 // The statistic's aggregation, parsed by the thresholds' parser (one definition of "p(95)").
-ThresholdCondition stat_aggregation(const std::string& stat) { return parse_condition(stat + "<0"); }
+metrics::ThresholdCondition stat_aggregation(const std::string& stat) {
+  return metrics::parse_condition(stat + "<0");
+}
 
-std::int64_t samples_of(const output::Summary& summary, const Aggregate& aggregate, const Tags& filter) {
+std::int64_t samples_of(const output::Summary& summary, const metrics::Aggregate& aggregate,
+                        const metrics::Tags& filter) {
   const auto& v = aggregate.value;
   switch (aggregate.type) {
-    case MetricType::trend: return v.histogram ? static_cast<std::int64_t>(v.histogram->count()) : 0;
-    case MetricType::rate: return v.total;
-    case MetricType::counter:
+    case metrics::MetricType::trend: return v.histogram ? static_cast<std::int64_t>(v.histogram->count()) : 0;
+    case metrics::MetricType::rate: return v.total;
+    case metrics::MetricType::counter:
       // A counter keeps its sum, not its number of additions: data counters (bytes) count the
       // requests that moved them; the others (http_reqs, iterations) add 1 per event.
-      if (aggregate.contains == ValueKind::data) {
+      if (aggregate.contains == metrics::ValueKind::data) {
         return static_cast<std::int64_t>(summary.metrics.aggregate("http_reqs", filter).value.sum);
       }
       return static_cast<std::int64_t>(v.sum);
-    case MetricType::gauge: return 0;
+    case metrics::MetricType::gauge: return 0;
   }
   return 0;
 }
@@ -44,30 +47,32 @@ bool worse_beyond(const Limit& limit, double baseline, double current) {
   return current > baseline * (1 + factor);
 }
 
-std::vector<std::string> default_stats(MetricType type) {
+std::vector<std::string> default_stats(metrics::MetricType type) {
   switch (type) {
-    case MetricType::trend: return {"avg", "med", "p(90)", "p(95)", "p(99)", "max"};
-    case MetricType::counter: return {"count", "rate"};
-    case MetricType::rate: return {"rate"};
-    case MetricType::gauge: return {"value"};
+    case metrics::MetricType::trend: return {"avg", "med", "p(90)", "p(95)", "p(99)", "max"};
+    case metrics::MetricType::counter: return {"count", "rate"};
+    case metrics::MetricType::rate: return {"rate"};
+    case metrics::MetricType::gauge: return {"value"};
   }
   return {};
 }
 
 Row make_row(const output::Summary& baseline, const output::Summary& current, const std::string& selector,
-             const std::string& metric, const Tags& filter, const std::string& stat, const ThresholdCondition& aggregation) {
+             const std::string& metric, const metrics::Tags& filter, const std::string& stat,
+             const metrics::ThresholdCondition& aggregation) {
   Row row;
   row.selector = selector;
   row.stat = stat;
   const auto b = baseline.metrics.aggregate(metric, filter);
   const auto c = current.metrics.aggregate(metric, filter);
-  const MetricInfo* info = current.metrics.info(metric) != nullptr ? current.metrics.info(metric) : baseline.metrics.info(metric);
+  const metrics::MetricInfo* info =
+      current.metrics.info(metric) != nullptr ? current.metrics.info(metric) : baseline.metrics.info(metric);
   if (info != nullptr) {
     row.type = info->type;
     row.contains = info->contains;
   }
-  row.baseline = aggregate_value(b, aggregation, baseline.duration_seconds);
-  row.current = aggregate_value(c, aggregation, current.duration_seconds);
+  row.baseline = metrics::aggregate_value(b, aggregation, baseline.duration_seconds);
+  row.current = metrics::aggregate_value(c, aggregation, current.duration_seconds);
   row.baseline_samples = samples_of(baseline, b, filter);
   row.current_samples = samples_of(current, c, filter);
   if (row.baseline != 0) {
@@ -97,7 +102,7 @@ Limit parse_limit(std::string_view text) {
   limit.selector = trim(left.substr(0, space));
   limit.stat = trim(left.substr(space + 1));
   try {
-    auto [metric, filter] = parse_metric_selector(limit.selector);
+    auto [metric, filter] = metrics::parse_metric_selector(limit.selector);
     limit.metric = std::move(metric);
     limit.filter = std::move(filter);
     limit.aggregation = stat_aggregation(limit.stat);
@@ -120,8 +125,8 @@ Limit parse_limit(std::string_view text) {
   return limit;
 }
 
-std::int64_t samples_needed(const ThresholdCondition& aggregation) {
-  if (aggregation.aggregation != Aggregation::percentile) return kMinSamples;
+std::int64_t samples_needed(const metrics::ThresholdCondition& aggregation) {
+  if (aggregation.aggregation != metrics::Aggregation::percentile) return kMinSamples;
   const double q = aggregation.percentile / 100;
   if (q <= 0.5) return kMinSamples;  // the bound below is symmetric; kMinSamples covers the median
   if (q >= 1) return kMinSamples;    // p(100) is the maximum: a single sample either way
@@ -160,18 +165,18 @@ RunComparison compare_summaries(const output::Summary& baseline, const output::S
   }
 
   for (const auto& limit : limits) {
-    const MetricInfo* info = current.metrics.info(limit.metric);
+    const metrics::MetricInfo* info = current.metrics.info(limit.metric);
     if (info == nullptr) info = baseline.metrics.info(limit.metric);
     if (info == nullptr) {
       throw UsageError("--max-regression '" + limit.source + "': neither " + out.baseline_label + " nor " +
                        out.current_label + " has a metric '" + limit.metric + "'");
     }
-    if (info->type == MetricType::gauge) {
+    if (info->type == metrics::MetricType::gauge) {
       throw UsageError("--max-regression '" + limit.source + "': " + limit.metric +
                        " is a gauge (a last value, not samples); limit a trend, counter or rate");
     }
     try {
-      check_condition_applies(limit.aggregation, *info);
+      metrics::check_condition_applies(limit.aggregation, *info);
     } catch (const Error& e) {
       throw UsageError("--max-regression '" + limit.source + "': " + e.what());
     }
@@ -202,4 +207,4 @@ RunComparison compare_summaries(const output::Summary& baseline, const output::S
   return out;
 }
 
-}  // namespace rsolv::loadgen::regression
+}  // namespace rsolv::loadgen::compare

@@ -8,16 +8,17 @@
 #include "rsolv/loadgen/compare/compare.hpp"
 #include "rsolv/report/junit.hpp"
 
-namespace rsolv::loadgen::regression {
+namespace rsolv::loadgen::compare {
 
 namespace {
 
 namespace fmt = output::detail;
 
 std::string value_text(const Row& row, double v) {
-  if (row.type == MetricType::rate) return fmt::format_percent(v);
-  if (row.type == MetricType::counter && row.stat == "rate") return fmt::format_number(v) + "/s";
-  if (row.type == MetricType::counter && row.contains != ValueKind::data) return fmt::format_number(v);
+  if (row.type == metrics::MetricType::rate) return fmt::format_percent(v);
+  if (row.type == metrics::MetricType::counter && row.stat == "rate") return fmt::format_number(v) + "/s";
+  if (row.type == metrics::MetricType::counter && row.contains != metrics::ValueKind::data)
+    return fmt::format_number(v);
   return fmt::format_value(v, row.contains);
 }
 
@@ -159,11 +160,13 @@ std::string render_html(const RunComparison& c) {
          esc(value_text(row, row.baseline)) + "</td><td class=\"n\">" + esc(value_text(row, row.current)) +
          "</td><td class=\"n\">" + esc(change_text(row)) + "</td><td class=\"n\">" +
          (row.limit ? esc(limit_text(*row.limit)) : "") + "</td><td class=\"n\">" +
-         (row.type == MetricType::gauge ? "" : std::to_string(row.baseline_samples) + " / " + std::to_string(row.current_samples)) +
+         (row.type == metrics::MetricType::gauge
+              ? ""
+              : std::to_string(row.baseline_samples) + " / " + std::to_string(row.current_samples)) +
          "</td><td class=\"" + cls + "\">" + esc(verdict_text(row)) + "</td></tr>\n";
   }
   h += "</table>\n</body></html>\n";
   return h;
 }
 
-}  // namespace rsolv::loadgen::regression
+}  // namespace rsolv::loadgen::compare

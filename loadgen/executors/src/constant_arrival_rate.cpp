@@ -6,7 +6,7 @@
 
 #include "executor_types.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 ArrivalStripe::ArrivalStripe(const Segment& segment, std::int64_t whole_test_vus)
     : stride(std::max<std::int64_t>(1, std::min(segment.count, whole_test_vus))),
@@ -37,4 +37,4 @@ std::optional<Micros> ConstantArrivalRate::iteration_start(std::int64_t n) const
 
 std::int64_t ConstantArrivalRate::planned_iterations() const { return stripe_.share(whole_count_); }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -7,7 +7,7 @@
 #include "executor_types.hpp"
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 namespace {
 
@@ -147,4 +147,4 @@ Segment parse_segment(std::string_view text) {
   return segment;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

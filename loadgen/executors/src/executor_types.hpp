@@ -4,7 +4,7 @@
 
 #include "rsolv/loadgen/executors/executor.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 // Arrival-rate iterations are striped over the segments that own at least one VU: with V VUs in
 // the whole test, VU striping gives segments 1..min(N, V) one or more, so iteration g belongs to
@@ -105,4 +105,4 @@ class RampingArrivalRate final : public Executor {
   ArrivalStripe stripe_;
 };
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

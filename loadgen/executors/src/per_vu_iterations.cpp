@@ -2,7 +2,7 @@
 // per_vu_iterations.go).
 #include "executor_types.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 PerVuIterations::PerVuIterations(const ExecutorConfig& config, Segment segment) : Executor(config, segment) {}
 
@@ -18,4 +18,4 @@ std::int64_t PerVuIterations::iterations_per_vu() const { return config_.iterati
 
 std::int64_t PerVuIterations::planned_iterations() const { return max_vus() * config_.iterations; }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -6,7 +6,7 @@
 
 #include "executor_types.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 RampingArrivalRate::RampingArrivalRate(const ExecutorConfig& config, Segment segment)
     : Executor(config, segment), stripe_(segment, config.max_vus > 0 ? config.max_vus : config.pre_allocated_vus) {
@@ -67,4 +67,4 @@ std::optional<Micros> RampingArrivalRate::iteration_start(std::int64_t n) const 
 
 std::int64_t RampingArrivalRate::planned_iterations() const { return stripe_.share(whole_count_); }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

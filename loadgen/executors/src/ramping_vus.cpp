@@ -4,7 +4,7 @@
 
 #include "executor_types.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 RampingVus::RampingVus(const ExecutorConfig& config, Segment segment) : Executor(config, segment) {
   std::int64_t peak = config.start_vus;
@@ -43,4 +43,4 @@ std::int64_t RampingVus::target_vus(Micros t) const {
   return segment_.share(whole_test_vus(t));
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::int64_t ScheduleDriver::backlog() const {
   return count;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

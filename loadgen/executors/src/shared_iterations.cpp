@@ -2,7 +2,7 @@
 // maxDuration (k6: shared_iterations.go).
 #include "executor_types.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 // The whole test's iterations go round-robin over its VUs (iteration g to VU (g mod vus) + 1), and a
 // segment owns the iterations of its VUs: segments without a VU get none, and the shares add up to
@@ -27,4 +27,4 @@ std::int64_t SharedIterations::shared_iterations() const { return share_; }
 
 std::int64_t SharedIterations::planned_iterations() const { return shared_iterations(); }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -6,7 +6,7 @@
 
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
 
 std::string_view to_string(MetricType type) {
   switch (type) {
@@ -310,4 +310,4 @@ void define_builtin_metrics(MetricSet& set) {
   set.define({"vus_max", MetricType::gauge, ValueKind::plain});
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

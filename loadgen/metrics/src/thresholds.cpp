@@ -9,7 +9,7 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/strings.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
 
 namespace {
 
@@ -288,4 +288,4 @@ std::vector<Threshold> thresholds_from_json(const nlohmann::json& json) {
   return out;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

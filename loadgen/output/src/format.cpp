@@ -6,13 +6,13 @@
 
 namespace rsolv::loadgen::output::detail {
 
-TrendStats trend_stats(const SeriesValue& value) {
+TrendStats trend_stats(const metrics::SeriesValue& value) {
   TrendStats s;
   if (!value.histogram || value.histogram->count() == 0) return s;
   const auto& h = *value.histogram;
-  const auto scaled = [](std::int64_t v) { return static_cast<double>(v) / kTrendScale; };
+  const auto scaled = [](std::int64_t v) { return static_cast<double>(v) / metrics::kTrendScale; };
   s.count = h.count();
-  s.avg = h.mean() / kTrendScale;
+  s.avg = h.mean() / metrics::kTrendScale;
   s.min = scaled(h.min());
   s.max = scaled(h.max());
   s.med = scaled(h.value_at_percentile(50));
@@ -64,11 +64,11 @@ std::string format_bytes(double bytes) {
   return buffer;
 }
 
-std::string format_value(double value, ValueKind kind) {
+std::string format_value(double value, metrics::ValueKind kind) {
   switch (kind) {
-    case ValueKind::time: return format_duration_ms(value);
-    case ValueKind::data: return format_bytes(value);
-    case ValueKind::plain: break;
+    case metrics::ValueKind::time: return format_duration_ms(value);
+    case metrics::ValueKind::data: return format_bytes(value);
+    case metrics::ValueKind::plain: break;
   }
   return format_number(value);
 }
@@ -79,7 +79,8 @@ std::string format_percent(double share) {
   return buffer;
 }
 
-std::vector<std::string> tag_values(const MetricSet& metrics, const std::string& metric, const std::string& tag) {
+std::vector<std::string> tag_values(const metrics::MetricSet& metrics, const std::string& metric,
+                                    const std::string& tag) {
   std::vector<std::string> out;
   for (const auto& series : metrics.all()) {
     if (series.metric != metric) continue;

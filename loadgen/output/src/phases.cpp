@@ -56,7 +56,7 @@ std::vector<PhaseSummary> phases_from_json(const nlohmann::json& json) {
     phase.name = item.at("name").get<std::string>();
     phase.failure = item.value("failure", std::string());
     phase.duration_seconds = item.value("duration_seconds", 0.0);
-    phase.metrics = MetricSet::from_json(item.at("series"));
+    phase.metrics = metrics::MetricSet::from_json(item.at("series"));
     out.push_back(std::move(phase));
   }
   return out;

@@ -15,7 +15,7 @@ std::string sanitize(std::string_view name) {
   return out;
 }
 
-report::Labels labels(const Tags& tags) {
+report::Labels labels(const metrics::Tags& tags) {
   report::Labels out;
   for (const auto& [k, v] : tags) {
     auto name = sanitize(k);
@@ -34,7 +34,8 @@ const std::vector<double>& plain_buckets() {
 
 }  // namespace
 
-std::string render_prometheus(const MetricSet& metrics, const std::vector<ThresholdResult>& thresholds) {
+std::string render_prometheus(const metrics::MetricSet& metrics,
+                              const std::vector<metrics::ThresholdResult>& thresholds) {
   report::PrometheusWriter w;
   for (const auto& info : metrics.metrics()) {
     const auto base = "rsolv_loadgen_" + sanitize(info.name);
@@ -48,13 +49,13 @@ std::string render_prometheus(const MetricSet& metrics, const std::vector<Thresh
       const auto& v = series.value;
       auto l = labels(series.tags);
       switch (info.type) {
-        case MetricType::counter: {
-          const auto name = base + (info.contains == ValueKind::data ? "_bytes_total" : "_total");
+        case metrics::MetricType::counter: {
+          const auto name = base + (info.contains == metrics::ValueKind::data ? "_bytes_total" : "_total");
           declare(name, "counter", info.name + " (k6 counter)");
           w.sample(name, l, v.sum);
           break;
         }
-        case MetricType::rate:
+        case metrics::MetricType::rate:
           if (info.name == "http_req_failed") {
             declare(base + "_total", "counter", "failed requests (http_req_failed hits)");
             w.sample(base + "_total", l, static_cast<double>(v.hits));
@@ -67,17 +68,17 @@ std::string render_prometheus(const MetricSet& metrics, const std::vector<Thresh
             w.sample(base + "_total", l, static_cast<double>(v.total - v.hits));
           }
           break;
-        case MetricType::trend:
+        case metrics::MetricType::trend:
           if (!v.histogram) break;
-          if (info.contains == ValueKind::time) {
+          if (info.contains == metrics::ValueKind::time) {
             declare(base + "_seconds", "histogram", info.name + " in seconds");
             w.histogram(base + "_seconds", l, *v.histogram, report::default_latency_buckets(), 1e6);
           } else {
             declare(base, "histogram", info.name + " (k6 trend)");
-            w.histogram(base, l, *v.histogram, plain_buckets(), kTrendScale);
+            w.histogram(base, l, *v.histogram, plain_buckets(), metrics::kTrendScale);
           }
           break;
-        case MetricType::gauge:
+        case metrics::MetricType::gauge:
           declare(base, "gauge", info.name);
           w.sample(base, l, v.gauge);
           break;

@@ -18,7 +18,7 @@ namespace rsolv::loadgen::output {
 
 namespace {
 
-const std::string* tag(const Tags& tags, std::string_view key) {
+const std::string* tag(const metrics::Tags& tags, std::string_view key) {
   for (const auto& [k, v] : tags) {
     if (k == key) return &v;
   }
@@ -26,34 +26,36 @@ const std::string* tag(const Tags& tags, std::string_view key) {
 }
 
 // The k6-like view of one metric, all its series combined.
-nlohmann::json metric_view(const MetricSet& metrics, const MetricInfo& info, double duration_seconds,
-                           const Tags& filter = {}) {
+nlohmann::json metric_view(const metrics::MetricSet& metrics, const metrics::MetricInfo& info, double duration_seconds,
+                           const metrics::Tags& filter = {}) {
   const auto aggregate = metrics.aggregate(info.name, filter);
   nlohmann::json values = nlohmann::json::object();
   const auto& v = aggregate.value;
   switch (info.type) {
-    case MetricType::trend: {
+    case metrics::MetricType::trend: {
       const auto s = detail::trend_stats(v);
       values = {{"avg", s.avg}, {"min", s.min}, {"med", s.med}, {"max", s.max},
                 {"p(90)", s.p90}, {"p(95)", s.p95}, {"p(99)", s.p99}, {"count", s.count}};
       break;
     }
-    case MetricType::counter:
+    case metrics::MetricType::counter:
       values = {{"count", v.sum}, {"rate", duration_seconds > 0 ? v.sum / duration_seconds : 0.0}};
       break;
-    case MetricType::rate:
+    case metrics::MetricType::rate:
       values = {{"rate", v.total > 0 ? static_cast<double>(v.hits) / static_cast<double>(v.total) : 0.0},
                 {"passes", v.hits},
                 {"fails", v.total - v.hits}};
       break;
-    case MetricType::gauge: values = {{"value", v.gauge}, {"min", v.gauge_min}, {"max", v.gauge_max}}; break;
+    case metrics::MetricType::gauge: values = {{"value", v.gauge}, {"min", v.gauge_min}, {"max", v.gauge_max}}; break;
   }
   return {{"type", to_string(info.type)},
-          {"contains", info.contains == ValueKind::time ? "time" : info.contains == ValueKind::data ? "data" : "default"},
+          {"contains", info.contains == metrics::ValueKind::time   ? "time"
+                       : info.contains == metrics::ValueKind::data ? "data"
+                                                                   : "default"},
           {"values", std::move(values)}};
 }
 
-nlohmann::json timeline_json(const std::vector<TimelinePoint>& timeline) {
+nlohmann::json timeline_json(const std::vector<metrics::TimelinePoint>& timeline) {
   auto out = nlohmann::json::array();
   for (const auto& p : timeline) {
     out.push_back({{"t_seconds", p.t_seconds}, {"reqs_per_s", p.reqs_per_s}, {"failed_rate", p.failed_rate},
@@ -63,10 +65,10 @@ nlohmann::json timeline_json(const std::vector<TimelinePoint>& timeline) {
   return out;
 }
 
-std::vector<TimelinePoint> timeline_from(const nlohmann::json& json) {
-  std::vector<TimelinePoint> out;
+std::vector<metrics::TimelinePoint> timeline_from(const nlohmann::json& json) {
+  std::vector<metrics::TimelinePoint> out;
   for (const auto& p : json) {
-    TimelinePoint t;
+    metrics::TimelinePoint t;
     t.t_seconds = p.at("t_seconds").get<double>();
     t.reqs_per_s = p.value("reqs_per_s", 0.0);
     t.failed_rate = p.value("failed_rate", 0.0);
@@ -85,7 +87,7 @@ std::vector<TimelinePoint> timeline_from(const nlohmann::json& json) {
 std::vector<std::string> missing_segments(const std::set<std::string>& seen, std::int64_t count) {
   std::vector<std::string> missing;
   for (std::int64_t k = 1; k <= count; ++k) {
-    const auto text = Segment{k, count}.str();
+    const auto text = executors::Segment{k, count}.str();
     if (!seen.contains(text)) missing.push_back(text);
   }
   return missing;
@@ -103,7 +105,7 @@ std::string segment_list(const std::vector<std::string>& segments) {
 std::string missing_note(std::set<std::string> seen, std::int64_t count, const std::vector<Summary>& parts,
                          std::size_t from) {
   for (std::size_t i = from; i < parts.size(); ++i) {
-    for (const auto& text : parts[i].segments) seen.insert(parse_segment(text).str());
+    for (const auto& text : parts[i].segments) seen.insert(executors::parse_segment(text).str());
   }
   const auto missing = missing_segments(seen, count);
   return missing.empty() ? "" : " (missing: " + segment_list(missing) + ")";
@@ -111,7 +113,7 @@ std::string missing_note(std::set<std::string> seen, std::int64_t count, const s
 
 }  // namespace
 
-std::vector<CheckResult> collect_checks(const MetricSet& metrics) {
+std::vector<CheckResult> collect_checks(const metrics::MetricSet& metrics) {
   std::vector<CheckResult> out;
   for (const auto& series : metrics.all()) {
     if (series.metric != "checks") continue;
@@ -130,7 +132,7 @@ std::vector<CheckResult> collect_checks(const MetricSet& metrics) {
   return out;
 }
 
-std::vector<ErrorCount> collect_errors(const MetricSet& metrics) {
+std::vector<ErrorCount> collect_errors(const metrics::MetricSet& metrics) {
   std::vector<ErrorCount> out;
   for (const auto& series : metrics.all()) {
     if (series.metric != "http_reqs" || series.value.sum == 0) continue;
@@ -149,12 +151,12 @@ std::vector<ErrorCount> collect_errors(const MetricSet& metrics) {
 }
 
 void evaluate_thresholds(Summary& summary) {
-  summary.threshold_results = evaluate(summary.thresholds, summary.metrics, summary.duration_seconds);
+  summary.threshold_results = metrics::evaluate(summary.thresholds, summary.metrics, summary.duration_seconds);
 }
 
 bool thresholds_passed(const Summary& summary) {
   return std::all_of(summary.threshold_results.begin(), summary.threshold_results.end(),
-                     [](const ThresholdResult& r) { return r.ok; });
+                     [](const metrics::ThresholdResult& r) { return r.ok; });
 }
 
 Outcome outcome(const Summary& summary) {
@@ -222,7 +224,7 @@ nlohmann::json summary_to_json(const Summary& s) {
           {"checks", std::move(checks)},
           {"errors", std::move(errors)},
           {"timeline", timeline_json(s.timeline)},
-          {"threshold_definitions", thresholds_to_json(s.thresholds)},
+          {"threshold_definitions", metrics::thresholds_to_json(s.thresholds)},
           {"series", s.metrics.to_json()},
           {"phases", phases_to_json(s.phases)}};
 }
@@ -243,7 +245,7 @@ Summary summary_from_json(const nlohmann::json& json, const std::string& label) 
     s.file = json.value("file", std::string());
     s.tool_version = json.value("tool_version", std::string());
     s.segments = json.at("segments").get<std::vector<std::string>>();
-    for (const auto& segment : s.segments) (void)parse_segment(segment);
+    for (const auto& segment : s.segments) (void)executors::parse_segment(segment);
     s.started_unix_ms = json.value("started_unix_ms", std::int64_t{0});
     s.duration_seconds = json.at("duration_seconds").get<double>();
     if (!std::isfinite(s.duration_seconds) || s.duration_seconds < 0) return fail("negative duration_seconds");
@@ -252,8 +254,8 @@ Summary summary_from_json(const nlohmann::json& json, const std::string& label) 
     if (json.contains("missing_segments")) s.missing_segments = json.at("missing_segments").get<std::vector<std::string>>();
     s.aborted_by_threshold = json.value("aborted_by_threshold", false);
     s.aborting_threshold = json.value("aborting_threshold", std::string());
-    s.metrics = MetricSet::from_json(json.at("series"));
-    s.thresholds = thresholds_from_json(json.at("threshold_definitions"));
+    s.metrics = metrics::MetricSet::from_json(json.at("series"));
+    s.thresholds = metrics::thresholds_from_json(json.at("threshold_definitions"));
     if (json.contains("timeline")) s.timeline = timeline_from(json.at("timeline"));
     if (json.contains("phases")) s.phases = phases_from_json(json.at("phases"));
   } catch (const nlohmann::json::exception& error) {
@@ -295,23 +297,23 @@ Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial) {
   out.thresholds = first.thresholds;
   out.segments.clear();
   out.started_unix_ms = first.started_unix_ms;
-  const auto definitions = thresholds_to_json(first.thresholds);
+  const auto definitions = metrics::thresholds_to_json(first.thresholds);
   std::set<std::string> seen;
   std::int64_t count = 0;
   // Timeline: intervals keyed by their end time (ms), in order.
-  std::map<std::int64_t, TimelinePoint> timeline;
+  std::map<std::int64_t, metrics::TimelinePoint> timeline;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto& part = parts[i];
     if (part.name != first.name) {
       throw UsageError("summary " + std::to_string(i + 1) + " is of test '" + part.name + "', the first of '" +
                        first.name + "'; merge the segments of one test only");
     }
-    if (thresholds_to_json(part.thresholds) != definitions) {
+    if (metrics::thresholds_to_json(part.thresholds) != definitions) {
       throw UsageError("summary " + std::to_string(i + 1) + " of '" + part.name +
                        "' has other thresholds than the first; run every segment from the same scenario file");
     }
     for (const auto& text : part.segments) {
-      const auto segment = parse_segment(text);
+      const auto segment = executors::parse_segment(text);
       if (count == 0) count = segment.count;
       if (segment.count != count) {
         throw UsageError("segment " + text + " does not belong to a test split in " + std::to_string(count) +
@@ -350,7 +352,7 @@ Summary merge_summaries(const std::vector<Summary>& parts, bool allow_partial) {
     }
   }
   std::sort(out.segments.begin(), out.segments.end(), [](const std::string& a, const std::string& b) {
-    return parse_segment(a).index < parse_segment(b).index;
+    return executors::parse_segment(a).index < executors::parse_segment(b).index;
   });
   out.missing_segments = missing_segments(seen, count);
   if (!out.missing_segments.empty()) {

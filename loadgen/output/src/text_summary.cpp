@@ -24,29 +24,29 @@ std::string dotted(const std::string& label, std::size_t width) {
 }
 
 // Metric values on one line, as k6 prints them.
-std::string values_line(const Summary& s, const MetricInfo& info, const Aggregate& a) {
+std::string values_line(const Summary& s, const metrics::MetricInfo& info, const metrics::Aggregate& a) {
   const auto& v = a.value;
   switch (info.type) {
-    case MetricType::trend: {
+    case metrics::MetricType::trend: {
       const auto t = detail::trend_stats(v);
       const auto f = [&](double x) {
-        return info.contains == ValueKind::time ? detail::format_duration_ms(x) : detail::format_number(x);
+        return info.contains == metrics::ValueKind::time ? detail::format_duration_ms(x) : detail::format_number(x);
       };
       return "avg=" + f(t.avg) + " min=" + f(t.min) + " med=" + f(t.med) + " max=" + f(t.max) + " p(90)=" + f(t.p90) +
              " p(95)=" + f(t.p95) + " p(99)=" + f(t.p99) + " count=" + std::to_string(t.count);
     }
-    case MetricType::counter: {
+    case metrics::MetricType::counter: {
       const double rate = s.duration_seconds > 0 ? v.sum / s.duration_seconds : 0;
-      if (info.contains == ValueKind::data) {
+      if (info.contains == metrics::ValueKind::data) {
         return detail::format_bytes(v.sum) + " " + detail::format_bytes(rate) + "/s";
       }
       return detail::format_number(v.sum) + " " + detail::format_number(rate) + "/s";
     }
-    case MetricType::rate: {
+    case metrics::MetricType::rate: {
       const double share = v.total > 0 ? static_cast<double>(v.hits) / static_cast<double>(v.total) : 0;
       return detail::format_percent(share) + " ✓ " + std::to_string(v.hits) + " ✗ " + std::to_string(v.total - v.hits);
     }
-    case MetricType::gauge:
+    case metrics::MetricType::gauge:
       return detail::format_number(v.gauge) + " min=" + detail::format_number(v.gauge_min) +
              " max=" + detail::format_number(v.gauge_max);
   }
@@ -95,7 +95,7 @@ std::string render_text_summary(const Summary& s, bool color) {
   }
 
   // Metrics, alphabetically as k6, with their thresholds' tag-filtered sub-lines.
-  std::vector<const MetricInfo*> infos;
+  std::vector<const metrics::MetricInfo*> infos;
   for (const auto& info : s.metrics.metrics()) infos.push_back(&info);
   std::sort(infos.begin(), infos.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
   std::size_t width = 0;
@@ -144,7 +144,7 @@ std::string render_text_summary(const Summary& s, bool color) {
       out += "   " + style.red("✗") + " " + dotted(std::to_string(e.code) + " " + e.error, error_width) + " " +
              std::to_string(e.count) + "\n";
     }
-    if (s.metrics.aggregate("http_req_duration").value.empty(MetricType::trend)) {
+    if (s.metrics.aggregate("http_req_duration").value.empty(metrics::MetricType::trend)) {
       out += "   no successful response: http_req_duration has no sample\n";
     }
   }
@@ -154,7 +154,7 @@ std::string render_text_summary(const Summary& s, bool color) {
     out += "\n  thresholds:\n";
     for (const auto& r : s.threshold_results) {
       const auto* info = s.metrics.info(r.key.substr(0, r.key.find('{')));
-      const bool time = info != nullptr && info->contains == ValueKind::time && r.source.find("count") != 0;
+      const bool time = info != nullptr && info->contains == metrics::ValueKind::time && r.source.find("count") != 0;
       const auto actual = time ? detail::format_duration_ms(r.actual) : detail::format_number(r.actual);
       out += "   " + style.mark(r.ok) + " " + r.key + ": " + r.source + "  " +
              style.dim("(actual " + actual + (r.no_samples ? ", no samples matched" : "") + ")") +

@@ -13,7 +13,7 @@ namespace rsolv::loadgen::runner {
 // are striped over segments as VUs are (segment K of N takes rows K-1, K-1+N, ...), so the N
 // processes of a segmented test together take each row once. False when a `unique` source with
 // `exhausted: stop` has no row left for this segment: the scenario starts no more iterations.
-bool take_rows(PreparedScenario& scenario, const std::vector<const DataTable*>& tables, std::int64_t global_vu,
-               FastRandom& random, std::uint32_t* rows);
+bool take_rows(PreparedScenario& scenario, const std::vector<const scenario::DataTable*>& tables,
+               std::int64_t global_vu, scenario::FastRandom& random, std::uint32_t* rows);
 
 }  // namespace rsolv::loadgen::runner

@@ -6,7 +6,7 @@
 
 #include "rsolv/common/error.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 namespace {
 
@@ -85,4 +85,4 @@ http::ServerResponse MetricsServer::handle(const http::ServerRequest& request) {
   return response;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

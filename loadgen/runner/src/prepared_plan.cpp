@@ -8,19 +8,20 @@ namespace rsolv::loadgen::runner {
 
 namespace {
 
-std::string default_name(const Step& step) {
+std::string default_name(const scenario::Step& step) {
   if (!step.name.empty()) return step.name;
   std::string name = step.request.method + " ";
   for (const auto& part : step.request.target.parts()) {
-    name += part.kind == TemplatePartKind::literal ? part.text : "${}";
+    name += part.kind == scenario::TemplatePartKind::literal ? part.text : "${}";
   }
   return name;
 }
 
 }  // namespace
 
-std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment,
-                                           const std::vector<const Scenario*>& scenarios, const DataTable* setup_rows) {
+std::unique_ptr<PreparedPlan> prepare_plan(const scenario::TestPlan& plan, executors::Segment segment,
+                                           const std::vector<const scenario::Scenario*>& scenarios,
+                                           const scenario::DataTable* setup_rows) {
   auto prepared = std::make_unique<PreparedPlan>();
   prepared->plan = &plan;
   for (std::size_t s = 0; s < plan.data.size(); ++s) {
@@ -33,22 +34,22 @@ std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment
   }
   if (any_tls) prepared->tls = std::make_unique<engine::TlsContext>(!plan.insecure_skip_tls_verify, plan.ca_file);
 
-  for (const Scenario* each : scenarios) {
-    const Scenario& scenario = *each;
+  for (const scenario::Scenario* each : scenarios) {
+    const scenario::Scenario& scenario = *each;
     auto ps = std::make_unique<PreparedScenario>();
     ps->scenario = &scenario;
     ps->data = scenario.data;
     ps->data_taken = std::make_unique<std::atomic<std::int64_t>[]>(scenario.data.size());
-    ps->executor = make_executor(scenario.executor, segment);
-    Tags scenario_tags = scenario.tags;
+    ps->executor = executors::make_executor(scenario.executor, segment);
+    metrics::Tags scenario_tags = scenario.tags;
     scenario_tags.emplace_back("scenario", scenario.name);
-    ps->tags = normalize_tags(scenario_tags);
+    ps->tags = metrics::normalize_tags(scenario_tags);
     prepared->longest = std::max(prepared->longest, scenario.executor.start_time + ps->executor->hard_stop());
     for (const auto& step : scenario.flow) {
       PreparedStep p;
       p.step = &step;
-      if (step.kind == Step::Kind::request) {
-        const RequestSpec& spec = step.request;
+      if (step.kind == scenario::Step::Kind::request) {
+        const scenario::RequestSpec& spec = step.request;
         if (spec.endpoint < 0 || static_cast<std::size_t>(spec.endpoint) >= plan.origins.size()) {
           throw UsageError(step.location + ": the request has no URL origin (give an absolute http:// or https:// URL)");
         }
@@ -56,15 +57,16 @@ std::unique_ptr<PreparedPlan> prepare_plan(const TestPlan& plan, Segment segment
         p.endpoint = engine::Endpoint{spec.endpoint, &plan.origins[static_cast<std::size_t>(spec.endpoint)],
                                       &prepared->addresses[static_cast<std::size_t>(spec.endpoint)]};
         p.head = spec.method == "HEAD";
-        p.expected = spec.expected_statuses.empty() ? std::vector<StatusRange>{{200, 399}} : spec.expected_statuses;
+        p.expected =
+            spec.expected_statuses.empty() ? std::vector<scenario::StatusRange>{{200, 399}} : spec.expected_statuses;
         p.wants_sink = !step.checks.empty() || !step.extracts.empty() || !step.records.empty() ||
                        !step.captured_headers.empty() || step.needs_body || step.needs_json;
         if (!spec.prebuilt.empty()) p.prebuilt = &spec.prebuilt;
-        Tags tags = ps->tags;
+        metrics::Tags tags = ps->tags;
         tags.emplace_back("name", p.name);
         tags.emplace_back("method", spec.method);
         for (const auto& tag : step.tags) tags.push_back(tag);  // later wins: the user's tags
-        p.tags = normalize_tags(tags);
+        p.tags = metrics::normalize_tags(tags);
       } else {
         p.name = step.name;
       }

@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 namespace {
 
@@ -24,4 +24,4 @@ const std::atomic<int>& install_stop_signals() {
   return g_stop_requests;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -30,8 +32,97 @@ std::int64_t unix_now_ms() {
       .count();
 }
 
-bool exhaustible(const Executor& executor) {
-  return executor.kind() == ExecutorKind::per_vu_iterations || executor.kind() == ExecutorKind::shared_iterations;
+bool exhaustible(const executors::Executor& executor) {
+  return executor.kind() == executors::ExecutorKind::per_vu_iterations ||
+         executor.kind() == executors::ExecutorKind::shared_iterations;
+}
+
+// The step's checks, each recorded in the `checks` rate; true when all passed.
+bool record_checks(const scenario::Step& spec, const scenario::ResponseView& view,
+                   const std::vector<std::size_t>& series, metrics::MetricSet& metrics) {
+  bool all_passed = true;
+  for (std::size_t i = 0; i < spec.checks.size(); ++i) {
+    const bool passed = scenario::evaluate_check(spec.checks[i], view);
+    all_passed = all_passed && passed;
+    metrics.at(series[i]).value.add_rate(passed);
+  }
+  return all_passed;
+}
+
+// The step's extractions into the VU's variables; one that finds nothing leaves its variable as it was.
+void extract_values(const scenario::Step& spec, const nlohmann::json* json, VuData& data) {
+  for (const auto& extraction : spec.extracts) {
+    if (extraction.variable < 0 || static_cast<std::size_t>(extraction.variable) >= data.variables.size()) continue;
+    std::string& target = data.variables[static_cast<std::size_t>(extraction.variable)];
+    switch (extraction.source) {
+      case scenario::Extraction::Source::json:
+        if (json != nullptr) {
+          if (const auto* value = extraction.path.find(*json)) target = scenario::json_scalar_text(*value);
+        }
+        break;
+      case scenario::Extraction::Source::header:
+        if (extraction.header_slot >= 0 && static_cast<std::size_t>(extraction.header_slot) < data.headers.size()) {
+          if (const auto& value = data.headers[static_cast<std::size_t>(extraction.header_slot)]) target = *value;
+        }
+        break;
+      case scenario::Extraction::Source::regex:
+        if (extraction.regex) {
+          std::smatch match;
+          if (std::regex_search(data.body, match, *extraction.regex)) target = match.size() > 1 ? match[1].str() : match[0].str();
+        }
+        break;
+    }
+  }
+}
+
+// How the request went, for recordings `from: checks` and `from: ok`.
+struct ResponseOutcome {
+  bool all_checks_passed;
+  bool ok;
+};
+
+// The value a recording takes from this response, or none (a JSON path or variable that holds no number).
+std::optional<double> recorded_value(const scenario::Recording& record, const scenario::ResponseView& view,
+                                     const std::vector<std::string>& variables, ResponseOutcome outcome) {
+  switch (record.source) {
+    case scenario::Recording::Source::constant: return record.constant;
+    case scenario::Recording::Source::checks: return outcome.all_checks_passed ? 1 : 0;
+    case scenario::Recording::Source::ok: return outcome.ok ? 1 : 0;
+    case scenario::Recording::Source::duration: return static_cast<double>(view.duration.count()) / 1000.0;
+    case scenario::Recording::Source::status: return view.status;
+    case scenario::Recording::Source::json: {
+      const auto* found = view.json != nullptr ? record.path.find(*view.json) : nullptr;
+      if (found == nullptr || !(found->is_number() || found->is_boolean())) return std::nullopt;
+      return found->is_boolean() ? (found->get<bool>() ? 1 : 0) : found->get<double>();
+    }
+    case scenario::Recording::Source::variable: {
+      if (record.variable < 0 || static_cast<std::size_t>(record.variable) >= variables.size()) return std::nullopt;
+      const std::string& text = variables[static_cast<std::size_t>(record.variable)];
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (end == text.c_str()) return std::nullopt;
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// The step's recordings into its custom metrics.
+void record_custom_metrics(const scenario::Step& spec, const scenario::ResponseView& view,
+                           const std::vector<std::string>& variables, ResponseOutcome outcome,
+                           const std::vector<std::size_t>& series, metrics::MetricSet& metrics) {
+  for (std::size_t i = 0; i < spec.records.size(); ++i) {
+    const scenario::Recording& record = spec.records[i];
+    const auto value = recorded_value(record, view, variables, outcome);
+    if (!value) continue;
+    metrics::SeriesValue& target = metrics.at(series[i]).value;
+    switch (record.type) {
+      case metrics::MetricType::counter: target.add_counter(*value); break;
+      case metrics::MetricType::rate: target.add_rate(*value != 0); break;
+      case metrics::MetricType::gauge: target.set_gauge(*value); break;
+      case metrics::MetricType::trend: target.add_trend(*value); break;
+    }
+  }
 }
 
 }  // namespace
@@ -67,8 +158,8 @@ Worker::Worker(PreparedPlan& plan, RunControl& control, int index, int threads, 
 Worker::~Worker() = default;
 
 void Worker::setup() {
-  const TestPlan& plan = *plan_.plan;
-  define_builtin_metrics(metrics_);
+  const scenario::TestPlan& plan = *plan_.plan;
+  metrics::define_builtin_metrics(metrics_);
   for (const auto& info : plan.custom_metrics) metrics_.define(info);
   runs_.reserve(plan_.scenarios.size());
   published_ = std::make_unique<std::atomic<std::int64_t>[]>(plan_.scenarios.size());
@@ -76,7 +167,8 @@ void Worker::setup() {
     PreparedScenario& prepared = *plan_.scenarios[s];
     ScenarioRun run;
     run.prepared = &prepared;
-    run.driver = std::make_unique<ScheduleDriver>(*prepared.executor, SystemClock::instance(), index_, threads_);
+    run.driver =
+        std::make_unique<executors::ScheduleDriver>(*prepared.executor, SystemClock::instance(), index_, threads_);
     run.first_vu = vus_.size();
     run.vu_count = static_cast<std::size_t>(std::max<std::int64_t>(0, run.driver->slots()));
     for (std::size_t slot = 0; slot < run.vu_count; ++slot) {
@@ -94,7 +186,7 @@ void Worker::setup() {
         run.free.push_back(static_cast<std::uint32_t>(run.first_vu + static_cast<std::size_t>(i)));
       }
     }
-    const Tags& tags = prepared.tags;
+    const metrics::Tags& tags = prepared.tags;
     run.iterations = metrics_.series_index("iterations", tags);
     run.iteration_duration = metrics_.series_index("iteration_duration", tags);
     run.data_sent = metrics_.series_index("data_sent", tags);
@@ -104,9 +196,9 @@ void Worker::setup() {
     for (std::size_t i = 0; i < prepared.steps.size(); ++i) {
       const PreparedStep& step = prepared.steps[i];
       for (const auto& check : step.step->checks) {
-        Tags check_tags = step.tags;
+        metrics::Tags check_tags = step.tags;
         check_tags.emplace_back("check", check.name);
-        run.steps[i].checks.push_back(metrics_.series_index("checks", normalize_tags(std::move(check_tags))));
+        run.steps[i].checks.push_back(metrics_.series_index("checks", metrics::normalize_tags(std::move(check_tags))));
       }
       for (const auto& record : step.step->records) {
         run.steps[i].records.push_back(metrics_.series_index(record.metric, step.tags));
@@ -203,7 +295,7 @@ std::int64_t Worker::next_wakeup(std::int64_t now, std::int64_t next_sweep, std:
 
 void Worker::drive(ScenarioRun& run, std::int64_t now) {
   if (run.finished) return;
-  const Executor& executor = *run.prepared->executor;
+  const executors::Executor& executor = *run.prepared->executor;
   if (!run.retiring.empty()) {
     std::erase_if(run.retiring, [&](std::uint32_t index) {
       Vu& vu = vus_[index];
@@ -280,7 +372,7 @@ void Worker::start_due_arrivals(ScenarioRun& run, std::int64_t now) {
 
 void Worker::begin_stop(ScenarioRun& run, std::int64_t now) {
   run.stopping = true;
-  const Executor& executor = *run.prepared->executor;
+  const executors::Executor& executor = *run.prepared->executor;
   run.hard_stop_us = run.start_us + executor.hard_stop().count();
   if (control_.stop_mode.load(std::memory_order_relaxed) != StopMode::running) {
     run.hard_stop_us = std::min(run.hard_stop_us, now + executor.config().graceful_stop.count());
@@ -321,7 +413,7 @@ void Worker::retire(ScenarioRun& run, std::int64_t old_target, std::int64_t now)
 }
 
 bool Worker::can_start(ScenarioRun& run, Vu& vu) {
-  const Executor& executor = *run.prepared->executor;
+  const executors::Executor& executor = *run.prepared->executor;
   if (const auto per_vu = executor.iterations_per_vu(); per_vu >= 0 && vu.iteration >= per_vu) {
     vu.exhausted = true;
     return false;
@@ -345,7 +437,7 @@ bool Worker::take_data_rows(ScenarioRun& run, Vu& vu) {
 // The setup phase: the values this iteration extracted become one row of the source "setup";
 // they are cleared for the next iteration, so a value it fails to extract reads empty.
 void Worker::collect_setup_row(ScenarioRun& run, Vu& vu) {
-  DataTable* table = run.prepared->collect;
+  scenario::DataTable* table = run.prepared->collect;
   std::vector<std::string> cells;
   for (const int variable : run.prepared->collect_variables) {
     cells.push_back(vu.data ? std::exchange(vu.data->variables[static_cast<std::size_t>(variable)], std::string()) : std::string());
@@ -370,12 +462,12 @@ void Worker::advance(std::uint32_t index, std::int64_t now) {
   const auto& steps = run.prepared->steps;
   while (vu.step < steps.size()) {
     const PreparedStep& prepared = steps[vu.step];
-    const Step& step = *prepared.step;
+    const scenario::Step& step = *prepared.step;
     if (step.once && vu.iteration > 0) {
       ++vu.step;
       continue;
     }
-    if (step.kind == Step::Kind::sleep) {
+    if (step.kind == scenario::Step::Kind::sleep) {
       if (!step.sleep.set()) {
         ++vu.step;
         continue;
@@ -393,7 +485,7 @@ void Worker::advance(std::uint32_t index, std::int64_t now) {
 
 void Worker::start_request(ScenarioRun& run, std::uint32_t index, const PreparedStep& step, std::int64_t now) {
   Vu& vu = vus_[index];
-  const Step& spec = *step.step;
+  const scenario::Step& spec = *step.step;
   vu.state = VuState::requesting;
   vu.deadline_us = now + spec.request.timeout.count();
   const std::size_t variables = plan_.plan->variables.size();
@@ -412,7 +504,7 @@ void Worker::start_request(ScenarioRun& run, std::uint32_t index, const Prepared
     data = step.prebuilt->data();
     size = step.prebuilt->size();
   } else {
-    TemplateContext context;
+    scenario::TemplateContext context;
     context.vu = vu.global_vu;
     context.iter = vu.iteration;
     context.now_ms = unix_now_ms();
@@ -422,7 +514,7 @@ void Worker::start_request(ScenarioRun& run, std::uint32_t index, const Prepared
     context.tables = plan_.tables.data();
     context.rows = vu.rows.data();
     vu.request.clear();
-    render_request(vu.request, spec.request, *plan_.plan, context, scratch_);
+    scenario::render_request(vu.request, spec.request, *plan_.plan, context, scratch_);
     data = vu.request.data();
     size = vu.request.size();
   }
@@ -470,7 +562,7 @@ Worker::StatusSeries& Worker::status_series(ScenarioRun& run, std::uint32_t step
   for (auto& entry : list) {
     if (entry.status == key && entry.error_code == reason.code && entry.error_detail == reason.detail) return entry;
   }
-  Tags tags = run.prepared->steps[step].tags;
+  metrics::Tags tags = run.prepared->steps[step].tags;
   tags.emplace_back("status", std::to_string(status));
   tags.emplace_back("expected_response", expected ? "true" : "false");
   if (reason.code != 0) {
@@ -479,7 +571,7 @@ Worker::StatusSeries& Worker::status_series(ScenarioRun& run, std::uint32_t step
     tags.emplace_back("error", status != 0 ? (expected ? "status " : "unexpected status ") + std::to_string(status)
                                            : reason.text());
   }
-  tags = normalize_tags(std::move(tags));
+  tags = metrics::normalize_tags(std::move(tags));
   StatusSeries entry;
   entry.status = key;
   entry.error_code = reason.code;
@@ -501,7 +593,7 @@ void Worker::record_response(ScenarioRun& run, Vu& vu, const PreparedStep& step,
   const engine::Timings& t = connection.timings();
   const bool answered = failure == engine::Failure::none;
   const int status = answered ? connection.response().status_code() : 0;
-  const bool expected = answered && status_in(step.expected, status);
+  const bool expected = answered && scenario::status_in(step.expected, status);
   // k6's error_code: the transport failure's, 1000 + status for a response >= 400, and (not in k6,
   // which leaves it untagged) 1000 for a response below 400 that `expect` did not list.
   engine::FailureReason reason;
@@ -540,7 +632,7 @@ void Worker::record_response(ScenarioRun& run, Vu& vu, const PreparedStep& step,
 void Worker::inspect_response(ScenarioRun& run, Vu& vu, const PreparedStep& step, int status, std::int64_t duration_us,
                               bool ok) {
   VuData& data = *vu.data;
-  const Step& spec = *step.step;
+  const scenario::Step& spec = *step.step;
   const StepSeries& series = run.steps[vu.step];
   nlohmann::json document;
   const nlohmann::json* json = nullptr;
@@ -548,76 +640,15 @@ void Worker::inspect_response(ScenarioRun& run, Vu& vu, const PreparedStep& step
     document = nlohmann::json::parse(data.body, nullptr, false);
     if (!document.is_discarded()) json = &document;
   }
-  ResponseView view;
+  scenario::ResponseView view;
   view.status = status;
-  view.duration = Micros{duration_us};
+  view.duration = executors::Micros{duration_us};
   view.headers = &data.headers;
   view.body = data.body;
   view.json = json;
-  bool all_passed = true;
-  for (std::size_t i = 0; i < spec.checks.size(); ++i) {
-    const bool passed = evaluate_check(spec.checks[i], view);
-    all_passed = all_passed && passed;
-    metrics_.at(series.checks[i]).value.add_rate(passed);
-  }
-  for (const auto& extraction : spec.extracts) {
-    if (extraction.variable < 0 || static_cast<std::size_t>(extraction.variable) >= data.variables.size()) continue;
-    std::string& target = data.variables[static_cast<std::size_t>(extraction.variable)];
-    switch (extraction.source) {
-      case Extraction::Source::json:
-        if (json != nullptr) {
-          if (const auto* value = extraction.path.find(*json)) target = json_scalar_text(*value);
-        }
-        break;
-      case Extraction::Source::header:
-        if (extraction.header_slot >= 0 && static_cast<std::size_t>(extraction.header_slot) < data.headers.size()) {
-          if (const auto& value = data.headers[static_cast<std::size_t>(extraction.header_slot)]) target = *value;
-        }
-        break;
-      case Extraction::Source::regex:
-        if (extraction.regex) {
-          std::smatch match;
-          if (std::regex_search(data.body, match, *extraction.regex)) target = match.size() > 1 ? match[1].str() : match[0].str();
-        }
-        break;
-    }
-  }
-  for (std::size_t i = 0; i < spec.records.size(); ++i) {
-    const Recording& record = spec.records[i];
-    double value = 0;
-    bool have = true;
-    switch (record.source) {
-      case Recording::Source::constant: value = record.constant; break;
-      case Recording::Source::checks: value = all_passed ? 1 : 0; break;
-      case Recording::Source::ok: value = ok ? 1 : 0; break;
-      case Recording::Source::duration: value = static_cast<double>(duration_us) / 1000.0; break;
-      case Recording::Source::status: value = status; break;
-      case Recording::Source::json: {
-        const auto* found = json != nullptr ? record.path.find(*json) : nullptr;
-        have = found != nullptr && (found->is_number() || found->is_boolean());
-        if (have) value = found->is_boolean() ? (found->get<bool>() ? 1 : 0) : found->get<double>();
-        break;
-      }
-      case Recording::Source::variable: {
-        have = record.variable >= 0 && static_cast<std::size_t>(record.variable) < data.variables.size();
-        if (have) {
-          const std::string& text = data.variables[static_cast<std::size_t>(record.variable)];
-          char* end = nullptr;
-          value = std::strtod(text.c_str(), &end);
-          have = end != text.c_str();
-        }
-        break;
-      }
-    }
-    if (!have) continue;
-    SeriesValue& target = metrics_.at(series.records[i]).value;
-    switch (record.type) {
-      case MetricType::counter: target.add_counter(value); break;
-      case MetricType::rate: target.add_rate(value != 0); break;
-      case MetricType::gauge: target.set_gauge(value); break;
-      case MetricType::trend: target.add_trend(value); break;
-    }
-  }
+  const bool all_passed = record_checks(spec, view, series.checks, metrics_);
+  extract_values(spec, json, data);
+  record_custom_metrics(spec, view, data.variables, {all_passed, ok}, series.records, metrics_);
   data.capturing = nullptr;
 }
 
@@ -666,7 +697,7 @@ void Worker::run_ready() {
       advance(index, now);
       continue;
     }
-    const Step& step = *steps[vu.step].step;
+    const scenario::Step& step = *steps[vu.step].step;
     if (step.sleep.set()) {
       vu.state = VuState::sleeping;
       const auto pause = random_.uniform(step.sleep.min.count(), step.sleep.max.count());

@@ -36,7 +36,7 @@ struct RunControl {
   std::int64_t flush_interval_us = 1'000'000;
   std::atomic<StopMode> stop_mode{StopMode::running};
   std::mutex mutex;               // guards `interval`
-  MetricSet interval;             // what workers flushed since the coordinator last took it
+  metrics::MetricSet interval;    // what workers flushed since the coordinator last took it
   // Responses refused as malformed or over a limit (Failure::protocol), and the first reason.
   std::atomic<std::int64_t> protocol_errors{0};
   std::atomic<const char*> first_protocol_error{nullptr};
@@ -47,7 +47,7 @@ struct VuData {
   std::vector<std::string> variables;
   std::vector<std::optional<std::string>> headers;  // by the step's captured header slot
   std::string body;
-  const Step* capturing = nullptr;
+  const scenario::Step* capturing = nullptr;
 };
 
 enum class VuState : std::uint8_t { parked, requesting, responded, sleeping };
@@ -110,7 +110,7 @@ class Worker final : public engine::ConnectionOwner {
   };
   struct ScenarioRun {
     PreparedScenario* prepared = nullptr;
-    std::unique_ptr<ScheduleDriver> driver;
+    std::unique_ptr<executors::ScheduleDriver> driver;
     std::int64_t start_us = 0;  // executor time zero on the monotonic scale
     std::size_t first_vu = 0;
     std::size_t vu_count = 0;
@@ -164,15 +164,15 @@ class Worker final : public engine::ConnectionOwner {
   std::vector<char> read_buffer_;
   engine::ConnectionContext context_;
   engine::TimerHeap timers_;
-  FastRandom random_;
-  MetricSet metrics_;
+  scenario::FastRandom random_;
+  metrics::MetricSet metrics_;
   std::deque<Vu> vus_;
   std::vector<ScenarioRun> runs_;
   std::vector<std::uint32_t> ready_;
   std::vector<std::uint32_t> ready_swap_;
   std::vector<std::uint32_t> paused_;  // connections that used their read budget (resume_paused)
   std::vector<std::uint32_t> paused_swap_;
-  RenderScratch scratch_;
+  scenario::RenderScratch scratch_;
   std::int64_t active_ = 0;
   std::int64_t in_flight_ = 0;  // requests sent and not yet done
   ResponseBatching batching_;

@@ -6,7 +6,7 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/common/strings.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 namespace {
 
@@ -158,4 +158,4 @@ bool evaluate_check(const Check& check, const ResponseView& response) {
   return false;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

@@ -11,7 +11,7 @@
 #include "plan_loader.hpp"
 #include "rsolv/config/env_expand.hpp"
 
-namespace rsolv::loadgen::detail {
+namespace rsolv::loadgen::scenario::detail {
 
 namespace {
 
@@ -124,4 +124,4 @@ std::vector<DataUse> parse_data_uses(Loader& l, const YAML::Node& node, const st
   return out;
 }
 
-}  // namespace rsolv::loadgen::detail
+}  // namespace rsolv::loadgen::scenario::detail

@@ -10,7 +10,7 @@
 #include "rsolv/config/json_bounded.hpp"
 #include "rsolv/config/yaml_loader.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 int DataTable::column(std::string_view name) const {
   const auto it = std::find(columns_.begin(), columns_.end(), name);
@@ -184,4 +184,4 @@ DataTable load_data_file(std::string name, const std::string& path, const std::s
   return csv ? parse_csv_data(std::move(name), text, label) : parse_json_data(std::move(name), text, label);
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

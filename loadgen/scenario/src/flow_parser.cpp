@@ -1,6 +1,7 @@
 // The steps of a scenario's `flow`: requests (URL, headers, body, Stripe signing), checks,
 // extraction into variables, custom metric recordings, think time.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -12,7 +13,7 @@
 #include "rsolv/config/env_expand.hpp"
 #include "rsolv/stripe/events/catalogue.hpp"
 
-namespace rsolv::loadgen::detail {
+namespace rsolv::loadgen::scenario::detail {
 
 namespace {
 
@@ -36,8 +37,24 @@ int header_slot(Step& step, const std::string& lowercase_name) {
   return static_cast<int>(step.captured_headers.size() - 1);
 }
 
-constexpr std::string_view kMatcherKeys[] = {"equals", "not_equals", "contains", "matches", "lt",
-                                            "lte",    "gt",         "gte",      "exists"};
+// A JSON path into the step's response (check, extraction, recording): the step keeps its body
+// and parses it as JSON.
+JsonPath response_json_path(Loader& l, Step& step, const YAML::Node& node, const std::string& written) {
+  step.needs_body = step.needs_json = true;
+  return l.at(node, [&] { return JsonPath::parse(written); });
+}
+
+constexpr std::array<std::string_view, 9> kMatcherKeys = {"equals", "not_equals", "contains", "matches", "lt",
+                                                          "lte",    "gt",         "gte",      "exists"};
+
+// The keys of a header or json check: its name, its kind, a matcher.
+constexpr auto matcher_check_keys(std::string_view kind) {
+  std::array<std::string_view, 2 + kMatcherKeys.size()> keys{"name", kind};
+  std::copy(kMatcherKeys.begin(), kMatcherKeys.end(), keys.begin() + 2);
+  return keys;
+}
+constexpr auto kHeaderCheckKeys = matcher_check_keys("header");
+constexpr auto kJsonCheckKeys = matcher_check_keys("json");
 
 // The matcher of a header/json/body check: at most one of kMatcherKeys; exists when none.
 Matcher parse_matcher(Loader& l, const YAML::Node& node, bool required) {
@@ -98,6 +115,23 @@ std::string describe_as_written(const Matcher& matcher, const YAML::Node& node) 
   return matcher.describe();
 }
 
+// A status check's statuses (one or a list); as written, joined by " or ", for its default name.
+std::string parse_check_statuses(Loader& l, Check& check, const YAML::Node& status) {
+  std::string written;
+  const auto add = [&](const YAML::Node& item) {
+    const auto text = l.text(item, "status");
+    check.statuses.push_back(l.at(item, [&] { return parse_status_range(text); }));
+    written += written.empty() ? text : " or " + text;
+  };
+  if (status.IsSequence()) {
+    for (const auto& item : status) add(item);
+    if (check.statuses.empty()) config::fail_at(l.doc, status, "status lists no status");
+  } else {
+    add(status);
+  }
+  return written;
+}
+
 Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
   config::require_map(l.doc, node, "a check");
   Check check;
@@ -112,22 +146,9 @@ Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
   if (const auto status = node["status"]) {
     config::check_keys(l.doc, node, {"name", "status"});
     check.kind = Check::Kind::status;
-    std::string written;
-    const auto add = [&](const YAML::Node& item) {
-      const auto text = l.text(item, "status");
-      check.statuses.push_back(l.at(item, [&] { return parse_status_range(text); }));
-      written += written.empty() ? text : " or " + text;
-    };
-    if (status.IsSequence()) {
-      for (const auto& item : status) add(item);
-      if (check.statuses.empty()) config::fail_at(l.doc, status, "status lists no status");
-    } else {
-      add(status);
-    }
-    default_name = "status is " + written;
+    default_name = "status is " + parse_check_statuses(l, check, status);
   } else if (const auto header = node["header"]) {
-    config::check_keys(l.doc, node, {"name", "header", "equals", "not_equals", "contains", "matches", "lt", "lte", "gt",
-                                     "gte", "exists"});
+    config::check_keys(l.doc, node, kHeaderCheckKeys);
     check.kind = Check::Kind::header;
     const auto name = l.text(header, "header");
     if (!header_token(name)) config::fail_at(l.doc, header, "invalid header name '" + name + "'");
@@ -136,25 +157,23 @@ Check parse_check(Loader& l, Step& step, const YAML::Node& node) {
     check.matcher = parse_matcher(l, node, false);
     default_name = "header " + name + " " + describe_as_written(check.matcher, node);
   } else if (const auto json = node["json"]) {
-    config::check_keys(l.doc, node, {"name", "json", "equals", "not_equals", "contains", "matches", "lt", "lte", "gt",
-                                     "gte", "exists"});
+    config::check_keys(l.doc, node, kJsonCheckKeys);
     check.kind = Check::Kind::json;
     const auto path = l.text(json, "json");
-    check.path = l.at(json, [&] { return JsonPath::parse(path); });
+    check.path = response_json_path(l, step, json, path);
     check.matcher = parse_matcher(l, node, false);
-    step.needs_body = step.needs_json = true;
     default_name = path + " " + describe_as_written(check.matcher, node);
   } else if (const auto latency = node["latency"]) {
     config::check_keys(l.doc, node, {"name", "latency"});
     check.kind = Check::Kind::latency;
     check.max_latency = l.duration(latency, "latency");
-    if (check.max_latency <= Micros{0}) config::fail_at(l.doc, latency, "latency must be greater than 0");
+    if (check.max_latency <= executors::Micros{0}) config::fail_at(l.doc, latency, "latency must be greater than 0");
     default_name = "latency < " + config::format_duration(check.max_latency);
   } else {
     const auto body = node["body"];
     config::check_keys(l.doc, node, {"name", "body"});
     config::require_map(l.doc, body, "body (of a check)");
-    config::check_keys(l.doc, body, {"equals", "not_equals", "contains", "matches", "lt", "lte", "gt", "gte", "exists"});
+    config::check_keys(l.doc, body, kMatcherKeys);
     check.kind = Check::Kind::body;
     check.matcher = parse_matcher(l, body, true);
     step.needs_body = true;
@@ -182,18 +201,14 @@ void parse_extract(Loader& l, Step& step, const YAML::Node& node) {
     if (spec.IsScalar()) {
       // Shorthand: `id: $.customer.id`.
       x.source = Extraction::Source::json;
-      const auto path = l.text(spec, "extract");
-      x.path = l.at(spec, [&] { return JsonPath::parse(path); });
-      step.needs_body = step.needs_json = true;
+      x.path = response_json_path(l, step, spec, l.text(spec, "extract"));
     } else {
       config::require_map(l.doc, spec, "an extraction");
       config::check_keys(l.doc, spec, {"json", "header", "regex"});
       if (spec.size() != 1) config::fail_at(l.doc, spec, "an extraction needs exactly one of json, header or regex");
       if (const auto json = spec["json"]) {
         x.source = Extraction::Source::json;
-        const auto path = l.text(json, "json");
-        x.path = l.at(json, [&] { return JsonPath::parse(path); });
-        step.needs_body = step.needs_json = true;
+        x.path = response_json_path(l, step, json, l.text(json, "json"));
       } else if (const auto header = spec["header"]) {
         x.source = Extraction::Source::header;
         const auto header_name = l.text(header, "header");
@@ -217,69 +232,75 @@ void parse_extract(Loader& l, Step& step, const YAML::Node& node) {
   }
 }
 
-void parse_records(Loader& l, Step& step, const YAML::Node& node) {
-  const auto one = [&](const YAML::Node& item) {
-    config::require_map(l.doc, item, "a recording");
-    config::check_keys(l.doc, item, {"metric", "value", "from", "json", "variable"});
-    Recording r;
-    const auto metric_node = item["metric"];
-    if (!metric_node) config::fail_at(l.doc, item, "a recording needs `metric:` (a metric declared under metrics:)");
-    r.metric = l.text(metric_node, "metric");
-    const auto* info = l.definitions.info(r.metric);
-    const bool custom = std::any_of(l.plan.custom_metrics.begin(), l.plan.custom_metrics.end(),
-                                    [&](const MetricInfo& m) { return m.name == r.metric; });
-    if (info == nullptr || !custom) {
-      config::fail_at(l.doc, metric_node, "metric '" + r.metric +
-                                              "' is not declared under `metrics:` (declare it with its type: counter, "
-                                              "gauge, rate or trend)");
-    }
-    r.type = info->type;
-    int sources = 0;
-    for (const auto key : {"value", "from", "json", "variable"}) sources += item[key] ? 1 : 0;
-    if (sources > 1) config::fail_at(l.doc, item, "a recording takes one of value, from, json or variable");
-    if (const auto value = item["value"]) {
-      r.source = Recording::Source::constant;
-      r.constant = config::as_double(l.doc, value, "value");
-    } else if (const auto from = item["from"]) {
-      const auto what = l.text(from, "from");
-      if (what == "checks") {
-        r.source = Recording::Source::checks;
-      } else if (what == "ok") {
-        r.source = Recording::Source::ok;
-      } else if (what == "duration") {
-        r.source = Recording::Source::duration;
-      } else if (what == "status") {
-        r.source = Recording::Source::status;
-      } else {
-        config::fail_at(l.doc, from, "from: must be checks, ok, duration or status, not '" + what + "'");
-      }
-      if ((r.source == Recording::Source::checks || r.source == Recording::Source::ok) && r.type != MetricType::rate) {
-        config::fail_at(l.doc, from, "from: " + what + " records true/false: declare '" + r.metric + "' as a rate");
-      }
-      if (r.source == Recording::Source::duration && r.type != MetricType::trend) {
-        config::fail_at(l.doc, from, "from: duration records a time: declare '" + r.metric + "' as a trend with time: true");
-      }
-    } else if (const auto json = item["json"]) {
-      r.source = Recording::Source::json;
-      const auto path = l.text(json, "json");
-      r.path = l.at(json, [&] { return JsonPath::parse(path); });
-      step.needs_body = step.needs_json = true;
-    } else if (const auto variable = item["variable"]) {
-      r.source = Recording::Source::variable;
-      const auto name = l.text(variable, "variable");
-      r.variable = l.plan.variables.index_of(name);
-      if (l.first_read.count(r.variable) == 0) l.first_read[r.variable] = config::location(l.doc, variable);
-    } else {
-      // Counting the step: a counter adds 1, a rate records whether the request succeeded.
-      r.source = r.type == MetricType::rate ? Recording::Source::ok : Recording::Source::constant;
-      r.constant = 1;
-    }
-    step.records.push_back(std::move(r));
-  };
-  if (node.IsSequence()) {
-    for (const auto& item : node) one(item);
+// `from:` checks, ok, duration or status, each for the metric type that can hold it.
+Recording::Source parse_record_from(Loader& l, const Recording& r, const YAML::Node& from) {
+  const auto what = l.text(from, "from");
+  Recording::Source source = Recording::Source::constant;
+  if (what == "checks") {
+    source = Recording::Source::checks;
+  } else if (what == "ok") {
+    source = Recording::Source::ok;
+  } else if (what == "duration") {
+    source = Recording::Source::duration;
+  } else if (what == "status") {
+    source = Recording::Source::status;
   } else {
-    one(node);
+    config::fail_at(l.doc, from, "from: must be checks, ok, duration or status, not '" + what + "'");
+  }
+  if ((source == Recording::Source::checks || source == Recording::Source::ok) && r.type != metrics::MetricType::rate) {
+    config::fail_at(l.doc, from, "from: " + what + " records true/false: declare '" + r.metric + "' as a rate");
+  }
+  if (source == Recording::Source::duration && r.type != metrics::MetricType::trend) {
+    config::fail_at(l.doc, from, "from: duration records a time: declare '" + r.metric + "' as a trend with time: true");
+  }
+  return source;
+}
+
+Recording parse_record(Loader& l, Step& step, const YAML::Node& item) {
+  config::require_map(l.doc, item, "a recording");
+  config::check_keys(l.doc, item, {"metric", "value", "from", "json", "variable"});
+  Recording r;
+  const auto metric_node = item["metric"];
+  if (!metric_node) config::fail_at(l.doc, item, "a recording needs `metric:` (a metric declared under metrics:)");
+  r.metric = l.text(metric_node, "metric");
+  const auto* info = l.definitions.info(r.metric);
+  const bool custom = std::any_of(l.plan.custom_metrics.begin(), l.plan.custom_metrics.end(),
+                                  [&](const metrics::MetricInfo& m) { return m.name == r.metric; });
+  if (info == nullptr || !custom) {
+    config::fail_at(l.doc, metric_node, "metric '" + r.metric +
+                                            "' is not declared under `metrics:` (declare it with its type: counter, "
+                                            "gauge, rate or trend)");
+  }
+  r.type = info->type;
+  int sources = 0;
+  for (const auto key : {"value", "from", "json", "variable"}) sources += item[key] ? 1 : 0;
+  if (sources > 1) config::fail_at(l.doc, item, "a recording takes one of value, from, json or variable");
+  if (const auto value = item["value"]) {
+    r.source = Recording::Source::constant;
+    r.constant = config::as_double(l.doc, value, "value");
+  } else if (const auto from = item["from"]) {
+    r.source = parse_record_from(l, r, from);
+  } else if (const auto json = item["json"]) {
+    r.source = Recording::Source::json;
+    r.path = response_json_path(l, step, json, l.text(json, "json"));
+  } else if (const auto variable = item["variable"]) {
+    r.source = Recording::Source::variable;
+    const auto name = l.text(variable, "variable");
+    r.variable = l.plan.variables.index_of(name);
+    if (l.first_read.count(r.variable) == 0) l.first_read[r.variable] = config::location(l.doc, variable);
+  } else {
+    // Counting the step: a counter adds 1, a rate records whether the request succeeded.
+    r.source = r.type == metrics::MetricType::rate ? Recording::Source::ok : Recording::Source::constant;
+    r.constant = 1;
+  }
+  return r;
+}
+
+void parse_records(Loader& l, Step& step, const YAML::Node& node) {
+  if (node.IsSequence()) {
+    for (const auto& item : node) step.records.push_back(parse_record(l, step, item));
+  } else {
+    step.records.push_back(parse_record(l, step, node));
   }
 }
 
@@ -306,7 +327,7 @@ SleepRange parse_sleep(Loader& l, const YAML::Node& node) {
     }
   }
   if (range.min > range.max) config::fail_at(l.doc, node, "sleep's minimum is above its maximum; swap them");
-  if (range.min < Micros{0}) config::fail_at(l.doc, node, "sleep must not be negative");
+  if (range.min < executors::Micros{0}) config::fail_at(l.doc, node, "sleep must not be negative");
   return range;
 }
 
@@ -464,11 +485,172 @@ std::pair<std::string, Template> parse_header(Loader& l, const YAML::Node& key_n
   return {name, std::move(value)};
 }
 
+namespace {
+
+// Every key a step may have, in the order the "unknown key" error lists them; a pause (no `url:`)
+// refuses the keys that need a request.
+struct StepKey {
+  std::string_view name;
+  bool needs_request;
+};
+constexpr StepKey kStepKeys[] = {{"name", false},      {"method", true}, {"url", false},      {"headers", true},
+                                 {"body", true},       {"json", true},   {"body_file", true}, {"event", true},
+                                 {"event_vars", true}, {"sign", true},   {"secret", true},    {"timeout", true},
+                                 {"expect", true},     {"checks", true}, {"extract", true},   {"record", true},
+                                 {"sleep", false},     {"once", false},  {"tags", false}};
+constexpr auto kStepKeyNames = [] {
+  std::array<std::string_view, std::size(kStepKeys)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kStepKeys[i].name;
+  return names;
+}();
+
+void parse_pause(Loader& l, Step& step, const YAML::Node& node) {
+  if (!node["sleep"]) config::fail_at(l.doc, node, "a step needs `url:` (a request) or `sleep:` (a pause)");
+  for (const auto& key : kStepKeys) {
+    if (!key.needs_request) continue;
+    const std::string name(key.name);
+    if (node[name]) config::fail_at(l.doc, node[name], name + " needs a request: add `url:` to this step");
+  }
+  step.kind = Step::Kind::sleep;
+  if (step.name.empty()) step.name = "sleep";
+}
+
+// The file's default headers, then the step's (same name, any case: the step's wins).
+std::vector<std::pair<std::string, Template>> step_headers(Loader& l, const YAML::Node& node) {
+  std::vector<std::pair<std::string, Template>> headers = l.default_headers;
+  const auto h = node["headers"];
+  if (!h) return headers;
+  config::require_map(l.doc, h, "headers");
+  for (const auto& entry : h) {
+    auto [name, value] = parse_header(l, entry.first, entry.second);
+    const auto key = to_lower(name);
+    const auto same = std::find_if(headers.begin(), headers.end(), [&](const auto& existing) {
+      return to_lower(existing.first) == key;
+    });
+    if (same != headers.end()) {
+      same->first = name;
+      same->second = std::move(value);
+    } else {
+      headers.emplace_back(name, std::move(value));
+    }
+  }
+  return headers;
+}
+
+// `json:` as a body template. A string that is exactly ${vu}, ${iter}, ${now} or ${timestamp}
+// becomes a JSON number (Stripe's `created`, counters): the hook replaces it by the unquoted reference.
+Template json_body_template(Loader& l, const YAML::Node& json) {
+  const auto document = yaml_to_json(l.doc, json);
+  std::map<std::string, Template> numbers;
+  collect_numeric_references(document, "", numbers);
+  const JsonTemplateHook hook = [&numbers](const std::string& path) -> std::optional<Template> {
+    const auto it = numbers.find(path);
+    if (it == numbers.end()) return std::nullopt;
+    return it->second;
+  };
+  auto body = l.at(json, [&] { return json_template(document, l.plan.variables, l.options.env, hook); });
+  l.note_reads(json, body);
+  return body;
+}
+
+// Body: text, JSON, a Stripe event or a file (all templated). True when the body is JSON.
+bool parse_body(Loader& l, RequestSpec& request, const YAML::Node& node) {
+  int bodies = 0;
+  for (const auto key : {"body", "json", "body_file", "event"}) bodies += node[key] ? 1 : 0;
+  if (bodies > 1) config::fail_at(l.doc, node, "a step takes one of body, json, body_file or event");
+  if (node["event_vars"] && !node["event"]) config::fail_at(l.doc, node["event_vars"], "event_vars needs `event:`");
+  bool json_body = false;
+  if (const auto body = node["body"]) {
+    request.body = l.compile(body, l.text(body, "body"));
+  } else if (const auto json = node["json"]) {
+    request.body = json_body_template(l, json);
+    json_body = true;
+  } else if (const auto event = node["event"]) {
+    request.body = stripe_event_body(l, event, node["event_vars"]);
+    json_body = true;
+  } else if (const auto file = node["body_file"]) {
+    const auto content = read_body_file(l, file);
+    request.body = l.compile(file, content);
+    json_body = file.Scalar().ends_with(".json");
+  } else {
+    return false;
+  }
+  request.has_body = true;
+  return json_body;
+}
+
+void parse_signing(Loader& l, RequestSpec& request, const YAML::Node& node) {
+  const auto sign = node["sign"];
+  if (!sign) {
+    if (const auto secret_node = node["secret"]) config::fail_at(l.doc, secret_node, "secret: is only used with sign: stripe");
+    return;
+  }
+  const auto how = l.text(sign, "sign");
+  if (how != "stripe") config::fail_at(l.doc, sign, "sign: only `stripe` is supported");
+  if (!request.has_body) config::fail_at(l.doc, sign, "sign: stripe signs the body: give the step a body, json or body_file");
+  const auto secret_node = node["secret"];
+  if (!secret_node) {
+    config::fail_at(l.doc, sign, "sign: stripe needs `secret:` (the endpoint's whsec_... secret, e.g. "
+                                 "${env.RSOLV_WEBHOOK_SECRET})");
+  }
+  // The secret's text never reaches a message: only the node's location does.
+  auto value = l.at(secret_node, [&] { return config::expand_env(l.text(secret_node, "secret"), l.options.env); });
+  if (value.empty()) config::fail_at(l.doc, secret_node, "the webhook secret is empty (set the variable it reads)");
+  request.stripe_secret = Secret(std::move(value));
+  request.sign_stripe = true;
+  l.plan.secrets.push_back(request.stripe_secret);
+}
+
+// `timeout:` (else the file's default) and `expect:` (else 200-399).
+void parse_timeout_and_expect(Loader& l, RequestSpec& request, const YAML::Node& node) {
+  request.timeout = l.default_timeout;
+  if (const auto timeout = node["timeout"]) {
+    request.timeout = l.duration(timeout, "timeout");
+    if (request.timeout <= executors::Micros{0}) config::fail_at(l.doc, timeout, "timeout must be greater than 0");
+  }
+  const auto expect = node["expect"];
+  if (!expect) {
+    request.expected_statuses.push_back({200, 399});
+    return;
+  }
+  const auto add = [&](const YAML::Node& item) {
+    const auto text = l.text(item, "expect");
+    request.expected_statuses.push_back(l.at(item, [&] { return parse_status_range(text); }));
+  };
+  if (expect.IsSequence()) {
+    for (const auto& item : expect) add(item);
+  } else {
+    add(expect);
+  }
+  if (request.expected_statuses.empty()) config::fail_at(l.doc, expect, "expect lists no status");
+}
+
+void parse_request(Loader& l, Step& step, const YAML::Node& node) {
+  auto& request = step.request;
+  if (const auto method = node["method"]) {
+    request.method = l.text(method, "method");
+    std::transform(request.method.begin(), request.method.end(), request.method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (!header_token(request.method)) config::fail_at(l.doc, method, "invalid method '" + request.method + "'");
+  }
+  parse_url(l, step, node["url"]);
+  auto headers = step_headers(l, node);
+  if (parse_body(l, request, node)) {
+    const bool has_type = std::any_of(headers.begin(), headers.end(),
+                                      [](const auto& h) { return to_lower(h.first) == "content-type"; });
+    if (!has_type) headers.emplace_back("Content-Type", Template::literal("application/json"));
+  }
+  request.user_agent_set = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return to_lower(h.first) == "user-agent"; });
+  request.headers = std::move(headers);
+  parse_signing(l, request, node);
+  parse_timeout_and_expect(l, request, node);
+}
+
+}  // namespace
+
 Step parse_step(Loader& l, const YAML::Node& node) {
   config::require_map(l.doc, node, "a step of the flow");
-  config::check_keys(l.doc, node, {"name", "method", "url", "headers", "body", "json", "body_file", "event", "event_vars",
-                                   "sign", "secret", "timeout", "expect", "checks", "extract", "record", "sleep", "once",
-                                   "tags"});
+  config::check_keys(l.doc, node, kStepKeyNames);
   Step step;
   step.location = config::location(l.doc, node);
   if (const auto name = node["name"]) {
@@ -478,131 +660,11 @@ Step parse_step(Loader& l, const YAML::Node& node) {
   if (const auto once = node["once"]) step.once = config::as_bool(l.doc, once, "once");
   if (const auto tags = node["tags"]) step.tags = l.tags(tags);
   if (const auto sleep = node["sleep"]) step.sleep = parse_sleep(l, sleep);
-
-  const auto url = node["url"];
-  if (!url) {
-    // A pause alone.
-    if (!node["sleep"]) config::fail_at(l.doc, node, "a step needs `url:` (a request) or `sleep:` (a pause)");
-    for (const auto key : {"method", "headers", "body", "json", "body_file", "event", "event_vars", "sign", "secret",
-                           "timeout", "expect", "checks", "extract", "record"}) {
-      if (node[key]) config::fail_at(l.doc, node[key], std::string(key) + " needs a request: add `url:` to this step");
-    }
-    step.kind = Step::Kind::sleep;
-    if (step.name.empty()) step.name = "sleep";
+  if (!node["url"]) {
+    parse_pause(l, step, node);
     return step;
   }
-
-  auto& request = step.request;
-  if (const auto method = node["method"]) {
-    request.method = l.text(method, "method");
-    std::transform(request.method.begin(), request.method.end(), request.method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (!header_token(request.method)) config::fail_at(l.doc, method, "invalid method '" + request.method + "'");
-  }
-  parse_url(l, step, url);
-
-  // Headers: the file's defaults, then the step's (same name, any case: the step's wins).
-  std::vector<std::pair<std::string, Template>> headers = l.default_headers;
-  const auto set_header = [&](const std::string& name, Template value) {
-    const auto key = to_lower(name);
-    for (auto& [existing, v] : headers) {
-      if (to_lower(existing) == key) {
-        existing = name;
-        v = std::move(value);
-        return;
-      }
-    }
-    headers.emplace_back(name, std::move(value));
-  };
-  if (const auto h = node["headers"]) {
-    config::require_map(l.doc, h, "headers");
-    for (const auto& entry : h) {
-      auto [name, value] = parse_header(l, entry.first, entry.second);
-      set_header(name, std::move(value));
-    }
-  }
-
-  // Body: text, JSON or a file (all templated).
-  int bodies = 0;
-  for (const auto key : {"body", "json", "body_file", "event"}) bodies += node[key] ? 1 : 0;
-  if (bodies > 1) config::fail_at(l.doc, node, "a step takes one of body, json, body_file or event");
-  if (node["event_vars"] && !node["event"]) config::fail_at(l.doc, node["event_vars"], "event_vars needs `event:`");
-  bool json_body = false;
-  if (const auto body = node["body"]) {
-    request.body = l.compile(body, l.text(body, "body"));
-    request.has_body = true;
-  } else if (const auto json = node["json"]) {
-    const auto document = yaml_to_json(l.doc, json);
-    // A string that is exactly ${vu}, ${iter}, ${now} or ${timestamp} becomes a JSON number
-    // (Stripe's `created`, counters): the hook replaces it by the unquoted reference.
-    std::map<std::string, Template> numbers;
-    collect_numeric_references(document, "", numbers);
-    const JsonTemplateHook hook = [&numbers](const std::string& path) -> std::optional<Template> {
-      const auto it = numbers.find(path);
-      if (it == numbers.end()) return std::nullopt;
-      return it->second;
-    };
-    request.body = l.at(json, [&] { return json_template(document, l.plan.variables, l.options.env, hook); });
-    l.note_reads(json, request.body);
-    request.has_body = true;
-    json_body = true;
-  } else if (const auto event = node["event"]) {
-    request.body = stripe_event_body(l, event, node["event_vars"]);
-    request.has_body = true;
-    json_body = true;
-  } else if (const auto file = node["body_file"]) {
-    const auto content = read_body_file(l, file);
-    request.body = l.compile(file, content);
-    request.has_body = true;
-    json_body = file.Scalar().ends_with(".json");
-  }
-  if (json_body) {
-    const bool has_type = std::any_of(headers.begin(), headers.end(),
-                                      [](const auto& h) { return to_lower(h.first) == "content-type"; });
-    if (!has_type) headers.emplace_back("Content-Type", Template::literal("application/json"));
-  }
-  request.user_agent_set = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return to_lower(h.first) == "user-agent"; });
-  request.headers = std::move(headers);
-
-  if (const auto sign = node["sign"]) {
-    const auto how = l.text(sign, "sign");
-    if (how != "stripe") config::fail_at(l.doc, sign, "sign: only `stripe` is supported");
-    if (!request.has_body) config::fail_at(l.doc, sign, "sign: stripe signs the body: give the step a body, json or body_file");
-    const auto secret_node = node["secret"];
-    if (!secret_node) {
-      config::fail_at(l.doc, sign, "sign: stripe needs `secret:` (the endpoint's whsec_... secret, e.g. "
-                                   "${env.RSOLV_WEBHOOK_SECRET})");
-    }
-    // The secret's text never reaches a message: only the node's location does.
-    auto value = l.at(secret_node, [&] { return config::expand_env(l.text(secret_node, "secret"), l.options.env); });
-    if (value.empty()) config::fail_at(l.doc, secret_node, "the webhook secret is empty (set the variable it reads)");
-    request.stripe_secret = Secret(std::move(value));
-    request.sign_stripe = true;
-    l.plan.secrets.push_back(request.stripe_secret);
-  } else if (const auto secret_node = node["secret"]) {
-    config::fail_at(l.doc, secret_node, "secret: is only used with sign: stripe");
-  }
-
-  request.timeout = l.default_timeout;
-  if (const auto timeout = node["timeout"]) {
-    request.timeout = l.duration(timeout, "timeout");
-    if (request.timeout <= Micros{0}) config::fail_at(l.doc, timeout, "timeout must be greater than 0");
-  }
-  if (const auto expect = node["expect"]) {
-    const auto add = [&](const YAML::Node& item) {
-      const auto text = l.text(item, "expect");
-      request.expected_statuses.push_back(l.at(item, [&] { return parse_status_range(text); }));
-    };
-    if (expect.IsSequence()) {
-      for (const auto& item : expect) add(item);
-    } else {
-      add(expect);
-    }
-    if (request.expected_statuses.empty()) config::fail_at(l.doc, expect, "expect lists no status");
-  } else {
-    request.expected_statuses.push_back({200, 399});
-  }
-
+  parse_request(l, step, node);
   if (const auto checks = node["checks"]) {
     config::require_sequence(l.doc, checks, "checks");
     for (const auto& item : checks) step.checks.push_back(parse_check(l, step, item));
@@ -612,4 +674,4 @@ Step parse_step(Loader& l, const YAML::Node& node) {
   return step;
 }
 
-}  // namespace rsolv::loadgen::detail
+}  // namespace rsolv::loadgen::scenario::detail

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 JsonPath JsonPath::parse(std::string_view text) {
   JsonPath path;
@@ -32,4 +32,4 @@ std::string json_scalar_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

@@ -13,7 +13,7 @@
 #include "rsolv/config/yaml_loader.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
-namespace rsolv::loadgen::detail {
+namespace rsolv::loadgen::scenario::detail {
 
 struct Loader {
   Loader(const config::Document& d, const LoadOptions& o, TestPlan& p, std::filesystem::path dir)
@@ -23,11 +23,11 @@ struct Loader {
   const LoadOptions& options;
   TestPlan& plan;
   std::filesystem::path base_dir;  // body_file paths are relative to the scenario file
-  MetricSet definitions;           // built-in and custom metrics
+  metrics::MetricSet definitions;  // built-in and custom metrics
   std::optional<engine::Url> base_url;
   std::vector<std::pair<std::string, Template>> default_headers;
-  Micros default_timeout{60'000'000};
-  Tags default_tags;
+  executors::Micros default_timeout{60'000'000};
+  metrics::Tags default_tags;
 
   // Per scenario: variables extracted, and where each variable is first read.
   std::vector<bool> extracted;
@@ -50,13 +50,13 @@ struct Loader {
   }
 
   // Durations and integers may come from the environment: `duration: ${env.HOLD:-30s}`.
-  Micros duration(const YAML::Node& node, std::string_view what);
+  executors::Micros duration(const YAML::Node& node, std::string_view what);
   std::int64_t integer(const YAML::Node& node, std::string_view what);
   std::string text(const YAML::Node& node, std::string_view what) { return config::as_string(doc, node, what); }
   // A template read from a node; records where its variables are first read.
   Template compile(const YAML::Node& node, std::string_view text, bool json_escape = false);
   void note_reads(const YAML::Node& node, const Template& t);
-  Tags tags(const YAML::Node& node);
+  metrics::Tags tags(const YAML::Node& node);
   int origin_index(const engine::Origin& origin);
 };
 
@@ -76,4 +76,4 @@ bool sensitive_header(std::string_view name);
 // One `Name: value` header, validated and compiled; credentials join plan.secrets.
 std::pair<std::string, Template> parse_header(Loader& loader, const YAML::Node& key, const YAML::Node& value);
 
-}  // namespace rsolv::loadgen::detail
+}  // namespace rsolv::loadgen::scenario::detail

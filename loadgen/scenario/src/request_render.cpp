@@ -4,7 +4,7 @@
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 #include "rsolv/stripe/signature.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 bool request_is_constant(const RequestSpec& spec) {
   if (spec.sign_stripe || !spec.target.constant() || !spec.body.constant()) return false;
@@ -46,4 +46,4 @@ void render_request(std::string& out, const RequestSpec& spec, const TestPlan& p
   out.append(scratch.body);
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

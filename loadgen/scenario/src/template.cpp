@@ -10,7 +10,7 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/loadgen/scenario/data_source.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 namespace {
 
@@ -368,4 +368,4 @@ Template json_template(const nlohmann::json& document, VariableTable& table, con
   return out;
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

@@ -13,11 +13,11 @@
 #include "rsolv/config/duration.hpp"
 #include "rsolv/loadgen/scenario/request_render.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 namespace detail {
 
-Micros Loader::duration(const YAML::Node& node, std::string_view what) {
+executors::Micros Loader::duration(const YAML::Node& node, std::string_view what) {
   const auto text = config::as_string(doc, node, what);
   return at(node, [&] { return config::parse_duration(config::expand_env(text, options.env)); });
 }
@@ -45,9 +45,9 @@ Template Loader::compile(const YAML::Node& node, std::string_view text, bool jso
   return t;
 }
 
-Tags Loader::tags(const YAML::Node& node) {
+metrics::Tags Loader::tags(const YAML::Node& node) {
   config::require_map(doc, node, "tags");
-  Tags out;
+  metrics::Tags out;
   for (const auto& entry : node) {
     const auto key = config::as_string(doc, entry.first, "a tag name");
     if (key.empty() || key.find_first_of("{}:,") != std::string::npos) {
@@ -55,7 +55,7 @@ Tags Loader::tags(const YAML::Node& node) {
     }
     out.emplace_back(key, at(entry.second, [&] { return config::expand_env(config::as_string(doc, entry.second, "a tag value"), options.env); }));
   }
-  return normalize_tags(std::move(out));
+  return metrics::normalize_tags(std::move(out));
 }
 
 int Loader::origin_index(const engine::Origin& origin) {
@@ -104,20 +104,22 @@ nlohmann::json yaml_to_json(const config::Document& doc, const YAML::Node& node)
 namespace {
 
 struct ExecutorOptionSet {
-  ExecutorKind kind;
+  executors::ExecutorKind kind;
   std::initializer_list<std::string_view> options;
   std::initializer_list<std::string_view> required;
 };
 
 const ExecutorOptionSet kExecutorOptions[] = {
-    {ExecutorKind::constant_vus, {"vus", "duration"}, {"duration"}},
-    {ExecutorKind::ramping_vus, {"startVUs", "stages", "gracefulRampDown"}, {"stages"}},
-    {ExecutorKind::constant_arrival_rate, {"rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"},
+    {executors::ExecutorKind::constant_vus, {"vus", "duration"}, {"duration"}},
+    {executors::ExecutorKind::ramping_vus, {"startVUs", "stages", "gracefulRampDown"}, {"stages"}},
+    {executors::ExecutorKind::constant_arrival_rate,
+     {"rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"},
      {"rate", "duration", "preAllocatedVUs"}},
-    {ExecutorKind::ramping_arrival_rate, {"startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"},
+    {executors::ExecutorKind::ramping_arrival_rate,
+     {"startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"},
      {"stages", "preAllocatedVUs"}},
-    {ExecutorKind::per_vu_iterations, {"vus", "iterations", "maxDuration"}, {}},
-    {ExecutorKind::shared_iterations, {"vus", "iterations", "maxDuration"}, {}},
+    {executors::ExecutorKind::per_vu_iterations, {"vus", "iterations", "maxDuration"}, {}},
+    {executors::ExecutorKind::shared_iterations, {"vus", "iterations", "maxDuration"}, {}},
 };
 
 constexpr std::string_view kAllExecutorOptions[] = {"vus", "duration", "startVUs", "stages", "gracefulRampDown", "rate",
@@ -153,9 +155,9 @@ std::string closest(std::string_view name, const std::vector<std::string>& candi
 
 std::int64_t positive_int(Loader& l, const YAML::Node& node, std::string_view what) { return l.integer(node, what); }
 
-ExecutorConfig parse_executor(Loader& l, const YAML::Node& node, const YAML::Node& executor_node) {
+executors::ExecutorConfig parse_executor(Loader& l, const YAML::Node& node, const YAML::Node& executor_node) {
   const auto name = l.text(executor_node, "executor");
-  const auto kind = executor_kind_from_string(name);
+  const auto kind = executors::executor_kind_from_string(name);
   if (!kind) {
     std::vector<std::string> names;
     for (const auto& set : kExecutorOptions) names.emplace_back(to_string(set.kind));
@@ -184,7 +186,7 @@ ExecutorConfig parse_executor(Loader& l, const YAML::Node& node, const YAML::Nod
     }
   }
 
-  ExecutorConfig c;
+  executors::ExecutorConfig c;
   c.kind = *kind;
   if (const auto v = node["startTime"]) c.start_time = l.duration(v, "startTime");
   if (const auto v = node["gracefulStop"]) c.graceful_stop = l.duration(v, "gracefulStop");
@@ -224,7 +226,7 @@ ExecutorConfig parse_executor(Loader& l, const YAML::Node& node, const YAML::Nod
   }
   // The executor's own rules (ranges, consistency).
   l.at(executor_node, [&] {
-    (void)make_executor(c);
+    (void)executors::make_executor(c);
     return 0;
   });
   return c;
@@ -240,7 +242,7 @@ void parse_metrics(Loader& l, const YAML::Node& node) {
     if (l.definitions.info(name) != nullptr) {
       config::fail_at(l.doc, entry.first, "'" + name + "' is a built-in metric or declared twice; pick another name");
     }
-    MetricInfo info;
+    metrics::MetricInfo info;
     info.name = name;
     std::string type_text;
     const YAML::Node* type_node = &entry.second;
@@ -249,15 +251,15 @@ void parse_metrics(Loader& l, const YAML::Node& node) {
       if (!entry.second["type"]) config::fail_at(l.doc, entry.second, "a metric needs `type:` (counter, gauge, rate or trend)");
       type_text = l.text(entry.second["type"], "type");
       if (const auto time = entry.second["time"]; time && config::as_bool(l.doc, time, "time")) {
-        info.contains = ValueKind::time;
+        info.contains = metrics::ValueKind::time;
       }
     } else {
       type_text = l.text(entry.second, "a metric type");
     }
-    const auto type = metric_type_from_string(type_text);
+    const auto type = metrics::metric_type_from_string(type_text);
     if (!type) config::fail_at(l.doc, *type_node, "unknown metric type '" + type_text + "' (counter, gauge, rate or trend)");
     info.type = *type;
-    if (info.contains == ValueKind::time && info.type != MetricType::trend) {
+    if (info.contains == metrics::ValueKind::time && info.type != metrics::MetricType::trend) {
       config::fail_at(l.doc, entry.second, "time: true applies to trends only");
     }
     l.definitions.define(info);
@@ -268,9 +270,10 @@ void parse_metrics(Loader& l, const YAML::Node& node) {
 void parse_thresholds(Loader& l, const YAML::Node& node) {
   config::require_map(l.doc, node, "thresholds");
   for (const auto& entry : node) {
-    Threshold threshold;
+    metrics::Threshold threshold;
     threshold.key = l.text(entry.first, "a threshold's metric");
-    std::tie(threshold.metric, threshold.filter) = l.at(entry.first, [&] { return parse_metric_selector(threshold.key); });
+    std::tie(threshold.metric, threshold.filter) =
+        l.at(entry.first, [&] { return metrics::parse_metric_selector(threshold.key); });
     const auto* info = l.definitions.info(threshold.metric);
     if (info == nullptr) {
       std::vector<std::string> names;
@@ -281,20 +284,21 @@ void parse_thresholds(Loader& l, const YAML::Node& node) {
                                                              : " (did you mean '" + meant + "'?)"));
     }
     const auto add = [&](const YAML::Node& item) {
-      ThresholdCondition condition;
+      metrics::ThresholdCondition condition;
       if (item.IsMap()) {
         config::check_keys(l.doc, item, {"threshold", "abortOnFail", "delayAbortEval"});
         if (!item["threshold"]) config::fail_at(l.doc, item, "needs `threshold:` (e.g. threshold: p(95)<500)");
         const auto text = l.text(item["threshold"], "threshold");
-        condition = l.at(item["threshold"], [&] { return parse_condition(text); });
-        if (const auto abort = item["abortOnFail"]) condition.abort_on_fail = config::as_bool(l.doc, abort, "abortOnFail");
+        condition = l.at(item["threshold"], [&] { return metrics::parse_condition(text); });
+        if (const auto abort = item["abortOnFail"])
+          condition.abort_on_fail = config::as_bool(l.doc, abort, "abortOnFail");
         if (const auto delay = item["delayAbortEval"]) condition.delay_abort_eval = l.duration(delay, "delayAbortEval");
       } else {
         const auto text = l.text(item, "a threshold");
-        condition = l.at(item, [&] { return parse_condition(text); });
+        condition = l.at(item, [&] { return metrics::parse_condition(text); });
       }
       l.at(item, [&] {
-        check_condition_applies(condition, *info);
+        metrics::check_condition_applies(condition, *info);
         return 0;
       });
       threshold.conditions.push_back(std::move(condition));
@@ -317,7 +321,7 @@ void parse_flow(Loader& l, Scenario& scenario, const YAML::Node& key, const YAML
   if (const auto tags = node["tags"]) {
     auto own = l.tags(tags);
     scenario.tags.insert(scenario.tags.end(), own.begin(), own.end());
-    scenario.tags = normalize_tags(std::move(scenario.tags));
+    scenario.tags = metrics::normalize_tags(std::move(scenario.tags));
   }
   const auto flow = node["flow"];
   if (!flow) config::fail_at(l.doc, key, "scenario '" + name + "' needs a `flow:` list of steps");
@@ -355,19 +359,19 @@ Scenario parse_phase(Loader& l, const std::string& name, const YAML::Node& key, 
   Scenario phase;
   phase.name = name;
   phase.location = config::location(l.doc, key);
-  phase.executor.kind = ExecutorKind::per_vu_iterations;
+  phase.executor.kind = executors::ExecutorKind::per_vu_iterations;
   phase.executor.vus = 1;
   phase.executor.iterations = 1;
   phase.executor.max_duration = std::chrono::minutes(10);
   if (const auto v = node["iterations"]) phase.executor.iterations = l.integer(v, "iterations");
   if (const auto v = node["maxDuration"]) phase.executor.max_duration = l.duration(v, "maxDuration");
   l.at(node["iterations"] ? node["iterations"] : key, [&] {
-    (void)make_executor(phase.executor);
+    (void)executors::make_executor(phase.executor);
     return 0;
   });
   parse_flow(l, phase, key, node, DataOrder::iteration);
   phase.tags.emplace_back("phase", name);
-  phase.tags = normalize_tags(std::move(phase.tags));
+  phase.tags = metrics::normalize_tags(std::move(phase.tags));
   return phase;
 }
 
@@ -409,7 +413,7 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
   plan.file = doc.file;
   plan.user_agent = "rsolv-loadgen";
   detail::Loader l(doc, options, plan, std::filesystem::path(doc.file).parent_path());
-  define_builtin_metrics(l.definitions);
+  metrics::define_builtin_metrics(l.definitions);
   const auto& root = doc.root;
   config::require_map(doc, root, "a scenario file");
   config::check_keys(doc, root, {"name", "description", "base_url", "headers", "tags", "timeout", "userAgent",
@@ -428,7 +432,7 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
   }
   if (const auto v = root["timeout"]) {
     l.default_timeout = l.duration(v, "timeout");
-    if (l.default_timeout <= Micros{0}) config::fail_at(doc, v, "timeout must be greater than 0");
+    if (l.default_timeout <= executors::Micros{0}) config::fail_at(doc, v, "timeout must be greater than 0");
   }
   if (const auto v = root["base_url"]) {
     const auto text = l.at(v, [&] { return config::expand_env(l.text(v, "base_url"), options.env); });
@@ -516,10 +520,10 @@ TestPlan load(const config::Document& doc, const LoadOptions& options) {
 
 }  // namespace
 
-Micros TestPlan::max_duration() const {
-  Micros longest{0};
+executors::Micros TestPlan::max_duration() const {
+  executors::Micros longest{0};
   for (const auto& scenario : scenarios) {
-    const auto executor = make_executor(scenario.executor);
+    const auto executor = executors::make_executor(scenario.executor);
     longest = std::max(longest, scenario.executor.start_time + executor->hard_stop());
   }
   return longest;
@@ -533,4 +537,4 @@ TestPlan load_test_plan_string(std::string_view text, std::string label, const L
   return load(config::load_yaml_string(text, std::move(label)), options);
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

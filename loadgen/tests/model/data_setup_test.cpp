@@ -29,22 +29,25 @@ std::string error_of(const std::function<void()>& body) {
 }
 
 TEST(DataFiles, CsvQuotingCrlfAndByteOrderMark) {
-  const auto table = parse_csv_data("users", "\xEF\xBB\xBFid,name,note\r\n1,\"Doe, Jane\",\"said \"\"hi\"\"\"\r\n\r\n2,b,\"two\nlines\"\n", "u.csv");
+  const auto table = scenario::parse_csv_data(
+      "users", "\xEF\xBB\xBFid,name,note\r\n1,\"Doe, Jane\",\"said \"\"hi\"\"\"\r\n\r\n2,b,\"two\nlines\"\n", "u.csv");
   ASSERT_EQ(table.columns(), (std::vector<std::string>{"id", "name", "note"}));
   ASSERT_EQ(table.rows(), 2u);
   EXPECT_EQ(table.cell(0, 1), "Doe, Jane");
   EXPECT_EQ(table.cell(0, 2), "said \"hi\"");
   EXPECT_EQ(table.cell(1, 2), "two\nlines");
   // A line break inside quotes counts for the lines of later errors.
-  EXPECT_EQ(error_of([] { (void)parse_csv_data("u", "a,b\n1,\"x\ny\"\n2\n", "u.csv"); }),
+  EXPECT_EQ(error_of([] { (void)scenario::parse_csv_data("u", "a,b\n1,\"x\ny\"\n2\n", "u.csv"); }),
             "u.csv:4: 1 field(s), but the header row has 2 (quote fields that contain commas)");
-  EXPECT_EQ(error_of([] { (void)parse_csv_data("u", "a,\n1,2\n", "u.csv"); }), "u.csv:1: column 2 of the header row has no name");
-  EXPECT_EQ(error_of([] { (void)parse_csv_data("u", "a\n\"x\"y\n", "u.csv"); }),
+  EXPECT_EQ(error_of([] { (void)scenario::parse_csv_data("u", "a,\n1,2\n", "u.csv"); }),
+            "u.csv:1: column 2 of the header row has no name");
+  EXPECT_EQ(error_of([] { (void)scenario::parse_csv_data("u", "a\n\"x\"y\n", "u.csv"); }),
             "u.csv:2: text after a closing quote (write \"\" for a quote inside a quoted field)");
 }
 
 TEST(DataFiles, JsonObjectsBecomeRowsWithTheUnionOfKeys) {
-  const auto table = parse_json_data("c", R"([{"a": "x", "n": 5}, {"b": true, "a": null, "o": {"k": [1]}}])", "c.json");
+  const auto table =
+      scenario::parse_json_data("c", R"([{"a": "x", "n": 5}, {"b": true, "a": null, "o": {"k": [1]}}])", "c.json");
   ASSERT_EQ(table.columns(), (std::vector<std::string>{"a", "n", "b", "o"}));
   EXPECT_EQ(table.cell(0, 0), "x");
   EXPECT_EQ(table.cell(0, 1), "5");
@@ -52,9 +55,9 @@ TEST(DataFiles, JsonObjectsBecomeRowsWithTheUnionOfKeys) {
   EXPECT_EQ(table.cell(1, 0), "");
   EXPECT_EQ(table.cell(1, 2), "true");
   EXPECT_EQ(table.cell(1, 3), R"({"k":[1]})");
-  const auto message = error_of([] { (void)parse_json_data("c", "[\n  {\"a\": 1,,}\n]", "c.json"); });
+  const auto message = error_of([] { (void)scenario::parse_json_data("c", "[\n  {\"a\": 1,,}\n]", "c.json"); });
   EXPECT_TRUE(message.starts_with("c.json:2:")) << message;
-  EXPECT_EQ(error_of([] { (void)parse_json_data("c", "[]", "c.json"); }),
+  EXPECT_EQ(error_of([] { (void)scenario::parse_json_data("c", "[]", "c.json"); }),
             "c.json:1:1: the array is empty (a data file needs at least one row)");
 }
 
@@ -66,7 +69,9 @@ class DataPlan : public ::testing::Test {
     std::ofstream(dir_ / "users.csv") << "email,plan\na@x.test,pro\nb@x.test,free\n";
   }
   void TearDown() override { fs::remove_all(dir_); }
-  TestPlan load(const std::string& yaml) { return load_test_plan_string(yaml, (dir_ / "plan.yaml").string()); }
+  scenario::TestPlan load(const std::string& yaml) {
+    return scenario::load_test_plan_string(yaml, (dir_ / "plan.yaml").string());
+  }
   std::string error(const std::string& yaml) {
     return error_of([&] { (void)load(yaml); });
   }
@@ -81,15 +86,15 @@ TEST_F(DataPlan, AStepReadsTheColumnOfItsRowJsonEscapedInJson) {
                          "        json: {email: \"${data.users.email}\"}\n");
   ASSERT_EQ(plan.data.size(), 1u);
   ASSERT_EQ(plan.scenarios[0].data.size(), 1u);
-  EXPECT_EQ(plan.scenarios[0].data[0].each, DataOrder::random);
-  const DataTable* tables[] = {&plan.data[0]};
+  EXPECT_EQ(plan.scenarios[0].data[0].each, scenario::DataOrder::random);
+  const scenario::DataTable* tables[] = {&plan.data[0]};
   const std::uint32_t rows[] = {1};
-  TemplateContext context;
+  scenario::TemplateContext context;
   context.tables = tables;
   context.rows = rows;
   std::string out;
-  RenderScratch scratch;
-  render_request(out, plan.scenarios[0].flow[0].request, plan, context, scratch);
+  scenario::RenderScratch scratch;
+  scenario::render_request(out, plan.scenarios[0].flow[0].request, plan, context, scratch);
   EXPECT_TRUE(out.starts_with("POST /u/free HTTP/1.1\r\n")) << out;
   EXPECT_TRUE(out.ends_with(R"({"email":"b@x.test"})")) << out;
 }
@@ -123,8 +128,8 @@ TEST_F(DataPlan, SetupValuesAreASourceAndItsRequestsAreTaggedApart) {
   EXPECT_EQ(plan.setup->executor.vus, 1);
   ASSERT_GE(plan.setup_source, 0);
   EXPECT_EQ(plan.data[static_cast<std::size_t>(plan.setup_source)].columns(), (std::vector<std::string>{"api_key", "id"}));
-  EXPECT_EQ(plan.scenarios[0].data.at(0).each, DataOrder::vu);
-  EXPECT_EQ(plan.teardown->data.at(0).each, DataOrder::iteration);
+  EXPECT_EQ(plan.scenarios[0].data.at(0).each, scenario::DataOrder::vu);
+  EXPECT_EQ(plan.teardown->data.at(0).each, scenario::DataOrder::iteration);
   EXPECT_NE(std::find(plan.setup->tags.begin(), plan.setup->tags.end(), std::pair<std::string, std::string>{"phase", "setup"}),
             plan.setup->tags.end());
   // Read as a plain variable, the message says how to read a setup value.
@@ -151,10 +156,10 @@ TEST(Phases, RoundTripThroughSummaryJsonAndAddUpInAMerge) {
     output::Summary s;
     s.name = "t";
     s.segments = {segment};
-    define_builtin_metrics(s.metrics);
+    metrics::define_builtin_metrics(s.metrics);
     output::PhaseSummary setup{"setup", {}, 0.5, failure};
-    define_builtin_metrics(setup.metrics);
-    const Tags tags = normalize_tags({{"scenario", "setup"}, {"phase", "setup"}});
+    metrics::define_builtin_metrics(setup.metrics);
+    const metrics::Tags tags = metrics::normalize_tags({{"scenario", "setup"}, {"phase", "setup"}});
     setup.metrics.at(setup.metrics.series_index("http_reqs", tags)).value.add_counter(requests);
     setup.metrics.at(setup.metrics.series_index("http_req_duration", tags)).value.add_trend(12.0);
     s.phases.push_back(std::move(setup));

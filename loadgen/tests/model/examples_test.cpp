@@ -11,24 +11,24 @@
 namespace rsolv::loadgen {
 namespace {
 
-TestPlan example(const std::string& name, std::map<std::string, std::string> env = {}) {
-  LoadOptions options;
+scenario::TestPlan example(const std::string& name, std::map<std::string, std::string> env = {}) {
+  scenario::LoadOptions options;
   options.env = [env](std::string_view key) -> std::optional<std::string> {
     const auto it = env.find(std::string(key));
     if (it == env.end()) return std::nullopt;
     return it->second;
   };
-  return load_test_plan_file(std::string(RSOLV_SOURCE_DIR) + "/examples/loadgen/" + name, options);
+  return scenario::load_test_plan_file(std::string(RSOLV_SOURCE_DIR) + "/examples/loadgen/" + name, options);
 }
 
-const Step& step_named(const Scenario& scenario, const std::string& name) {
+const scenario::Step& step_named(const scenario::Scenario& scenario, const std::string& name) {
   for (const auto& step : scenario.flow) {
     if (step.name == name) return step;
   }
   throw std::runtime_error("no step " + name);
 }
 
-std::vector<std::string> threshold_sources(const TestPlan& plan, const std::string& key) {
+std::vector<std::string> threshold_sources(const scenario::TestPlan& plan, const std::string& key) {
   std::vector<std::string> out;
   for (const auto& t : plan.thresholds) {
     if (t.key != key) continue;
@@ -41,7 +41,7 @@ TEST(Examples, SignupRampsVusWithItsThresholds) {
   const auto plan = example("signup.yaml");
   ASSERT_EQ(plan.scenarios.size(), 1u);
   const auto& s = plan.scenarios[0];
-  EXPECT_EQ(s.executor.kind, ExecutorKind::ramping_vus);
+  EXPECT_EQ(s.executor.kind, executors::ExecutorKind::ramping_vus);
   ASSERT_EQ(s.executor.stages.size(), 3u);
   EXPECT_EQ(s.executor.stages[0].target, 20);
   EXPECT_EQ(plan.origins.at(0).str(), "http://127.0.0.1:4000");
@@ -58,7 +58,7 @@ TEST(Examples, WebhooksAreSignedForRealAtTheirDeclaredRates) {
   const auto plan = example("webhooks.yaml", {{"RSOLV_WEBHOOK_SECRET", "whsec_example_test"}});
   ASSERT_EQ(plan.scenarios.size(), 2u);
   const auto& steady = plan.scenarios[0];
-  EXPECT_EQ(steady.executor.kind, ExecutorKind::constant_arrival_rate);
+  EXPECT_EQ(steady.executor.kind, executors::ExecutorKind::constant_arrival_rate);
   EXPECT_EQ(steady.executor.rate, 1000);
   EXPECT_EQ(steady.executor.time_unit, std::chrono::minutes(1));
   const auto& burst = plan.scenarios[1];
@@ -74,14 +74,14 @@ TEST(Examples, WebhooksAreSignedForRealAtTheirDeclaredRates) {
   std::vector<std::string> variables(plan.variables.size());
   for (std::size_t i = 0; i < variables.size(); ++i) variables[i] = plan.initial_values[i].value_or("");
   variables[static_cast<std::size_t>(*plan.variables.find("customer"))] = "cus_TEST";
-  FastRandom random(3);
-  TemplateContext context;
+  scenario::FastRandom random(3);
+  scenario::TemplateContext context;
   context.now_ms = 1'764'000'000'000;
   context.variables = &variables;
   context.random = &random;
   std::string out;
-  RenderScratch scratch;
-  render_request(out, hook.request, plan, context, scratch);
+  scenario::RenderScratch scratch;
+  scenario::render_request(out, hook.request, plan, context, scratch);
   const auto body = out.substr(out.find("\r\n\r\n") + 4);
   const auto event = nlohmann::json::parse(body);
   EXPECT_EQ(event["type"], "invoice.payment_succeeded");
@@ -97,11 +97,11 @@ TEST(Examples, WebhooksAreSignedForRealAtTheirDeclaredRates) {
 TEST(Examples, RateLimitExpects429At500WithHeaders) {
   const auto plan = example("rate-limit.yaml");
   const auto& s = plan.scenarios.at(0);
-  EXPECT_EQ(s.executor.kind, ExecutorKind::per_vu_iterations);
+  EXPECT_EQ(s.executor.kind, executors::ExecutorKind::per_vu_iterations);
   EXPECT_EQ(s.executor.vus, 1);
   EXPECT_EQ(s.executor.iterations, 520);
   const auto& probe = step_named(s, "entitlement");
-  EXPECT_TRUE(status_in(probe.request.expected_statuses, 429));
+  EXPECT_TRUE(scenario::status_in(probe.request.expected_statuses, 429));
   EXPECT_EQ(probe.captured_headers,
             (std::vector<std::string>{"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}));
   EXPECT_EQ(threshold_sources(plan, "http_reqs{name:entitlement,status:200}"),

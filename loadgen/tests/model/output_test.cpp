@@ -17,11 +17,11 @@
 namespace rsolv::loadgen::output {
 namespace {
 
-Threshold threshold(const std::string& key, std::vector<std::string> conditions) {
-  Threshold t;
+metrics::Threshold threshold(const std::string& key, std::vector<std::string> conditions) {
+  metrics::Threshold t;
   t.key = key;
-  std::tie(t.metric, t.filter) = parse_metric_selector(key);
-  for (const auto& c : conditions) t.conditions.push_back(parse_condition(c));
+  std::tie(t.metric, t.filter) = metrics::parse_metric_selector(key);
+  for (const auto& c : conditions) t.conditions.push_back(metrics::parse_condition(c));
   return t;
 }
 
@@ -34,8 +34,8 @@ Summary run_segment(std::int64_t k, std::int64_t n, int requests = 4000) {
   s.segments = {std::to_string(k) + "/" + std::to_string(n)};
   s.started_unix_ms = 1'700'000'000'000 + k;
   s.duration_seconds = 20 + static_cast<double>(k) / 10;
-  define_builtin_metrics(s.metrics);
-  s.metrics.define({"signups", MetricType::counter, ValueKind::plain});
+  metrics::define_builtin_metrics(s.metrics);
+  s.metrics.define({"signups", metrics::MetricType::counter, metrics::ValueKind::plain});
   s.thresholds = {threshold("http_req_duration{name:signup}", {"p(95)<300", "p(99)<1000"}),
                   threshold("http_req_failed", {"rate<0.01"}), threshold("checks", {"rate>0.99"})};
   std::mt19937_64 random(12345);
@@ -45,12 +45,14 @@ Summary run_segment(std::int64_t k, std::int64_t n, int requests = 4000) {
     const bool fail = i % 97 == 0;
     if (i % n != k - 1) continue;
     const std::string name = i % 3 == 0 ? "login" : "signup";
-    const Tags tags = normalize_tags({{"scenario", "signup"}, {"name", name}, {"status", fail ? "500" : "201"}});
+    const metrics::Tags tags =
+        metrics::normalize_tags({{"scenario", "signup"}, {"name", name}, {"status", fail ? "500" : "201"}});
     s.metrics.at(s.metrics.series_index("http_req_duration", tags)).value.add_trend(ms);
     s.metrics.at(s.metrics.series_index("http_reqs", tags)).value.add_counter(1);
     s.metrics.at(s.metrics.series_index("http_req_failed", tags)).value.add_rate(fail);
     s.metrics.at(s.metrics.series_index("signups", tags)).value.add_counter(fail ? 0 : 1);
-    const Tags check = normalize_tags({{"scenario", "signup"}, {"name", name}, {"check", "status is 201"}});
+    const metrics::Tags check =
+        metrics::normalize_tags({{"scenario", "signup"}, {"name", name}, {"check", "status is 201"}});
     s.metrics.at(s.metrics.series_index("checks", check)).value.add_rate(!fail);
   }
   s.metrics.at(s.metrics.series_index("vus", {{"scenario", "signup"}})).value.set_gauge(5);
@@ -209,7 +211,7 @@ TEST(Reports, HtmlIsSelfContainedWithSvgCharts) {
   // A run that sent nothing (stopped at once) still gives a readable page.
   Summary empty;
   empty.name = "empty";
-  define_builtin_metrics(empty.metrics);
+  metrics::define_builtin_metrics(empty.metrics);
   const auto blank = render_html_report(empty);
   EXPECT_NE(blank.find("no data"), std::string::npos);
   EXPECT_EQ(blank.find("nan"), std::string::npos);

@@ -1,4 +1,4 @@
-// `rsolv-loadgen compare` (issue 16): two runs of one scenario against the real rsolv-sandbox pass
+// `rsolv-loadgen compare`: two runs of one scenario against the real rsolv-sandbox pass
 // their limits; the same run against a sandbox slowed by an injected delay exits 99 naming the
 // metric; too few samples make it refuse to judge (exit 3, saying how many it needs). The
 // sandbox has no delay knob, so a small loopback proxy in front of it adds the delay. Every run
@@ -167,8 +167,11 @@ TEST_F(Compare, TheSameRunPassesAndASlowedSandboxFailsNamingTheMetric) {
   const auto current = run("current", 20ms);
   const auto slowed = run("slowed", 100ms);
 
-  const auto same = loadgen({"compare", baseline, current, "--max-regression", "http_req_duration p(95)=50%",
-                             "--max-regression", "http_reqs rate=-10%", "--max-regression", "http_req_failed rate=+0%"});
+  // Two runs of the same 20 ms service differ by what the shared machine does meanwhile: limits of
+  // 5x (p(95) +400 %, rate -80 %) pass them however loaded the machine, and the 100 ms run below
+  // still fails a 10 % limit by far.
+  const auto same = loadgen({"compare", baseline, current, "--max-regression", "http_req_duration p(95)=400%",
+                             "--max-regression", "http_reqs rate=-80%", "--max-regression", "http_req_failed rate=+0%"});
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
   EXPECT_TRUE(contains(same.out, "no limit exceeded")) << same.out;
   EXPECT_EQ(same.err, "");

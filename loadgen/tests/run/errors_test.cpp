@@ -1,4 +1,4 @@
-// Failure reasons (issue 16): a failed request says why, as k6 does, with its `error_code` (k6's
+// Failure reasons: a failed request says why, as k6 does, with its `error_code` (k6's
 // numbers) and `error` tags, summed in the text summary, the JSON summary, the HTML report and the
 // live Prometheus metrics, and usable in thresholds. The real binary against real loopback peers:
 // a port nobody listens on, a server that resets every connection, one that never answers.

@@ -56,7 +56,7 @@ Measured run_counting(const std::string& flow, const std::string& head = "") {
   DelayServer::Options options;
   options.on_thread_start = [] { t_not_counted = true; };
   DelayServer server(options);
-  const TestPlan plan = load_test_plan_string(R"(
+  const scenario::TestPlan plan = scenario::load_test_plan_string(R"(
 name: hot-path
 )" + head + R"(
 scenarios:
@@ -65,12 +65,13 @@ scenarios:
     vus: 8
     duration: 1500ms
     flow:
-      - url: )" + server.base_url() + flow, "hot.yaml");
-  RunOptions run;
+      - url: )" + server.base_url() + flow,
+                                                                  "hot.yaml");
+  runner::RunOptions run;
   run.threads = 1;
   run.seed = 42;
   g_allocations = 0;
-  const RunResult result = run_test(plan, run);
+  const runner::RunResult result = runner::run_test(plan, run);
   Measured m;
   m.allocations = g_allocations.load();
   m.requests = result.metrics.aggregate("http_reqs").value.sum;

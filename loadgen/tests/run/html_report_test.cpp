@@ -1,4 +1,4 @@
-// The HTML report of a short run (issue 16): sub-second timeline points, so a 2 s run draws a line
+// The HTML report of a short run: sub-second timeline points, so a 2 s run draws a line
 // (at least 2 points) in every chart; p95 and p99 drawn over max, not under it; a unit on every
 // axis and threshold; the VU line not at 0 while requests flow. Reads the SVG the binary wrote.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// k6's execution shortcuts on the command line (issue 16): --iterations, --vus, --duration and
+// k6's execution shortcuts on the command line: --iterations, --vus, --duration and
 // --stage replace the file's scenarios by one scenario running the file's `default` flow (else its
 // first); bad values exit 2 with one line naming the flag and the range, before any request.
 // The real binary against a loopback test server that counts what it receives. The commands and
@@ -124,11 +124,15 @@ TEST(Overrides, StagesRampVusAndDurationCapsIterations) {
   EXPECT_LT(made, 40u) << "one VU on 50 ms answers for 1 s, not 1000 iterations";
 }
 
-TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
-  DelayServer server({});
-  TempDir dir;
-  const auto file = dir.write("two.yaml", two_scenarios(server.base_url()));
-  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
+// `head` then `flags`: a command line.
+std::vector<std::string> with_flags(std::vector<std::string> head, const std::vector<std::string>& flags) {
+  head.insert(head.end(), flags.begin(), flags.end());
+  return head;
+}
+
+// Override flags `run` refuses, and what its one error line names.
+std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> bad_overrides() {
+  return {
       {{"--vus", "0", "--duration", "1s"}, {"--vus", "1 to 1000000"}},
       {{"--vus", "2000000", "--duration", "1s"}, {"--vus", "1 to 1000000"}},
       {{"--iterations", "0"}, {"--iterations", "1 to 1000000000000"}},
@@ -142,15 +146,36 @@ TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
       {{"--iterations", "2", "--vus", "3"}, {"--iterations 2", "--vus 3"}},
       {{"--vus", "3"}, {"--vus 3", "--duration"}},
   };
-  for (const auto& [flags, expected] : cases) {
-    std::vector<std::string> args{"run", file, "--quiet"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    const auto result = loadgen(args);
+}
+
+// `validate` takes the same flags and refuses the same values with the same line.
+TEST(Overrides, BadValuesExitTwoWithOneLineNamingFlagAndRangeBeforeAnyRequest) {
+  DelayServer server({});
+  TempDir dir;
+  const auto file = dir.write("two.yaml", two_scenarios(server.base_url()));
+  for (const auto& [flags, expected] : bad_overrides()) {
+    const auto result = loadgen(with_flags({"run", file, "--quiet"}, flags));
     EXPECT_EQ(result.exit_code, 2) << flags.front() << ": " << result.err;
     EXPECT_EQ(lines(result.err), 1u) << result.err;
     for (const auto& part : expected) EXPECT_TRUE(contains(result.err, part)) << part << " in: " << result.err;
+    const auto validate = loadgen(with_flags({"validate", file}, flags));
+    EXPECT_EQ(validate.exit_code, 2) << flags.front() << ": " << validate.out << validate.err;
+    EXPECT_EQ(validate.err, result.err) << "validate " << flags.front();
   }
   EXPECT_EQ(server.requests(), 0u);
+}
+
+// `validate` with run's override flags checks the plan they make: the one command-line scenario.
+TEST(Overrides, ValidateChecksTheOverriddenPlan) {
+  TempDir dir;
+  const auto file = dir.write("two.yaml", two_scenarios("http://127.0.0.1:9"));
+  const auto as_written = loadgen({"validate", file});
+  EXPECT_EQ(as_written.exit_code, 0) << as_written.err;
+  EXPECT_TRUE(contains(as_written.out, "(2 scenario(s), 2 step(s)")) << as_written.out;
+  // The command docs/loadgen.md shows.
+  const auto overridden = loadgen({"validate", file, "--vus", "4", "--duration", "1s"});
+  EXPECT_EQ(overridden.exit_code, 0) << overridden.err;
+  EXPECT_TRUE(contains(overridden.out, "(1 scenario(s), 1 step(s)")) << overridden.out;
 }
 
 }  // namespace

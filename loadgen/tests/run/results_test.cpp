@@ -1,4 +1,4 @@
-// Results are never lost and never misread, as a CI pipeline relies on (issue 16): report paths are
+// Results are never lost and never misread, as a CI pipeline relies on: report paths are
 // checked before the first request; a report that fails at the end loses no other; a signal-stopped
 // run exits 105 (k6's code) with every report marked interrupted; merge refuses missing segments
 // unless --allow-partial; --threads is bounded. The real binary against a loopback test server.

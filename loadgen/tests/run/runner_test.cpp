@@ -13,8 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TestPlan plan_for(const DelayServer& server, const std::string& duration) {
-  return load_test_plan_string(R"(
+scenario::TestPlan plan_for(const DelayServer& server, const std::string& duration) {
+  return scenario::load_test_plan_string(R"(
 name: runner
 scenarios:
   main:
@@ -24,24 +24,25 @@ scenarios:
     flow:
       - url: )" + server.base_url() + R"(/
         sleep: 10ms
-)", "runner.yaml");
+)",
+                                         "runner.yaml");
 }
 
 TEST(Runner, TheTimelineHasAPointPerIntervalAndProgressIsReported) {
   DelayServer server({});
-  const TestPlan plan = plan_for(server, "1s");
-  RunOptions options;
+  const scenario::TestPlan plan = plan_for(server, "1s");
+  runner::RunOptions options;
   options.flush_interval = 200ms;
   int progress_calls = 0;
   std::int64_t last_requests = -1;
-  options.on_progress = [&](const RunProgress& progress) {
+  options.on_progress = [&](const runner::RunProgress& progress) {
     ++progress_calls;
     EXPECT_GE(progress.requests, last_requests) << "the request count went down";
     last_requests = progress.requests;
     EXPECT_NE(progress.metrics, nullptr);
     EXPECT_NEAR(progress.planned_seconds, 1, 0.01);  // the 1 s planned, not the 30 s gracefulStop after it
   };
-  const RunResult result = run_test(plan, options);
+  const runner::RunResult result = runner::run_test(plan, options);
   EXPECT_GE(progress_calls, 3);
   // One point per 200 ms interval of the run as it really lasted (a loaded machine makes it longer
   // than the 1 s planned, and the timeline follows), so the count is checked against the duration.
@@ -64,9 +65,9 @@ TEST(Runner, TheTimelineHasAPointPerIntervalAndProgressIsReported) {
 
 TEST(Runner, AStopRequestEndsALongRunEarly) {
   DelayServer server({});
-  const TestPlan plan = plan_for(server, "60s");
+  const scenario::TestPlan plan = plan_for(server, "60s");
   std::atomic<int> stops{0};
-  RunOptions options;
+  runner::RunOptions options;
   options.stop_requests = &stops;
   // Stop once the run is observably under way (the server has answered), not after a guessed sleep.
   std::chrono::steady_clock::time_point stopped_at{};
@@ -75,7 +76,7 @@ TEST(Runner, AStopRequestEndsALongRunEarly) {
     stopped_at = std::chrono::steady_clock::now();
     stops = 1;
   });
-  const RunResult result = run_test(plan, options);
+  const runner::RunResult result = runner::run_test(plan, options);
   stopper.join();
   // The runner looks every 20 ms and the iterations take 10 ms: a 60 s run ends some tens of ms after
   // the request, and 3 s is far more than 5x that.
@@ -85,7 +86,7 @@ TEST(Runner, AStopRequestEndsALongRunEarly) {
 }
 
 TEST(Runner, AnUnresolvableHostIsAUsageErrorBeforeAnythingRuns) {
-  const TestPlan plan = load_test_plan_string(R"(
+  const scenario::TestPlan plan = scenario::load_test_plan_string(R"(
 scenarios:
   main:
     executor: constant-vus
@@ -93,8 +94,9 @@ scenarios:
     duration: 1s
     flow:
       - url: http://no-such-host.invalid/
-)", "bad-host.yaml");
-  EXPECT_THROW(run_test(plan), UsageError);
+)",
+                                                                  "bad-host.yaml");
+  EXPECT_THROW(runner::run_test(plan), UsageError);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -63,7 +64,10 @@ bool as_bool(const Document& doc, const YAML::Node& node, std::string_view what)
 
 // Requires `node` to be a mapping whose keys are all in `allowed`; an unknown key fails at that key
 // and suggests the closest allowed one ("did you mean 'duration'?").
-void check_keys(const Document& doc, const YAML::Node& node, std::initializer_list<std::string_view> allowed);
+void check_keys(const Document& doc, const YAML::Node& node, std::span<const std::string_view> allowed);
+inline void check_keys(const Document& doc, const YAML::Node& node, std::initializer_list<std::string_view> allowed) {
+  check_keys(doc, node, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
 void require_map(const Document& doc, const YAML::Node& node, std::string_view what);
 void require_sequence(const Document& doc, const YAML::Node& node, std::string_view what);
 

@@ -19,7 +19,7 @@
 #include "rsolv/loadgen/metrics/thresholds.hpp"
 #include "rsolv/loadgen/output/summary.hpp"
 
-namespace rsolv::loadgen::regression {
+namespace rsolv::loadgen::compare {
 
 inline constexpr std::size_t kMaxLimits = 100;
 inline constexpr double kMaxLimitPercent = 1000;
@@ -31,9 +31,9 @@ struct Limit {
   std::string source;    // as written
   std::string selector;  // "http_req_duration{name:login}"
   std::string metric;
-  Tags filter;
+  metrics::Tags filter;
   std::string stat;  // "p(95)", "avg", "rate", ...
-  ThresholdCondition aggregation;  // what `stat` computes (parse_condition's aggregation, percentile)
+  metrics::ThresholdCondition aggregation;  // what `stat` computes (parse_condition's aggregation, percentile)
   double percent = 0;      // the magnitude, >= 0
   bool lower_is_worse = false;  // written with '-'
 };
@@ -46,15 +46,15 @@ Limit parse_limit(std::string_view text);
 // q-quantile (order statistics from the binomial distribution, normal approximation) ends inside
 // the sample: n(1-q) >= 1.96 sqrt(n q (1-q)) + 1 (p(95): 110, p(99): 563, p(99.9): 5662). With fewer,
 // the data cannot tell p(q) from the maximum.
-std::int64_t samples_needed(const ThresholdCondition& aggregation);
+std::int64_t samples_needed(const metrics::ThresholdCondition& aggregation);
 
 enum class Verdict { shown, ok, regressed, too_few_samples };
 
 struct Row {
   std::string selector;
   std::string stat;
-  ValueKind contains = ValueKind::plain;
-  MetricType type = MetricType::trend;
+  metrics::ValueKind contains = metrics::ValueKind::plain;
+  metrics::MetricType type = metrics::MetricType::trend;
   double baseline = 0;
   double current = 0;
   // (current - baseline) / baseline in percent; nullopt when the baseline is 0 and the current is not.
@@ -95,4 +95,4 @@ std::string render_junit(const RunComparison& comparison);
 // A self-contained HTML page with the table (no script, no external resource).
 std::string render_html(const RunComparison& comparison);
 
-}  // namespace rsolv::loadgen::regression
+}  // namespace rsolv::loadgen::compare

@@ -14,7 +14,7 @@
 
 #include "rsolv/loadgen/executors/segment.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 using Micros = std::chrono::microseconds;
 
@@ -99,4 +99,4 @@ class Executor {
 // for one segment.
 std::unique_ptr<Executor> make_executor(const ExecutorConfig& config, Segment segment = {});
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -12,7 +12,7 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/loadgen/executors/executor.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 class ScheduleDriver {
  public:
@@ -66,4 +66,4 @@ class ScheduleDriver {
   std::int64_t taken_ = 0;
 };
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::executors {
 
 struct Segment {
   std::int64_t index = 1;  // K, 1-based
@@ -32,4 +32,4 @@ struct Segment {
 // "K/N" with 1 <= K <= N <= 1000; throws rsolv::UsageError otherwise.
 Segment parse_segment(std::string_view text);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::executors

@@ -20,7 +20,10 @@
 
 #include "rsolv/metrics/histogram.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
+
+// A trend's samples: harness/metrics' log-linear histogram (metrics::Histogram in this namespace).
+using Histogram = rsolv::metrics::Histogram;
 
 enum class MetricType { counter, gauge, rate, trend };
 enum class ValueKind { plain, time, data };  // how values are displayed
@@ -131,4 +134,4 @@ class MetricSet {
 // The built-in metrics every run defines (k6's names).
 void define_builtin_metrics(MetricSet& set);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

@@ -15,7 +15,7 @@
 
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
 
 enum class Aggregation { avg, min, max, med, percentile, count, rate, value };
 enum class Comparison { lt, le, gt, ge, eq, ne };
@@ -67,4 +67,4 @@ std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& thresholds, 
 nlohmann::json thresholds_to_json(const std::vector<Threshold>& thresholds);
 std::vector<Threshold> thresholds_from_json(const nlohmann::json& json);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
 
 struct TimelinePoint {
   double t_seconds = 0;  // end of the interval, since the test started
@@ -29,4 +29,4 @@ inline std::chrono::milliseconds timeline_interval(double planned_seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(step, 100.0, 1000.0)));
 }
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

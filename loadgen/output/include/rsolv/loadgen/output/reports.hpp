@@ -31,6 +31,7 @@ std::string render_html_report(const Summary& summary);
 //   gauges (vus)           rsolv_loadgen_<metric>
 //   thresholds             rsolv_loadgen_thresholds{threshold="<key>: <condition>"} 1 passing, 0 failing
 // Series tags become labels (names sanitised to [a-zA-Z0-9_]).
-std::string render_prometheus(const MetricSet& metrics, const std::vector<ThresholdResult>& thresholds = {});
+std::string render_prometheus(const metrics::MetricSet& metrics,
+                              const std::vector<metrics::ThresholdResult>& thresholds = {});
 
 }  // namespace rsolv::loadgen::output

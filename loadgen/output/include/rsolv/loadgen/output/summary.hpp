@@ -38,7 +38,7 @@ inline constexpr int kSummaryVersion = 1;
 // The setup or teardown flow of a run: its own metrics, never mixed into the scenarios'.
 struct PhaseSummary {
   std::string name;  // "setup" | "teardown"
-  MetricSet metrics;
+  metrics::MetricSet metrics;
   double duration_seconds = 0;
   std::string failure;  // "" when it succeeded
 };
@@ -56,10 +56,10 @@ struct Summary {
   std::vector<std::string> missing_segments;
   bool aborted_by_threshold = false;
   std::string aborting_threshold;
-  MetricSet metrics;
-  std::vector<Threshold> thresholds;                // definitions
-  std::vector<ThresholdResult> threshold_results;  // filled by evaluate_thresholds()
-  std::vector<TimelinePoint> timeline;
+  metrics::MetricSet metrics;
+  std::vector<metrics::Threshold> thresholds;               // definitions
+  std::vector<metrics::ThresholdResult> threshold_results;  // filled by evaluate_thresholds()
+  std::vector<metrics::TimelinePoint> timeline;
   std::vector<PhaseSummary> phases;  // setup, teardown (those that ran)
 };
 
@@ -72,7 +72,7 @@ struct CheckResult {
   std::int64_t fails = 0;
 };
 // In the order the series were first recorded.
-std::vector<CheckResult> collect_checks(const MetricSet& metrics);
+std::vector<CheckResult> collect_checks(const metrics::MetricSet& metrics);
 
 // Requests of one failure reason: the `http_reqs` series tagged error_code and error, summed.
 struct ErrorCount {
@@ -81,7 +81,7 @@ struct ErrorCount {
   std::int64_t count = 0;
 };
 // Most frequent first, then by code.
-std::vector<ErrorCount> collect_errors(const MetricSet& metrics);
+std::vector<ErrorCount> collect_errors(const metrics::MetricSet& metrics);
 
 // Fills threshold_results from metrics and thresholds (counters' rate is per duration_seconds).
 void evaluate_thresholds(Summary& summary);

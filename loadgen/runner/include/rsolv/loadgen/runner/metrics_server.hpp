@@ -9,7 +9,7 @@
 
 #include "rsolv/http/server.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 class MetricsServer final : private http::RequestHandler {
  public:
@@ -32,4 +32,4 @@ class MetricsServer final : private http::RequestHandler {
   std::thread thread_;
 };
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

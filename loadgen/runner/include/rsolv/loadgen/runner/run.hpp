@@ -21,7 +21,7 @@
 #include "rsolv/loadgen/metrics/timeline.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 struct RunProgress {
   double elapsed_seconds = 0;
@@ -29,11 +29,11 @@ struct RunProgress {
   std::int64_t vus = 0;          // active VUs now (k6's vus)
   std::int64_t requests = 0;     // so far
   std::int64_t failed = 0;       // http_req_failed hits so far
-  const MetricSet* metrics = nullptr;  // everything so far (valid during the callback only)
+  const metrics::MetricSet* metrics = nullptr;  // everything so far (valid during the callback only)
 };
 
 struct RunOptions {
-  Segment segment;
+  executors::Segment segment;
   int threads = 0;  // worker threads; 0: one per core
   std::chrono::milliseconds flush_interval{1000};
   std::uint64_t seed = 0;  // for ${uuid}, ${random_id}, think times; 0: from the OS
@@ -48,7 +48,7 @@ struct RunOptions {
 // the scenarios' so they skew none of them.
 struct PhaseResult {
   bool ran = false;
-  MetricSet metrics;
+  metrics::MetricSet metrics;
   double duration_seconds = 0;
   std::string failure;  // why it failed, "" when it did not
   bool interrupted = false;  // by a stop signal
@@ -56,9 +56,9 @@ struct PhaseResult {
 };
 
 struct RunResult {
-  MetricSet metrics;
-  std::vector<ThresholdResult> thresholds;
-  std::vector<TimelinePoint> timeline;
+  metrics::MetricSet metrics;
+  std::vector<metrics::ThresholdResult> thresholds;
+  std::vector<metrics::TimelinePoint> timeline;
   double duration_seconds = 0;
   std::int64_t started_unix_ms = 0;
   bool interrupted = false;           // a stop request ended the test early
@@ -78,6 +78,6 @@ struct RunResult {
 // Runs the plan's setup, scenarios and teardown to their end (or a stop). Protocol errors are also reported on stderr, one
 // "rsolv-loadgen: warning:" line naming the first one and the limit it hit. Throws rsolv::UsageError when an origin does not resolve
 // or the TLS context cannot be built, rsolv::Error on a failure of the machine (epoll).
-RunResult run_test(const TestPlan& plan, const RunOptions& options = {});
+RunResult run_test(const scenario::TestPlan& plan, const RunOptions& options = {});
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

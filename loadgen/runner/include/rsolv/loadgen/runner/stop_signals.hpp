@@ -4,9 +4,9 @@
 // every report, and the second interrupts running iterations.
 #include <atomic>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::runner {
 
 // Installs handlers for SIGINT and SIGTERM (and ignores SIGPIPE); returns the counter they bump.
 const std::atomic<int>& install_stop_signals();
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::runner

@@ -15,7 +15,7 @@
 
 #include "rsolv/loadgen/scenario/json_path.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 // One status (200), a class (2xx) or a range.
 struct StatusRange {
@@ -61,4 +61,4 @@ struct ResponseView {
 
 bool evaluate_check(const Check& check, const ResponseView& response);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 // Rows of named columns, every cell a string (JSON numbers and booleans as their JSON text,
 // null as empty, nested values as compact JSON). Read-only once loaded.
@@ -66,4 +66,4 @@ struct DataUse {
 
 const char* to_string(DataOrder order);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

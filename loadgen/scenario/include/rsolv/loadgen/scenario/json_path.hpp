@@ -10,7 +10,7 @@
 
 #include "rsolv/common/json_path.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 class JsonPath {
  public:
@@ -31,4 +31,4 @@ class JsonPath {
 // A JSON value as text for variables and headers: strings without quotes, others dumped.
 std::string json_scalar_text(const nlohmann::json& value);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

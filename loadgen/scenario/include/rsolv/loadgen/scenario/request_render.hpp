@@ -7,7 +7,7 @@
 
 #include "rsolv/loadgen/scenario/template.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 struct RequestSpec;
 struct TestPlan;
@@ -26,4 +26,4 @@ void render_request(std::string& out, const RequestSpec& spec, const TestPlan& p
 // Whether nothing in the request varies between sends (so it can be prebuilt).
 bool request_is_constant(const RequestSpec& spec);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

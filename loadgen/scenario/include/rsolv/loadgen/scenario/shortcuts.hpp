@@ -18,7 +18,7 @@
 
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 struct ExecutionShortcuts {
   std::optional<std::int64_t> vus;
@@ -35,7 +35,7 @@ inline constexpr std::size_t kMaxShortcutStages = 100;
 
 // The executor the shortcuts describe, validated (throws rsolv::UsageError, one line naming the
 // flag, the value and the accepted range).
-ExecutorConfig shortcut_executor(const ExecutionShortcuts& shortcuts);
+executors::ExecutorConfig shortcut_executor(const ExecutionShortcuts& shortcuts);
 
 // The scenario whose flow the shortcuts run: `default` when the file has one, else the first.
 const Scenario& shortcut_flow_source(const TestPlan& plan);
@@ -43,4 +43,4 @@ const Scenario& shortcut_flow_source(const TestPlan& plan);
 // Replaces plan.scenarios by the one scenario (nothing changes when no shortcut is given).
 void apply_shortcuts(TestPlan& plan, const ExecutionShortcuts& shortcuts);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

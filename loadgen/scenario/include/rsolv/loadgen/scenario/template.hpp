@@ -17,7 +17,7 @@
 
 #include "rsolv/config/env_expand.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 enum class TemplatePartKind : std::uint8_t { literal, vu, iter, uuid, now_ms, timestamp, scenario, random_id, variable, data };
 
@@ -114,4 +114,4 @@ Template json_template(const nlohmann::json& document, VariableTable& table, con
 // Appends `text` JSON-string-escaped (without quotes).
 void append_json_escaped(std::string& out, std::string_view text);
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

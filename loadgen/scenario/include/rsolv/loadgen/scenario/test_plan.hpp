@@ -19,13 +19,13 @@
 #include "rsolv/loadgen/scenario/json_path.hpp"
 #include "rsolv/loadgen/scenario/template.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 
 // Think time: a uniform random pause in [min, max].
 struct SleepRange {
-  Micros min{0};
-  Micros max{0};
-  bool set() const { return max > Micros{0}; }
+  executors::Micros min{0};
+  executors::Micros max{0};
+  bool set() const { return max > executors::Micros{0}; }
 };
 
 struct RequestSpec {
@@ -37,7 +37,7 @@ struct RequestSpec {
   Template body;
   bool sign_stripe = false;  // Stripe-Signature over the exact body bytes sent
   Secret stripe_secret;
-  Micros timeout{60'000'000};
+  executors::Micros timeout{60'000'000};
   bool user_agent_set = false;  // the step sets its own User-Agent header
   std::vector<StatusRange> expected_statuses;  // http_req_failed is false for these (default 200-399)
   // The whole request, when nothing in it varies: sent as is, never rendered.
@@ -56,7 +56,7 @@ struct Extraction {
 struct Recording {
   enum class Source { constant, checks, ok, duration, status, json, variable };
   std::string metric;
-  MetricType type = MetricType::counter;
+  metrics::MetricType type = metrics::MetricType::counter;
   Source source = Source::constant;
   double constant = 0;
   JsonPath path;
@@ -74,7 +74,7 @@ struct Step {
   std::vector<Recording> records;
   SleepRange sleep;  // after the request, or the whole step when kind == sleep
   bool once = false;  // only in each VU's first iteration (log in, sign up)
-  Tags tags;          // the step's own tags (merged over the scenario's)
+  metrics::Tags tags;                         // the step's own tags (merged over the scenario's)
   std::vector<std::string> captured_headers;  // lowercase names checks and extraction read
   bool needs_body = false;
   bool needs_json = false;
@@ -83,9 +83,9 @@ struct Step {
 struct Scenario {
   std::string name;
   std::string location;
-  ExecutorConfig executor;
+  executors::ExecutorConfig executor;
   std::vector<Step> flow;
-  Tags tags;
+  metrics::Tags tags;
   // The data sources its flow reads (or its `data:` names), each with its row choice.
   std::vector<DataUse> data;
 };
@@ -94,8 +94,8 @@ struct TestPlan {
   std::string file;
   std::string name;
   std::vector<Scenario> scenarios;
-  std::vector<Threshold> thresholds;
-  std::vector<MetricInfo> custom_metrics;
+  std::vector<metrics::Threshold> thresholds;
+  std::vector<metrics::MetricInfo> custom_metrics;
   VariableTable variables;
   std::vector<engine::Origin> origins;
   bool insecure_skip_tls_verify = false;
@@ -121,7 +121,7 @@ struct TestPlan {
   std::optional<Scenario> teardown;
 
   // The longest the test can take (max over scenarios of startTime + duration + gracefulStop).
-  Micros max_duration() const;
+  executors::Micros max_duration() const;
 };
 
 struct LoadOptions {
@@ -132,4 +132,4 @@ struct LoadOptions {
 TestPlan load_test_plan_file(const std::string& path, const LoadOptions& options = {});
 TestPlan load_test_plan_string(std::string_view text, std::string label, const LoadOptions& options = {});
 
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

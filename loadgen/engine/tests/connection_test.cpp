@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../run/delay_server.hpp"
+#include "delay_server.hpp"
 #include "rsolv/loadgen/engine/connection.hpp"
 #include "rsolv/loadgen/engine/event_loop.hpp"
 #include "rsolv/loadgen/engine/tls.hpp"

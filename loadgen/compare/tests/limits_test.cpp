@@ -7,7 +7,7 @@
 #include "rsolv/common/error.hpp"
 #include "rsolv/loadgen/compare/compare.hpp"
 
-namespace rsolv::loadgen::regression {
+namespace rsolv::loadgen::compare {
 namespace {
 
 TEST(Limits, TheSignSaysWhichDirectionIsWorse) {
@@ -20,7 +20,7 @@ TEST(Limits, TheSignSaysWhichDirectionIsWorse) {
   const auto fall = parse_limit("http_reqs{scenario:api} rate=-5%");
   EXPECT_TRUE(fall.lower_is_worse);
   EXPECT_EQ(fall.selector, "http_reqs{scenario:api}");
-  EXPECT_EQ(fall.filter, (Tags{{"scenario", "api"}}));
+  EXPECT_EQ(fall.filter, (metrics::Tags{{"scenario", "api"}}));
   for (const char* bad : {"http_reqs rate", "http_reqs=5%", "http_reqs rate=5", "http_reqs rate=x%", "http_reqs rate=1001%",
                           "http_reqs p(x)=5%"}) {
     EXPECT_THROW(parse_limit(bad), UsageError) << bad;
@@ -32,7 +32,7 @@ TEST(Limits, TheSignSaysWhichDirectionIsWorse) {
 TEST(Samples, APercentileNeedsItsConfidenceIntervalInsideTheSample) {
   const auto fits = [](double n, double q) { return n * (1 - q) >= 1.96 * std::sqrt(n * q * (1 - q)) + 1; };
   for (const double p : {75.0, 90.0, 95.0, 99.0, 99.9}) {
-    ThresholdCondition c = parse_condition("p(" + std::to_string(p) + ")<0");
+    metrics::ThresholdCondition c = metrics::parse_condition("p(" + std::to_string(p) + ")<0");
     const auto n = samples_needed(c);
     EXPECT_GE(n, kMinSamples);
     EXPECT_TRUE(fits(static_cast<double>(n), p / 100)) << p;
@@ -40,10 +40,10 @@ TEST(Samples, APercentileNeedsItsConfidenceIntervalInsideTheSample) {
       EXPECT_FALSE(fits(static_cast<double>(n - 1), p / 100)) << p;
     }
   }
-  EXPECT_EQ(samples_needed(parse_condition("avg<0")), kMinSamples);
-  EXPECT_EQ(samples_needed(parse_condition("med<0")), kMinSamples);
-  EXPECT_LT(samples_needed(parse_condition("p(95)<0")), samples_needed(parse_condition("p(99)<0")));
+  EXPECT_EQ(samples_needed(metrics::parse_condition("avg<0")), kMinSamples);
+  EXPECT_EQ(samples_needed(metrics::parse_condition("med<0")), kMinSamples);
+  EXPECT_LT(samples_needed(metrics::parse_condition("p(95)<0")), samples_needed(metrics::parse_condition("p(99)<0")));
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::regression
+}  // namespace rsolv::loadgen::compare
