@@ -24,8 +24,8 @@ nlohmann::json call(const std::string& method, const std::string& url, const std
   return nlohmann::json::parse(response.body);
 }
 
-rsolv::testing::SandboxOptions sandbox_options() {
-  rsolv::testing::SandboxOptions options;
+rsolv::sandbox::testing::SandboxOptions sandbox_options() {
+  rsolv::sandbox::testing::SandboxOptions options;
   options.seed = false;
   options.webhook_secret = kSecret;
   options.rate_limit_onboard = "10000/3600";

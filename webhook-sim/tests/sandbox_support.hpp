@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "rsolv/webhook_sim/sender.hpp"
 
 namespace whsim_test {
@@ -20,7 +20,7 @@ struct Customer {
 };
 
 // Not seeded: the tests onboard their own customers.
-class Sandbox : public rsolv::testing::SandboxProcess {
+class Sandbox : public rsolv::sandbox::testing::SandboxProcess {
  public:
   Sandbox();
   std::string webhook_url() const;

@@ -13,12 +13,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -141,11 +140,10 @@ scenarios:
 class Compare : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
-    rsolv::testing::SandboxOptions options;
+    rsolv::sandbox::testing::SandboxOptions options;
     options.seed = false;
     options.threads = "1";
-    sandbox_ = std::make_unique<rsolv::testing::SandboxProcess>(options);
+    sandbox_ = std::make_unique<rsolv::sandbox::testing::SandboxProcess>(options);
   }
 
   // One run through a proxy adding `delay`; its summary's path.
@@ -159,7 +157,7 @@ class Compare : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<rsolv::testing::SandboxProcess> sandbox_;
+  std::unique_ptr<rsolv::sandbox::testing::SandboxProcess> sandbox_;
 };
 
 TEST_F(Compare, TheSameRunPassesAndASlowedSandboxFailsNamingTheMetric) {

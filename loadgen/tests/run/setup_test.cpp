@@ -8,7 +8,7 @@
 #include <set>
 
 #include "delay_server.hpp"
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -35,11 +35,10 @@ const nlohmann::json* phase(const nlohmann::json& summary, const std::string& na
 }
 
 TEST(SetupRun, SignsUpCustomersOnceAndEveryVuUsesItsOwnKey) {
-  if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
-  rsolv::testing::SandboxOptions options;
+  rsolv::sandbox::testing::SandboxOptions options;
   options.seed = false;
   options.threads = "1";
-  rsolv::testing::SandboxProcess sandbox(options);
+  rsolv::sandbox::testing::SandboxProcess sandbox(options);
   DelayServer::Options recording;
   recording.max_samples = 1000;
   DelayServer recorder(recording);
