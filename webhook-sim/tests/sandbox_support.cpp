@@ -81,7 +81,8 @@ std::vector<nlohmann::json> flow_events(const std::string& flow, const Customer&
                         rsolv::SystemClock::instance().unix_seconds());
 }
 
-ws::RunResult send_events(const std::vector<nlohmann::json>& events, const ws::SendOptions& options, std::uint64_t seed) {
+ws::DeliveryResults send_events(const std::vector<nlohmann::json>& events, const ws::SendOptions& options,
+                                std::uint64_t seed) {
   std::vector<ws::Outgoing> outgoing;
   for (const auto& event : events) {
     outgoing.push_back({event["id"].get<std::string>(), event["type"].get<std::string>(),
@@ -91,8 +92,8 @@ ws::RunResult send_events(const std::vector<nlohmann::json>& events, const ws::S
   return ws::deliver(std::move(outgoing), options, rsolv::SystemClock::instance(), random);
 }
 
-ws::RunResult run_flow(const Sandbox&, const std::string& flow, const Customer& customer, ws::SendOptions options,
-                       std::uint64_t seed) {
+ws::DeliveryResults run_flow(const Sandbox&, const std::string& flow, const Customer& customer, ws::SendOptions options,
+                             std::uint64_t seed) {
   return send_events(flow_events(flow, customer, seed), options, seed);
 }
 

@@ -32,8 +32,9 @@ inline double metric(const nlohmann::json& summary, const std::string& name, con
   return values.contains(key) ? values.at(key).get<double>() : -1;
 }
 
-inline process::RunResult loadgen(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                                  const std::string& stdin_data = {}) {
+inline process::CommandResult loadgen(const std::vector<std::string>& args,
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                      const std::string& stdin_data = {}) {
   return process::run(kLoadgen, args, {{"NO_COLOR", "1"}}, timeout, stdin_data);
 }
 
