@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Outcome {
-  rsolv::process::RunResult run;
+  rsolv::process::CommandResult run;
   nlohmann::json summary;
 };
 

@@ -16,8 +16,9 @@ namespace {
 using namespace rsolv::sandbox::testing;
 using nlohmann::json;
 
-process::RunResult sandbox_cli(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(20),
-                               const std::vector<std::pair<std::string, std::string>>& env = {}) {
+process::CommandResult sandbox_cli(const std::vector<std::string>& args,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                                   const std::vector<std::pair<std::string, std::string>>& env = {}) {
   return process::run(sandbox_binary(), args, env, timeout);
 }
 

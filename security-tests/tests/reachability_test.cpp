@@ -3,13 +3,9 @@
 // loopback servers (ScriptedServer) and the real binary.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <fstream>
 
+#include "rsolv/testing/loopback.hpp"
 #include "rsolv/testing/scripted_server.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 #include "security_cli.hpp"
@@ -41,19 +37,6 @@ limits:
 )";
 }
 
-// A loopback port nothing listens on: bound, then closed.
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 void expect_refused_without_findings(const SecurityRun& run, const std::string& why) {
   EXPECT_EQ(run.result.exit_code, 2) << run.result.out << run.result.err;
   EXPECT_NE(run.result.err.find(why), std::string::npos) << run.result.err;
@@ -65,7 +48,8 @@ void expect_refused_without_findings(const SecurityRun& run, const std::string& 
 
 TEST(Reachability, AClosedPortIsUnreachableNotACriticalFinding) {
   const TempDir dir("rsolv-security-closed");
-  write_target(dir.path(), "http://127.0.0.1:" + std::to_string(closed_port()));
+  const auto closed = rsolv::testing::reserve_loopback_port();  // bound, never listening: refused
+  write_target(dir.path(), closed.url());
   expect_refused_without_findings(run_security(dir.path(), {}), "target unreachable");
 }
 

@@ -17,7 +17,7 @@ namespace rsolv::security::testing {
 inline const std::string kSecurityBinary = std::string(RSOLV_BIN_DIR) + "/rsolv-security";
 
 struct SecurityRun {
-  rsolv::process::RunResult result;
+  rsolv::process::CommandResult result;
   nlohmann::json report;  // --json, null when not written
   std::string sarif, junit;
   std::chrono::duration<double> wall{0};

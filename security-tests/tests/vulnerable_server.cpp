@@ -22,8 +22,6 @@
 //                                      Idempotency-Key's first answer whatever the body)
 // Each connection has a thread; one lock guards the state, except where the race is planted.
 // Usage: vulnerable_server --log FILE   (prints "listening on http://127.0.0.1:PORT")
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -42,6 +40,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+
+#include "rsolv/testing/loopback.hpp"
 
 namespace {
 
@@ -369,21 +369,12 @@ int main(int argc, char** argv) {
                "CREATE TABLE invoices (customer TEXT, amount INTEGER);"
                "INSERT INTO invoices VALUES ('acme',59900),('acme',1500),('globex',2500);",
                nullptr, nullptr, nullptr);
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  const int yes = 1;
-  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::listen(listener, 128);
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  std::printf("listening on http://127.0.0.1:%d\n", ntohs(address.sin_port));
+  const auto listener = rsolv::testing::listen_on_loopback();
+  std::printf("listening on %s\n", listener.url().c_str());
   std::fflush(stdout);
 
   while (true) {
-    const int fd = ::accept(listener, nullptr, nullptr);
+    const int fd = ::accept(listener.fd(), nullptr, nullptr);
     if (fd < 0) continue;
     std::thread([&state, fd] { serve(state, fd); }).detach();
   }

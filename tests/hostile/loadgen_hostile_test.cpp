@@ -20,7 +20,7 @@ namespace {
 using rsolv::testing::Action;
 
 struct Outcome {
-  process::RunResult run;
+  process::CommandResult run;
   nlohmann::json summary;
   std::chrono::milliseconds took{0};
 };

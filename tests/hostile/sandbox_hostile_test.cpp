@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "support.hpp"
 
 namespace rsolv::hostile {
@@ -22,7 +22,7 @@ constexpr long kSandboxRssKib = 64 * 1024 * kRssScale;
 
 class SandboxUnderAttack : public ::testing::Test {
  protected:
-  testing::SandboxProcess sandbox;
+  sandbox::testing::SandboxProcess sandbox;
   int port() const { return sandbox.port(); }
 
   // The attack has ended: alive, quick to answer, within its memory bound.
@@ -183,7 +183,7 @@ TEST_F(SandboxUnderAttack, ASlowlorisDoesNotDelayOtherClients) {
 TEST_F(SandboxUnderAttack, TwoThousandIdleConnectionsDoNotStarveNewClients) {
   ASSERT_GE(raise_fd_limit(4096), 2200) << "the test needs 2,200 descriptors";
   // The sandbox inherited the limit in force when it started: restart it under the raised one.
-  testing::SandboxProcess roomy;
+  sandbox::testing::SandboxProcess roomy;
   const std::size_t descriptors_before = open_descriptors(roomy.process().pid());
   std::vector<RawConnection> idle;
   idle.reserve(2000);

@@ -1,6 +1,5 @@
 #include "support.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -10,6 +9,8 @@
 
 #include <fstream>
 #include <stdexcept>
+
+#include "rsolv/testing/loopback.hpp"
 
 namespace rsolv::hostile {
 
@@ -25,17 +26,8 @@ std::optional<std::size_t> content_length(std::string_view head) {
 
 }  // namespace
 
-RawConnection::RawConnection(int port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-  }
+RawConnection::RawConnection(int port) : fd_(testing::connect_to_loopback(port)) {
+  if (fd_ < 0) throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
   const int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }

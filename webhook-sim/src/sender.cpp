@@ -61,12 +61,12 @@ bool is_success(long status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
-bool RunResult::all_matched() const {
+bool DeliveryResults::all_matched() const {
   return std::all_of(deliveries.begin(), deliveries.end(), [](const DeliveryRecord& d) { return d.matched; });
 }
 
-RunResult deliver(std::vector<Outgoing> events, const SendOptions& options, Clock& clock, Random& random,
-                  const AttemptCallback& on_attempt) {
+DeliveryResults deliver(std::vector<Outgoing> events, const SendOptions& options, Clock& clock, Random& random,
+                        const AttemptCallback& on_attempt) {
   if (options.shuffle) {
     for (std::size_t i = events.size(); i > 1; --i) {
       std::swap(events[i - 1], events[static_cast<std::size_t>(random.uniform(0, static_cast<std::int64_t>(i) - 1))]);
@@ -76,7 +76,7 @@ RunResult deliver(std::vector<Outgoing> events, const SendOptions& options, Cloc
   const int max_attempts = options.max_attempts > 0 ? options.max_attempts : static_cast<int>(gaps.size()) + 1;
   const int copies = std::max(1, options.copies);
 
-  RunResult result;
+  DeliveryResults result;
   std::vector<std::size_t> event_of;  // delivery index -> event index
   std::vector<Pending> queue;
   std::uint64_t sequence = 0;
@@ -144,7 +144,7 @@ RunResult deliver(std::vector<Outgoing> events, const SendOptions& options, Cloc
   return result;
 }
 
-nlohmann::json report_json(const RunResult& result, const SendOptions& options, const std::string& command) {
+nlohmann::json report_json(const DeliveryResults& result, const SendOptions& options, const std::string& command) {
   nlohmann::json deliveries = nlohmann::json::array();
   std::int64_t attempts = 0;
   std::vector<std::int64_t> latencies;

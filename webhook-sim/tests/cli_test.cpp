@@ -16,7 +16,7 @@ namespace {
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 const std::string kSecret = "whsec_cli_test_secret_value";
 
-rsolv::process::RunResult sim(const std::vector<std::string>& args) {
+rsolv::process::CommandResult sim(const std::vector<std::string>& args) {
   return rsolv::process::run(kTool, args, {}, std::chrono::seconds(60));
 }
 

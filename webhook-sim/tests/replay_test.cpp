@@ -23,7 +23,7 @@ using nlohmann::json;
 
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 
-rsolv::process::RunResult sim(const std::vector<std::string>& args, const std::string& stdin_data = {}) {
+rsolv::process::CommandResult sim(const std::vector<std::string>& args, const std::string& stdin_data = {}) {
   return rsolv::process::run(kTool, args, {}, std::chrono::seconds(60), stdin_data);
 }
 

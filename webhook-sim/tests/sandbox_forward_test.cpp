@@ -26,7 +26,7 @@ const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 // The listener's own secret: what the sender signs with. Only the listener knows the sandbox's.
 const std::string kListenerSecret = "whsec_listener_side_only";
 
-rsolv::process::RunResult sim(const std::vector<std::string>& args) {
+rsolv::process::CommandResult sim(const std::vector<std::string>& args) {
   return rsolv::process::run(kTool, args, {}, std::chrono::seconds(60));
 }
 

@@ -20,7 +20,7 @@ using nlohmann::json;
 const std::string kTool = std::string(RSOLV_BIN_DIR) + "/rsolv-webhook-sim";
 const std::string kCaptureSecret = "whsec_capture_side_only";
 
-rsolv::process::RunResult sim(const std::vector<std::string>& args) {
+rsolv::process::CommandResult sim(const std::vector<std::string>& args) {
   return rsolv::process::run(kTool, args, {}, std::chrono::seconds(60));
 }
 

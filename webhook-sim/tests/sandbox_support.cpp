@@ -22,8 +22,8 @@ nlohmann::json call(const std::string& method, const std::string& url, const std
   return nlohmann::json::parse(response.body);
 }
 
-rsolv::testing::SandboxOptions sandbox_options() {
-  rsolv::testing::SandboxOptions options;
+rsolv::sandbox::testing::SandboxOptions sandbox_options() {
+  rsolv::sandbox::testing::SandboxOptions options;
   options.seed = false;
   options.webhook_secret = kSecret;
   options.rate_limit_onboard = "10000/3600";
@@ -79,7 +79,7 @@ std::vector<nlohmann::json> flow_events(const std::string& flow, const Customer&
                         rsolv::SystemClock::instance().unix_seconds());
 }
 
-RunResult send_events(const std::vector<nlohmann::json>& events, const SendOptions& options, std::uint64_t seed) {
+DeliveryResults send_events(const std::vector<nlohmann::json>& events, const SendOptions& options, std::uint64_t seed) {
   std::vector<Outgoing> outgoing;
   for (const auto& event : events) {
     outgoing.push_back({event["id"].get<std::string>(), event["type"].get<std::string>(),
@@ -89,8 +89,8 @@ RunResult send_events(const std::vector<nlohmann::json>& events, const SendOptio
   return deliver(std::move(outgoing), options, rsolv::SystemClock::instance(), random);
 }
 
-RunResult run_flow(const Sandbox&, const std::string& flow, const Customer& customer, SendOptions options,
-                       std::uint64_t seed) {
+DeliveryResults run_flow(const Sandbox&, const std::string& flow, const Customer& customer, SendOptions options,
+                             std::uint64_t seed) {
   return send_events(flow_events(flow, customer, seed), options, seed);
 }
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "rsolv/webhook_sim/sender.hpp"
 
 namespace rsolv::webhook_sim::testing {
@@ -20,7 +20,7 @@ struct Customer {
 };
 
 // Not seeded: the tests onboard their own customers.
-class Sandbox : public rsolv::testing::SandboxProcess {
+class Sandbox : public rsolv::sandbox::testing::SandboxProcess {
  public:
   Sandbox();
   std::string webhook_url() const;
@@ -39,14 +39,14 @@ class Sandbox : public rsolv::testing::SandboxProcess {
 rsolv::webhook_sim::SendOptions options_for(const Sandbox& sandbox);
 
 // Builds a built-in flow for `customer` and delivers it; returns the run.
-rsolv::webhook_sim::RunResult run_flow(const Sandbox& sandbox, const std::string& flow, const Customer& customer,
-                                       rsolv::webhook_sim::SendOptions options, std::uint64_t seed = 1);
+rsolv::webhook_sim::DeliveryResults run_flow(const Sandbox& sandbox, const std::string& flow, const Customer& customer,
+                                             rsolv::webhook_sim::SendOptions options, std::uint64_t seed = 1);
 
 // Builds a flow's events (with the customer's id) without sending them.
 std::vector<nlohmann::json> flow_events(const std::string& flow, const Customer& customer, std::uint64_t seed = 1);
 
-rsolv::webhook_sim::RunResult send_events(const std::vector<nlohmann::json>& events,
-                                          const rsolv::webhook_sim::SendOptions& options, std::uint64_t seed = 1);
+rsolv::webhook_sim::DeliveryResults send_events(const std::vector<nlohmann::json>& events,
+                                                const rsolv::webhook_sim::SendOptions& options, std::uint64_t seed = 1);
 
 // The parts of a customer's state the webhook effects move.
 nlohmann::json billing_state(const nlohmann::json& me);

@@ -87,7 +87,7 @@ RunnerStep& RunnerStep::event(const nlohmann::json& payload, const std::string& 
 
 namespace {
 
-StepResult finish(const process::RunResult& run, double seconds) {
+StepResult finish(const process::CommandResult& run, double seconds) {
   StepResult result;
   result.exit_code = run.exit_code;
   result.timed_out = run.timed_out;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "rsolv/http/client.hpp"
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::action::testing {
@@ -15,7 +15,7 @@ using rsolv::testing::read_file;
 using rsolv::testing::TempDir;
 using rsolv::testing::write_file;
 
-class Sandbox : public rsolv::testing::SandboxProcess {
+class Sandbox : public rsolv::sandbox::testing::SandboxProcess {
  public:
   Sandbox();
 

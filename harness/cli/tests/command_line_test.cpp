@@ -20,8 +20,8 @@ std::string binary(const std::string& tool) { return std::string(RSOLV_BIN_DIR) 
 // Generous: each of these answers in milliseconds; the old behaviour never answered at all.
 constexpr auto kTimeout = 30s;
 
-process::RunResult run_tool(const std::string& tool, const std::vector<std::string>& args,
-                            const std::vector<std::pair<std::string, std::string>>& env = {}) {
+process::CommandResult run_tool(const std::string& tool, const std::vector<std::string>& args,
+                                const std::vector<std::pair<std::string, std::string>>& env = {}) {
   if (!std::filesystem::exists(binary(tool))) return {};
   return process::run(binary(tool), args, env, kTimeout);
 }
@@ -31,7 +31,7 @@ std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std
 #define SKIP_WITHOUT(tool) \
   if (!std::filesystem::exists(binary(tool))) GTEST_SKIP() << tool << " is not built (RSOLV_EXCLUDE)"
 
-void expect_one_usage_line(const process::RunResult& result, const std::string& tool, const std::string& what) {
+void expect_one_usage_line(const process::CommandResult& result, const std::string& tool, const std::string& what) {
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_EQ(result.err.rfind(tool + ": error: ", 0), 0u) << result.err;
   EXPECT_EQ(lines(result.err), 1u) << result.err;

@@ -30,28 +30,11 @@ Client make_client([[maybe_unused]] const std::string& transport, ClientOptions 
   return Client(std::move(options), clock, std::move(random));
 }
 
-LoopbackListener::LoopbackListener(Handler handler, bool ipv6) : handler_(std::move(handler)) {
-  listener_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_storage storage{};
-  socklen_t length = ipv6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-  if (ipv6) {
-    auto& address = reinterpret_cast<sockaddr_in6&>(storage);
-    address.sin6_family = AF_INET6;
-    address.sin6_addr = in6addr_loopback;
-  } else {
-    auto& address = reinterpret_cast<sockaddr_in&>(storage);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  }
-  auto* address = reinterpret_cast<sockaddr*>(&storage);
-  if (listener_ < 0 || ::bind(listener_, address, length) != 0 || ::listen(listener_, 64) != 0 ||
-      ::getsockname(listener_, address, &length) != 0) {
-    throw std::runtime_error(std::string("LoopbackListener: cannot listen on ") + (ipv6 ? "::1" : "127.0.0.1"));
-  }
-  port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6&>(storage).sin6_port : reinterpret_cast<sockaddr_in&>(storage).sin_port);
+LoopbackListener::LoopbackListener(Handler handler, bool ipv6)
+    : handler_(std::move(handler)), listener_(rsolv::testing::listen_on_loopback({.backlog = 64, .ipv6 = ipv6})) {
   acceptor_ = std::thread([this] {
     while (!stopping_) {
-      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int fd = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) continue;
       ++connections_;
       std::lock_guard lock(mutex_);
@@ -66,8 +49,7 @@ LoopbackListener::LoopbackListener(Handler handler, bool ipv6) : handler_(std::m
 
 LoopbackListener::~LoopbackListener() {
   stopping_ = true;
-  ::shutdown(listener_, SHUT_RDWR);
-  ::close(listener_);
+  listener_.shutdown();  // wakes the acceptor; the socket closes with the member
   acceptor_.join();
   {
     std::lock_guard lock(mutex_);
@@ -78,7 +60,7 @@ LoopbackListener::~LoopbackListener() {
 }
 
 std::string LoopbackListener::base_url(const std::string& scheme, const std::string& host) const {
-  return scheme + "://" + host + ":" + std::to_string(port_);
+  return scheme + "://" + host + ":" + std::to_string(listener_.port());
 }
 
 std::optional<std::string> read_head(int fd, std::string& pending) {

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "rsolv/http/client.hpp"
+#include "rsolv/testing/loopback.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::http::test {
@@ -39,14 +40,13 @@ class LoopbackListener {
   ~LoopbackListener();
   LoopbackListener(const LoopbackListener&) = delete;
   LoopbackListener& operator=(const LoopbackListener&) = delete;
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
   std::string base_url(const std::string& scheme = "http", const std::string& host = "127.0.0.1") const;
   int connections() const { return connections_; }
 
  private:
   Handler handler_;
-  int listener_ = -1;
-  int port_ = 0;
+  rsolv::testing::LoopbackPort listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   std::mutex mutex_;

@@ -45,9 +45,9 @@ int dup_cloexec(int fd) { return ::fcntl(fd, F_DUPFD_CLOEXEC, 0); }
 
 }  // namespace
 
-RunResult run(const std::string& executable, const std::vector<std::string>& args,
-              const std::vector<std::pair<std::string, std::string>>& env, std::chrono::milliseconds timeout,
-              const std::string& stdin_data, bool clear_env) {
+CommandResult run(const std::string& executable, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env, std::chrono::milliseconds timeout,
+                  const std::string& stdin_data, bool clear_env) {
   std::string path = executable;
   if (path.find('/') == std::string::npos) {
     const auto found = bp::search_path(executable);
@@ -66,7 +66,7 @@ RunResult run(const std::string& executable, const std::vector<std::string>& arg
   const pid_t pid = child.id();
   child.detach();
 
-  RunResult result;
+  CommandResult result;
   int out_fd = dup_cloexec(out.native_source()), err_fd = dup_cloexec(err.native_source()),
       in_fd = dup_cloexec(in.native_sink());
   out.close();

@@ -85,25 +85,14 @@ std::optional<std::string> RecordedRequest::header(std::string_view name) const 
   return std::nullopt;
 }
 
-ScriptedServer::ScriptedServer() : default_action_(Action::respond(200, "{}")) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(listener_, 128) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("ScriptedServer: cannot listen on 127.0.0.1");
-  }
-  port_ = ntohs(address.sin_port);
+ScriptedServer::ScriptedServer() : listener_(listen_on_loopback()), default_action_(Action::respond(200, "{}")) {
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
 ScriptedServer::~ScriptedServer() {
   stopping_ = true;
   stop_signal_.notify_all();
-  ::shutdown(listener_, SHUT_RDWR);
-  ::close(listener_);
+  listener_.shutdown();  // wakes accept_loop; the socket closes with the member
   if (acceptor_.joinable()) acceptor_.join();
   {
     std::lock_guard lock(mutex_);
@@ -124,7 +113,7 @@ void ScriptedServer::set_default(Action action) {
   default_action_ = std::move(action);
 }
 
-std::string ScriptedServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string ScriptedServer::base_url() const { return listener_.url(); }
 
 std::vector<RecordedRequest> ScriptedServer::requests() const {
   std::lock_guard lock(mutex_);
@@ -163,7 +152,7 @@ void ScriptedServer::accept_loop() {
   while (!stopping_) {
     sockaddr_in peer{};
     socklen_t peer_length = sizeof peer;
-    const int fd = ::accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
+    const int fd = ::accept4(listener_.fd(), reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC);
     if (fd < 0) {
       if (stopping_) return;
       continue;

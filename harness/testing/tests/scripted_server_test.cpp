@@ -1,7 +1,5 @@
 // The scripted server driven over raw sockets, so what is checked is the bytes a client receives.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "rsolv/testing/loopback.hpp"
 #include "rsolv/testing/scripted_server.hpp"
 
 namespace rsolv::testing {
@@ -25,14 +24,10 @@ struct Reply {
 // A blocking loopback client with a receive timeout, so a broken server fails a test, not hangs it.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  explicit RawConnection(int port) : fd_(connect_to_loopback(port)) {
+    if (fd_ < 0) ADD_FAILURE() << "connect";
     const timeval timeout{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) ADD_FAILURE() << "connect";
   }
   ~RawConnection() { ::close(fd_); }
   RawConnection(const RawConnection&) = delete;

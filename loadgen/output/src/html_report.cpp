@@ -177,6 +177,24 @@ std::string iso_time(std::int64_t unix_ms) {
   return buffer;
 }
 
+// The setup and teardown flows (issue 16): apart from every figure above, as the text summary shows them.
+std::string phases_table(const std::vector<PhaseSummary>& phases) {
+  if (phases.empty()) return {};
+  std::string h =
+      "<h2>Setup / teardown</h2>\n<p class=\"meta\">not in the metrics above</p>\n"
+      "<table><tr><th></th><th>phase</th><th>requests</th><th>failed</th><th>duration</th><th>result</th></tr>\n";
+  for (const auto& phase : phases) {
+    const bool ok = phase.failure.empty();
+    const auto requests = static_cast<std::int64_t>(phase.metrics.aggregate("http_reqs").value.sum);
+    const auto failed = phase.metrics.aggregate("http_req_failed").value.hits;
+    h += "<tr><td class=\"" + std::string(ok ? "ok\">✓" : "bad\">✗") + "</td><td>" + esc(phase.name) +
+         "</td><td class=\"n\">" + std::to_string(requests) + "</td><td class=\"n\">" + std::to_string(failed) +
+         "</td><td class=\"n\">" + esc(detail::format_duration_ms(phase.duration_seconds * 1000)) + "</td><td>" +
+         (ok ? std::string("ok") : "<span class=\"bad\">failed</span>: " + esc(phase.failure)) + "</td></tr>\n";
+  }
+  return h + "</table>\n";
+}
+
 std::string percentile_row(const std::string& label, const SeriesValue& v) {
   if (!v.histogram || v.histogram->count() == 0) return "";
   const auto& h = *v.histogram;
@@ -328,6 +346,8 @@ std::string render_html_report(const Summary& s) {
     }
     h += "</table>\n";
   }
+
+  h += phases_table(s.phases);
 
   // Every metric.
   h += "<h2>All metrics</h2>\n<table><tr><th>metric</th><th>type</th><th>values</th></tr>\n";

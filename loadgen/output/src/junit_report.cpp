@@ -1,4 +1,4 @@
-// JUnit: CI systems show each threshold and each check as a test case.
+// JUnit: CI systems show each threshold, each check and the setup and teardown as a test case.
 #include <cstdio>
 
 #include "format.hpp"
@@ -54,7 +54,29 @@ std::string render_junit_report(const Summary& s) {
     }
     checks.cases.push_back(std::move(c));
   }
-  return report::render_junit({thresholds, checks});
+  std::vector<report::JUnitSuite> suites = {thresholds, checks};
+  // setup: and teardown: (when the run had them): a failed teardown fails the build like a threshold.
+  if (!s.phases.empty()) {
+    report::JUnitSuite phases;
+    phases.name = s.name + " setup and teardown";
+    for (const auto& phase : s.phases) {
+      report::JUnitCase c;
+      c.name = phase.name;
+      c.classname = "phases." + phase.name;
+      c.time_seconds = phase.duration_seconds;
+      phases.time_seconds += phase.duration_seconds;
+      const auto requests = static_cast<std::int64_t>(phase.metrics.aggregate("http_reqs").value.sum);
+      const auto failed = phase.metrics.aggregate("http_req_failed").value.hits;
+      c.system_out = std::to_string(requests) + " request(s), " + std::to_string(failed) + " failed";
+      if (!phase.failure.empty()) {
+        c.failure_message = phase.name + " failed: " + phase.failure;
+        c.failure_text = c.system_out;
+      }
+      phases.cases.push_back(std::move(c));
+    }
+    suites.push_back(std::move(phases));
+  }
+  return report::render_junit(suites);
 }
 
 }  // namespace rsolv::loadgen::output

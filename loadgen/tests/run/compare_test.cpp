@@ -4,8 +4,6 @@
 // sandbox has no delay knob, so a small loopback proxy in front of it adds the delay. Every run
 // goes through the proxy: loopback latencies of tens of microseconds move by multiples between
 // two runs on a busy CI machine, a 20 ms hop (a realistic network) keeps a relative limit meaningful.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,12 +11,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
+#include "rsolv/testing/loopback.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -32,17 +30,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // (one thread per connection: the tests open at most a few dozen). Stops within 50 ms of its end.
 class DelayProxy {
  public:
-  DelayProxy(int upstream_port, std::chrono::milliseconds delay) : upstream_(upstream_port), delay_(delay) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int one = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address = loopback(0);
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 128) != 0) {
-      throw std::runtime_error("proxy: cannot listen on 127.0.0.1");
-    }
-    socklen_t length = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+  DelayProxy(int upstream_port, std::chrono::milliseconds delay)
+      : upstream_(upstream_port), delay_(delay), listener_(rsolv::testing::listen_on_loopback()) {
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~DelayProxy() {
@@ -50,18 +39,10 @@ class DelayProxy {
     acceptor_.join();
     std::lock_guard lock(mutex_);
     for (auto& t : connections_) t.join();
-    ::close(listener_);
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return listener_.url(); }
 
  private:
-  static sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-  }
   static bool send_all(int fd, const char* data, ssize_t n) {
     while (n > 0) {
       const ssize_t sent = ::send(fd, data, static_cast<std::size_t>(n), MSG_NOSIGNAL);
@@ -73,9 +54,9 @@ class DelayProxy {
   }
   void accept_loop() {
     while (!stop_) {
-      pollfd p{listener_, POLLIN, 0};
+      pollfd p{listener_.fd(), POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
-      const int client = ::accept(listener_, nullptr, nullptr);
+      const int client = ::accept(listener_.fd(), nullptr, nullptr);
       if (client < 0) continue;
       std::lock_guard lock(mutex_);
       if (connections_.size() >= 256) {  // bounded: a test never needs more
@@ -86,10 +67,8 @@ class DelayProxy {
     }
   }
   void pipe(int client) {
-    const int upstream = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = loopback(upstream_);
-    if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(upstream);
+    const int upstream = rsolv::testing::connect_to_loopback(upstream_);
+    if (upstream < 0) {
       ::close(client);
       return;
     }
@@ -115,8 +94,7 @@ class DelayProxy {
 
   int upstream_;
   std::chrono::milliseconds delay_;
-  int listener_ = -1;
-  int port_ = 0;
+  rsolv::testing::LoopbackPort listener_;
   std::atomic<bool> stop_{false};
   std::thread acceptor_;
   std::mutex mutex_;
@@ -141,11 +119,10 @@ scenarios:
 class Compare : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
-    rsolv::testing::SandboxOptions options;
+    rsolv::sandbox::testing::SandboxOptions options;
     options.seed = false;
     options.threads = "1";
-    sandbox_ = std::make_unique<rsolv::testing::SandboxProcess>(options);
+    sandbox_ = std::make_unique<rsolv::sandbox::testing::SandboxProcess>(options);
   }
 
   // One run through a proxy adding `delay`; its summary's path.
@@ -159,7 +136,7 @@ class Compare : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<rsolv::testing::SandboxProcess> sandbox_;
+  std::unique_ptr<rsolv::sandbox::testing::SandboxProcess> sandbox_;
 };
 
 TEST_F(Compare, TheSameRunPassesAndASlowedSandboxFailsNamingTheMetric) {

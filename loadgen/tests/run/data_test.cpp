@@ -51,14 +51,14 @@ TEST(DataRun, UniqueOverFourSegmentProcessesUsesEachRowExactlyOnce) {
   const auto file = dir.write("unique.yaml", scenario(server, "    executor: constant-vus\n    vus: 4\n    duration: 30s\n",
                                                       "{users: {each: unique, exhausted: stop}}"));
   // Four processes side by side, as four machines would run them, against the one server.
-  std::vector<std::future<process::RunResult>> runs;
+  std::vector<std::future<process::CommandResult>> runs;
   for (int k = 1; k <= 4; ++k) {
     runs.push_back(std::async(std::launch::async, [&, k] {
       return loadgen({"run", file, "--segment", std::to_string(k) + "/4", "--out", dir.file("s" + std::to_string(k) + ".json"),
                       "--quiet"});
     }));
   }
-  std::vector<process::RunResult> results;
+  std::vector<process::CommandResult> results;
   for (auto& run : runs) results.push_back(run.get());
   for (int k = 1; k <= 4; ++k) {
     const auto segment = std::to_string(k) + "/4";

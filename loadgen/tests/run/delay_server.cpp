@@ -1,6 +1,5 @@
 #include "delay_server.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -13,7 +12,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
-#include <stdexcept>
 
 namespace rsolv::loadgen::testing {
 
@@ -40,7 +38,9 @@ int wait_us(int epoll, epoll_event* events, int capacity, std::int64_t timeout_u
 
 }  // namespace
 
-DelayServer::DelayServer(Options options) : options_(std::move(options)) {
+DelayServer::DelayServer(Options options)
+    : options_(std::move(options)),
+      listener_(rsolv::testing::listen_on_loopback({.backlog = 65535, .non_blocking = true})) {
   // A test server for 10,000 connections needs as many descriptors.
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);
@@ -61,23 +61,11 @@ DelayServer::DelayServer(Options options) : options_(std::move(options)) {
     response_ += "Content-Length: " + std::to_string(options_.body.size()) + "\r\n\r\n" + options_.body;
   }
 
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 65535) != 0) {
-    throw std::runtime_error("DelayServer: cannot listen");
-  }
-  socklen_t length = sizeof address;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
   epoll_ = epoll_create1(EPOLL_CLOEXEC);
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = listener_;
-  epoll_ctl(epoll_, EPOLL_CTL_ADD, listener_, &event);
+  event.data.fd = listener_.fd();
+  epoll_ctl(epoll_, EPOLL_CTL_ADD, listener_.fd(), &event);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -88,10 +76,9 @@ DelayServer::~DelayServer() {
     if (clients_[fd].open) ::close(static_cast<int>(fd));
   }
   ::close(epoll_);
-  ::close(listener_);
 }
 
-std::string DelayServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string DelayServer::base_url() const { return listener_.url(); }
 
 std::vector<std::int64_t> DelayServer::service_times() const {
   std::lock_guard lock(mutex_);
@@ -123,9 +110,9 @@ void DelayServer::loop() {
     const int n = wait_us(epoll_, events.data(), static_cast<int>(events.size()), timeout);
     for (int i = 0; i < n; ++i) {
       const int fd = events[static_cast<std::size_t>(i)].data.fd;
-      if (fd == listener_) {
+      if (fd == listener_.fd()) {
         for (;;) {
-          const int client = ::accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          const int client = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
           if (client < 0) break;
           const int one = 1;
           ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

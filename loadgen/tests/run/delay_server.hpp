@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "rsolv/testing/loopback.hpp"
+
 namespace rsolv::loadgen::testing {
 
 class DelayServer {
@@ -39,7 +41,7 @@ class DelayServer {
   DelayServer(const DelayServer&) = delete;
   DelayServer& operator=(const DelayServer&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
   std::string base_url() const;
   std::uint64_t requests() const { return requests_.load(); }
   std::size_t peak_connections() const { return peak_connections_.load(); }
@@ -67,9 +69,8 @@ class DelayServer {
   void close_client(int fd);
 
   Options options_;
-  int listener_ = -1;
+  rsolv::testing::LoopbackPort listener_;
   int epoll_ = -1;
-  int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::size_t> peak_connections_{0};

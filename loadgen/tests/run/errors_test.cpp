@@ -3,13 +3,13 @@
 // live Prometheus metrics, and usable in thresholds. The real binary against real loopback peers:
 // a port nobody listens on, a server that resets every connection, one that never answers.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <thread>
 
 #include "delay_server.hpp"
+#include "rsolv/testing/loopback.hpp"
 #include "rsolv/testing/scripted_server.hpp"
 #include "run_support.hpp"
 
@@ -21,30 +21,6 @@ using rsolv::testing::Action;
 using rsolv::testing::ScriptedServer;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// A loopback port bound but never listened on: a connect is refused (ECONNREFUSED), and no other
-// process can take the port while this holds it.
-class ClosedPort {
- public:
-  ClosedPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error("cannot bind a loopback port");
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  ~ClosedPort() { ::close(fd_); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // `requests` requests from one VU, each with a 300 ms timeout, and a threshold that fails when any
 // request failed for reason `code`.
@@ -108,8 +84,9 @@ void expect_reason_in_every_output(const std::string& url, const Case& c) {
 }
 
 TEST(Errors, AClosedPortIsConnectionRefused1212) {
-  ClosedPort closed;
-  expect_reason_in_every_output(closed.base_url(), {"closed port", 1212, "dial: connection refused", true});
+  // Bound, never listened on: a connect is refused, and no other process takes the port meanwhile.
+  const auto closed = rsolv::testing::reserve_loopback_port();
+  expect_reason_in_every_output(closed.url(), {"closed port", 1212, "dial: connection refused", true});
 }
 
 TEST(Errors, AServerThatResetsTheConnectionIsResetByPeer1220) {
@@ -128,24 +105,17 @@ TEST(Errors, AServerThatNeverAnswersIsRequestTimeout1050) {
 TEST(Errors, AFailedTlsHandshakeIsTls1300WithOpenSslsReason) {
   // A plain-HTTP peer that answers every connection at once with an HTTP error, as a web server
   // does to a ClientHello: what a client sees when it speaks https to an http port.
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::thread peer([listener] {
+  const auto listener = rsolv::testing::listen_on_loopback({.backlog = 8});
+  std::thread peer([fd = listener.fd()] {
     for (int i = 0; i < 2; ++i) {  // the scenario's two requests, one connection each
-      const int fd = ::accept(listener, nullptr, nullptr);
-      if (fd < 0) return;
+      const int client = ::accept(fd, nullptr, nullptr);
+      if (client < 0) return;
       const std::string answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      (void)::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
-      ::close(fd);
+      (void)::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+      ::close(client);
     }
   });
-  const auto url = "https://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  const auto url = listener.url("https");
   TempDir dir;
   const auto result = loadgen({"run", dir.write("tls.yaml", scenario(url, 2, 1300)), "--out", dir.file("s.json"), "--quiet"}, 30s);
   EXPECT_EQ(result.exit_code, 99) << result.out << result.err;
@@ -155,9 +125,8 @@ TEST(Errors, AFailedTlsHandshakeIsTls1300WithOpenSslsReason) {
   const auto text = errors.empty() ? std::string() : errors[0].at("error").get<std::string>();
   EXPECT_TRUE(text.starts_with("tls: ") && text.size() > 5) << text;  // OpenSSL's reason follows
   EXPECT_TRUE(contains(result.out, "1300 " + text)) << result.out;
-  ::shutdown(listener, SHUT_RDWR);  // ends a peer still waiting in accept()
+  listener.shutdown();  // ends a peer still waiting in accept()
   peer.join();
-  ::close(listener);
 }
 
 TEST(Errors, AnErrorThresholdPassesWhenNothingFailsAndFiltersByTheErrorText) {
@@ -169,8 +138,8 @@ TEST(Errors, AnErrorThresholdPassesWhenNothingFailsAndFiltersByTheErrorText) {
   EXPECT_FALSE(contains(ok.out, "errors (requests by error_code)")) << ok.out;
 
   // The `error` tag as a filter: its text holds a colon, which the value may (quoted or not).
-  ClosedPort closed;
-  const auto file = dir.write("text.yaml", "name: errors\nbase_url: " + closed.base_url() +
+  const auto closed = rsolv::testing::reserve_loopback_port();
+  const auto file = dir.write("text.yaml", "name: errors\nbase_url: " + closed.url() +
                                                "\nscenarios:\n  main:\n    executor: shared-iterations\n    vus: 1\n"
                                                "    iterations: 2\n    flow:\n      - {name: root, url: /}\n"
                                                "thresholds:\n  'http_req_failed{error:\"dial: connection refused\"}': [\"rate<0.5\"]\n"

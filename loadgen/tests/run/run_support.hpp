@@ -1,7 +1,5 @@
 #pragma once
 // Helpers of the run tests: scenario files in a temp directory, the real binary, its summary.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "rsolv/process/server.hpp"
+#include "rsolv/testing/loopback.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -33,28 +32,23 @@ inline double metric(const nlohmann::json& summary, const std::string& name, con
   return values.contains(key) ? values.at(key).get<double>() : -1;
 }
 
-inline process::RunResult loadgen(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                                  const std::string& stdin_data = {}) {
+inline process::CommandResult loadgen(const std::vector<std::string>& args,
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                      const std::string& stdin_data = {}) {
   return process::run(kLoadgen, args, {{"NO_COLOR", "1"}}, timeout, stdin_data);
 }
 
-// One GET /metrics of a --metrics-listen port on 127.0.0.1 (the server closes after answering);
-// "" when nothing listens.
-// One request to the --metrics-listen endpoint, read until the server closes.
+// One request (GET unless told) to /metrics of a --metrics-listen port on 127.0.0.1 (the server
+// closes after answering); "" when nothing listens.
 inline std::string scrape(int port, const std::string& method = "GET") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int fd = rsolv::testing::connect_to_loopback(port);
+  if (fd < 0) return "";
+  const std::string request = method + " /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  (void)::send(fd, request.data(), request.size(), 0);
   std::string out;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = method + " /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    (void)::send(fd, request.data(), request.size(), 0);
-    char buffer[65536];
-    ssize_t n;
-    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) out.append(buffer, static_cast<std::size_t>(n));
-  }
+  char buffer[65536];
+  ssize_t n;
+  while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) out.append(buffer, static_cast<std::size_t>(n));
   ::close(fd);
   return out;
 }

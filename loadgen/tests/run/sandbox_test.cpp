@@ -2,10 +2,9 @@
 // it, and Stripe webhooks signed over the exact bytes sent, which the sandbox verifies.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
 
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -16,14 +15,12 @@ const std::string kSecret = "whsec_loadgen_test_secret";
 class SandboxRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    // A build without the sandbox (RSOLV_EXCLUDE=sandbox) cannot run these.
-    if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
-    rsolv::testing::SandboxOptions options;
+    rsolv::sandbox::testing::SandboxOptions options;
     options.seed = false;  // the scenario onboards its own customers
     options.webhook_secret = kSecret;
     options.pass_secret_flag = false;  // the way a deployment passes it: RSOLV_WEBHOOK_SECRET
     options.threads = "1";
-    sandbox_ = std::make_unique<rsolv::testing::SandboxProcess>(options);
+    sandbox_ = std::make_unique<rsolv::sandbox::testing::SandboxProcess>(options);
   }
 
   std::string scenario(const std::string& secret) const {
@@ -73,7 +70,7 @@ thresholds:
   }
 
   TempDir dir_;
-  std::unique_ptr<rsolv::testing::SandboxProcess> sandbox_;
+  std::unique_ptr<rsolv::sandbox::testing::SandboxProcess> sandbox_;
 };
 
 TEST_F(SandboxRun, SignupExtractsTheKeyAndSignedWebhooksAreAccepted) {

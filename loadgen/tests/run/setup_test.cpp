@@ -1,14 +1,14 @@
 // `setup:` and `teardown:` through the real binary: the setup signs up customers on the real
 // rsolv-sandbox, every VU uses the API key of its row, the teardown runs after the scenarios (even
-// when thresholds fail), their requests are shown apart from the scenarios' metrics, and a failing
-// setup stops the test before any scenario with k6's exit code 107.
+// when thresholds fail), their requests are shown apart from the scenarios' metrics (text, JSON,
+// HTML report, JUnit), and a failing setup stops the test before any scenario with k6's exit code 107.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
 #include "delay_server.hpp"
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
 namespace rsolv::loadgen::testing {
@@ -34,12 +34,30 @@ const nlohmann::json* phase(const nlohmann::json& summary, const std::string& na
   return nullptr;
 }
 
+// The JUnit <testcase> element of a phase, up to its end ("" when there is none).
+std::string junit_case(const std::string& junit, const std::string& phase_name) {
+  const auto at = junit.find("<testcase name=\"" + phase_name + "\" classname=\"phases.");
+  if (at == std::string::npos) return {};
+  return junit.substr(at, junit.find("</testcase>", at) - at);
+}
+
+// The HTML report's row of a phase in its "Setup / teardown" table ("" when there is none).
+std::string html_row(const std::string& html, const std::string& phase_name) {
+  const auto table = html.find("<h2>Setup / teardown</h2>");
+  if (table == std::string::npos) return {};
+  const auto at = html.find("<td>" + phase_name + "</td>", table);
+  if (at == std::string::npos) return {};
+  const auto row = html.rfind("<tr>", at);
+  return html.substr(row, html.find("</tr>", at) - row);
+}
+
+std::string number_cell(std::int64_t n) { return "<td class=\"n\">" + std::to_string(n) + "</td>"; }
+
 TEST(SetupRun, SignsUpCustomersOnceAndEveryVuUsesItsOwnKey) {
-  if (!std::filesystem::exists(rsolv::testing::sandbox_binary())) GTEST_SKIP() << "rsolv-sandbox is not built";
-  rsolv::testing::SandboxOptions options;
+  rsolv::sandbox::testing::SandboxOptions options;
   options.seed = false;
   options.threads = "1";
-  rsolv::testing::SandboxProcess sandbox(options);
+  rsolv::sandbox::testing::SandboxProcess sandbox(options);
   DelayServer::Options recording;
   recording.max_samples = 1000;
   DelayServer recorder(recording);
@@ -79,7 +97,8 @@ thresholds:
   checks: ["rate==1"]
   http_reqs{name:entitlement}: ["count==10"]
 )");
-  const auto result = loadgen({"run", file, "--out", dir.file("s.json"), "--quiet"});
+  const auto result = loadgen({"run", file, "--out", dir.file("s.json"), "--html", dir.file("report.html"), "--junit",
+                               dir.file("junit.xml"), "--quiet"});
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   const auto summary = read_json(dir.file("s.json"));
 
@@ -119,12 +138,24 @@ thresholds:
   EXPECT_NE(result.out.find("teardown: ok; 5 iteration(s), 5 request(s)"), std::string::npos) << result.out;
   // Their series carry phase:setup / phase:teardown.
   EXPECT_NE(setup->at("series").dump().find("\"phase\""), std::string::npos);
-  // The keys never reach a report.
-  const auto text = rsolv::testing::read_file(dir.file("s.json"));
-  for (const auto& key : all) {
-    EXPECT_EQ(text.find(key), std::string::npos);
-    EXPECT_EQ(result.out.find(key), std::string::npos);
+  // The HTML report's setup/teardown table and JUnit's cases show the same numbers, both passed.
+  const auto html = rsolv::testing::read_file(dir.file("report.html"));
+  const auto junit = rsolv::testing::read_file(dir.file("junit.xml"));
+  for (const auto* name : {"setup", "teardown"}) {
+    SCOPED_TRACE(name);
+    const auto row = html_row(html, name);
+    EXPECT_NE(row.find("✓"), std::string::npos) << row;
+    EXPECT_NE(row.find(number_cell(5) + number_cell(0)), std::string::npos) << "5 requests, 0 failed: " << row;
+    const auto test_case = junit_case(junit, name);
+    EXPECT_NE(test_case.find("5 request(s), 0 failed"), std::string::npos) << junit;
+    EXPECT_EQ(test_case.find("<failure"), std::string::npos) << test_case;
   }
+  // The keys never reach a report.
+  for (const auto& report : {dir.file("s.json"), dir.file("report.html"), dir.file("junit.xml")}) {
+    const auto text = rsolv::testing::read_file(report);
+    for (const auto& key : all) EXPECT_EQ(text.find(key), std::string::npos) << report;
+  }
+  for (const auto& key : all) EXPECT_EQ(result.out.find(key), std::string::npos);
 }
 
 TEST(SetupRun, AFailingSetupStopsTheTestBeforeAnyScenarioWithExit107) {
@@ -168,6 +199,41 @@ TEST(SetupRun, TheTeardownRunsAfterFailedThresholds) {
   EXPECT_EQ(metric(summary, "http_reqs", "count"), 2) << "the teardown's request is not in the scenarios' metrics";
   ASSERT_NE(phase(summary, "teardown"), nullptr);
   EXPECT_EQ(phase(summary, "teardown")->at("requests"), 1);
+}
+
+TEST(SetupRun, AFailedTeardownFailsItsJUnitCaseAndIsMarkedInTheHtmlReport) {
+  DelayServer load({});
+  DelayServer::Options failing_options;
+  failing_options.status = 500;
+  DelayServer failing(failing_options);
+  TempDir dir;
+  const auto file = dir.write("teardown.yaml", "scenarios:\n  s:\n    executor: per-vu-iterations\n    flow:\n"
+                                               "      - url: " + load.base_url() + "/load\n"
+                                               "teardown:\n  iterations: 2\n  flow:\n    - name: cleanup\n      url: " +
+                                               failing.base_url() + "/cleanup\n");
+  const auto result = loadgen({"run", file, "--out", dir.file("s.json"), "--html", dir.file("report.html"), "--junit",
+                               dir.file("junit.xml"), "--quiet"});
+  EXPECT_EQ(result.exit_code, 107) << "a failed teardown fails a run that passed: " << result.err;
+  const auto summary = read_json(dir.file("s.json"));
+  ASSERT_NE(phase(summary, "teardown"), nullptr);
+  const auto failure = phase(summary, "teardown")->at("failure").get<std::string>();
+  ASSERT_FALSE(failure.empty());
+
+  const auto junit = rsolv::testing::read_file(dir.file("junit.xml"));
+  const auto test_case = junit_case(junit, "teardown");
+  EXPECT_NE(test_case.find("<failure message=\"teardown failed: "), std::string::npos) << junit;
+  EXPECT_NE(test_case.find("2 request(s), 2 failed"), std::string::npos) << test_case;
+  EXPECT_NE(test_case.find("unexpected status 500"), std::string::npos)
+      << "the reason, as the summary says it: " << failure;
+  EXPECT_EQ(junit_case(junit, "setup"), "") << "no setup: no case";
+  const auto root_at = junit.find("<testsuites");
+  const auto root = junit.substr(root_at, junit.find('>', root_at) - root_at);
+  EXPECT_NE(root.find("failures=\"1\""), std::string::npos) << "the report as a whole failed: " << root;
+
+  const auto row = html_row(rsolv::testing::read_file(dir.file("report.html")), "teardown");
+  EXPECT_NE(row.find("✗"), std::string::npos) << row;
+  EXPECT_NE(row.find(number_cell(2) + number_cell(2)), std::string::npos) << "2 requests, 2 failed: " << row;
+  EXPECT_NE(row.find("unexpected status 500"), std::string::npos) << row;
 }
 
 }  // namespace

@@ -1,22 +1,20 @@
 #pragma once
 // The real rsolv-sandbox binary (seeded, temp SQLite file, free loopback port; see
-// rsolv::testing::SandboxProcess), and the calls the integration tests make.
+// SandboxProcess in sandbox/testing), and the calls the integration tests make.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "http_test_client.hpp"
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
 namespace rsolv::sandbox::testing {
 
-using rsolv::testing::sandbox_binary;
-using rsolv::testing::SandboxOptions;
 using rsolv::testing::TempDir;
 
-class Sandbox : public rsolv::testing::SandboxProcess {
+class Sandbox : public SandboxProcess {
  public:
   using SandboxProcess::SandboxProcess;
 

@@ -63,7 +63,7 @@ struct DeliveryRecord {
   bool matched = false;
 };
 
-struct RunResult {
+struct DeliveryResults {
   std::vector<DeliveryRecord> deliveries;  // in the order they were first sent
   bool all_matched() const;
 };
@@ -71,10 +71,10 @@ struct RunResult {
 // Called after every attempt (for progress output); may be empty.
 using AttemptCallback = std::function<void(const DeliveryRecord&, const AttemptRecord&)>;
 
-RunResult deliver(std::vector<Outgoing> events, const SendOptions& options, Clock& clock, Random& random,
-                  const AttemptCallback& on_attempt = {});
+DeliveryResults deliver(std::vector<Outgoing> events, const SendOptions& options, Clock& clock, Random& random,
+                        const AttemptCallback& on_attempt = {});
 
 // The --report document: every delivery with its attempts, and a summary. Never holds a secret.
-nlohmann::json report_json(const RunResult& result, const SendOptions& options, const std::string& command);
+nlohmann::json report_json(const DeliveryResults& result, const SendOptions& options, const std::string& command);
 
 }  // namespace rsolv::webhook_sim

@@ -80,15 +80,15 @@ class ServerProcess {
 // stdin_data on its stdin (then EOF; a child that never reads it is fine). clear_env starts from an
 // empty environment plus `env`; otherwise `env` is added to this process's. On timeout the command
 // and its process group are SIGKILLed. Throws rsolv::Error when the executable cannot be started.
-struct RunResult {
+struct CommandResult {
   int exit_code = -1;  // 128+signal when killed, -1 when it timed out
   std::string out;
   std::string err;
   bool timed_out = false;
 };
-RunResult run(const std::string& executable, const std::vector<std::string>& args,
-              const std::vector<std::pair<std::string, std::string>>& env = {},
-              std::chrono::milliseconds timeout = std::chrono::milliseconds(60000), const std::string& stdin_data = {},
-              bool clear_env = false);
+CommandResult run(const std::string& executable, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env = {},
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(60000),
+                  const std::string& stdin_data = {}, bool clear_env = false);
 
 }  // namespace rsolv::process

@@ -63,6 +63,8 @@
 #include <utility>
 #include <vector>
 
+#include "rsolv/testing/loopback.hpp"
+
 namespace rsolv::testing {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -118,7 +120,7 @@ class ScriptedServer {
   // Actions still queued (to assert a script was used up).
   std::size_t queued_actions() const;
 
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
@@ -135,8 +137,7 @@ class ScriptedServer {
   Action next_action();
   bool wait_or_stop(std::chrono::milliseconds delay);
 
-  int listener_ = -1;
-  int port_ = 0;
+  LoopbackPort listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> streamed_{0};
   mutable std::mutex mutex_;

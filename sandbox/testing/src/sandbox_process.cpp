@@ -1,10 +1,10 @@
-#include "rsolv/testing/sandbox_process.hpp"
+#include "rsolv/sandbox/testing/sandbox_process.hpp"
 
 #include <stdexcept>
 
 #include "rsolv/common/random.hpp"
 
-namespace rsolv::testing {
+namespace rsolv::sandbox::testing {
 
 namespace {
 
@@ -29,7 +29,7 @@ SandboxProcess::SandboxProcess(SandboxOptions options)
   if (options.seed) {
     const auto seeded = process::run(sandbox_binary(), {"seed", "--db", db_path().string(), "--out", keys_path().string()});
     if (seeded.exit_code != 0) throw std::runtime_error("rsolv-sandbox seed failed: " + seeded.err);
-    keys_ = nlohmann::json::parse(read_file(keys_path()));
+    keys_ = nlohmann::json::parse(rsolv::testing::read_file(keys_path()));
   }
   process::ServerOptions server;
   server.executable = sandbox_binary();
@@ -64,4 +64,4 @@ std::optional<std::string> SandboxProcess::stripe_customer(const std::string& st
   return id.get<std::string>();
 }
 
-}  // namespace rsolv::testing
+}  // namespace rsolv::sandbox::testing

@@ -2,8 +2,10 @@
 // The real rsolv-sandbox binary for integration tests: a temp SQLite file (seeded unless told
 // otherwise), a free loopback port, its access log and output kept in its own temp directory,
 // all stopped and removed with the object. The component suites wrap it with their own calls.
+// Owned by the sandbox (CMake target rsolv_sandbox_testing, built with the tests), so its command
+// line and keys file change together with the server's.
 //
-//   rsolv::testing::SandboxProcess sandbox;   // seeded and answering once constructed
+//   rsolv::sandbox::testing::SandboxProcess sandbox;   // seeded and answering once constructed
 //   ... GET sandbox.url() + "/api/v1/entitlement" with x-api-key: sandbox.key("pro_active") ...
 #include <filesystem>
 #include <memory>
@@ -16,10 +18,11 @@
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
-namespace rsolv::testing {
+namespace rsolv::sandbox::testing {
 
-// <build>/bin/rsolv-sandbox. rsolv_testing is compiled with the build's RSOLV_BIN_DIR, as every
-// rsolv_test is, so no suite passes the path; a suite that starts the sandbox depends on its target.
+// <build>/bin/rsolv-sandbox. rsolv_sandbox_testing is compiled with the build's RSOLV_BIN_DIR, as every
+// rsolv_test is, so no suite passes the path; the library depends on the rsolv-sandbox target, so
+// every suite that links it gets the binary built first.
 std::string sandbox_binary();
 
 struct SandboxOptions {
@@ -70,10 +73,10 @@ class SandboxProcess {
  private:
   const nlohmann::json& seeded_customer(const std::string& state) const;
 
-  TempDir dir_;  // declared first: removed after the server has stopped
+  rsolv::testing::TempDir dir_;  // declared first: removed after the server has stopped
   std::string secret_;
   nlohmann::json keys_;
   std::unique_ptr<process::ServerProcess> server_;
 };
 
-}  // namespace rsolv::testing
+}  // namespace rsolv::sandbox::testing
