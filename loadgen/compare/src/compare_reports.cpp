@@ -3,23 +3,21 @@
 #include <cmath>
 #include <cstdio>
 
-#include "format.hpp"      // loadgen/output's value formatting (private include of this library)
-#include "html_parts.hpp"  // loadgen/output's HTML escaping and style
 #include "rsolv/loadgen/compare/compare.hpp"
+#include "rsolv/loadgen/output/presentation.hpp"
 #include "rsolv/report/junit.hpp"
 
 namespace rsolv::loadgen::compare {
 
 namespace {
 
-namespace fmt = output::detail;
 
 std::string value_text(const Row& row, double v) {
-  if (row.type == metrics::MetricType::rate) return fmt::format_percent(v);
-  if (row.type == metrics::MetricType::counter && row.stat == "rate") return fmt::format_number(v) + "/s";
+  if (row.type == metrics::MetricType::rate) return output::format_percent(v);
+  if (row.type == metrics::MetricType::counter && row.stat == "rate") return output::format_number(v) + "/s";
   if (row.type == metrics::MetricType::counter && row.contains != metrics::ValueKind::data)
-    return fmt::format_number(v);
-  return fmt::format_value(v, row.contains);
+    return output::format_number(v);
+  return output::format_value(v, row.contains);
 }
 
 std::string percent_text(double percent, bool sign = true) {
@@ -31,7 +29,7 @@ std::string percent_text(double percent, bool sign = true) {
 std::string change_text(const Row& row) { return row.change_percent ? percent_text(*row.change_percent) : "new (0 before)"; }
 
 std::string limit_text(const Limit& limit) {
-  return std::string(limit.lower_is_worse ? "-" : "+") + fmt::format_number(limit.percent) + "%";
+  return std::string(limit.lower_is_worse ? "-" : "+") + output::format_number(limit.percent) + "%";
 }
 
 std::string verdict_text(const Row& row) {
@@ -136,11 +134,11 @@ std::string render_junit(const RunComparison& c) {
 }
 
 std::string render_html(const RunComparison& c) {
-  const auto& esc = fmt::html_escape;
+  const auto& esc = output::html_escape;
   const bool passed = c.outcome == Outcome::passed;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
-  h += "<title>" + esc(c.name) + " — rsolv-loadgen compare</title><style>" + std::string(fmt::html_style()) +
+  h += "<title>" + esc(c.name) + " — rsolv-loadgen compare</title><style>" + std::string(output::html_style()) +
        "</style></head><body>\n";
   h += "<h1>" + esc(c.name) + " compared <span class=\"badge " + (passed ? "pass" : "fail") + "\">" +
        esc(outcome_text(c.outcome)) + "</span></h1>\n";

@@ -22,6 +22,10 @@ TrendStats trend_stats(const metrics::SeriesValue& value) {
   return s;
 }
 
+}  // namespace rsolv::loadgen::output::detail
+
+namespace rsolv::loadgen::output {
+
 std::string format_number(double value) {
   char buffer[64];
   if (std::isnan(value)) return "NaN";
@@ -78,6 +82,10 @@ std::string format_percent(double share) {
   std::snprintf(buffer, sizeof buffer, "%.2f%%", share * 100);
   return buffer;
 }
+
+}  // namespace rsolv::loadgen::output
+
+namespace rsolv::loadgen::output::detail {
 
 std::vector<std::string> tag_values(const metrics::MetricSet& metrics, const std::string& metric,
                                     const std::string& tag) {

@@ -1,11 +1,13 @@
 #pragma once
-// Internal to output/: how values are shown (text, HTML, JSON's k6-like view).
+// Internal to output/: trend statistics, tag values and joins for the writers (text, HTML,
+// JSON's k6-like view); how single values are shown is public (presentation.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 #include "rsolv/loadgen/metrics/thresholds.hpp"
+#include "rsolv/loadgen/output/presentation.hpp"
 
 namespace rsolv::loadgen::output {
 
@@ -33,11 +35,15 @@ struct TrendStats {
 };
 TrendStats trend_stats(const metrics::SeriesValue& value);
 
-std::string format_number(double value);       // "12.35", "1234", "0.001"
-std::string format_duration_ms(double ms);     // "512µs", "12.35ms", "1.23s", "2m3.4s"
-std::string format_bytes(double bytes);        // "940 B", "1.2 kB", "3.4 MB" (SI, as k6)
-std::string format_value(double value, metrics::ValueKind kind);  // by the metric's kind
-std::string format_percent(double share);      // "98.50%"
+// The shared presentation (presentation.hpp), under the names the writers use.
+using output::format_bytes;
+using output::format_duration_ms;
+using output::format_number;
+using output::format_percent;
+using output::format_value;
+using output::html_escape;
+using output::html_style;
+
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 // Distinct values of one tag among a metric's series, in first-seen order.

@@ -1,6 +1,6 @@
-#include "html_parts.hpp"
+#include "rsolv/loadgen/output/presentation.hpp"
 
-namespace rsolv::loadgen::output::detail {
+namespace rsolv::loadgen::output {
 
 namespace {
 
@@ -41,4 +41,4 @@ std::string html_escape(std::string_view text) {
 
 std::string_view html_style() { return kStyle; }
 
-}  // namespace rsolv::loadgen::output::detail
+}  // namespace rsolv::loadgen::output

@@ -9,7 +9,6 @@
 #include <optional>
 
 #include "format.hpp"
-#include "html_parts.hpp"
 #include "rsolv/loadgen/output/reports.hpp"
 
 namespace rsolv::loadgen::output {
