@@ -174,19 +174,26 @@ TEST_F(Webhooks, AnEventWithoutIdTypeOrObjectIs400) {
   EXPECT_EQ(reply.status, 400);
 }
 
+// A series' value in the Prometheus text, 0 when the series is not there yet.
+double series_value(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  return at == std::string::npos ? 0.0 : std::stod(text.substr(at + series.size() + 2));
+}
+
 TEST_F(Webhooks, MetricsCountWebhooksByTypeAndOutcome) {
+  // The sandbox is shared by this suite's tests: what one delivery pair adds is counted, not totals.
+  const std::string processed = R"(rsolv_sandbox_webhooks_total{type="invoice.payment_succeeded",outcome="processed"})";
+  const std::string duplicate = R"(rsolv_sandbox_webhooks_total{type="invoice.payment_succeeded",outcome="duplicate"})";
+  const std::string credits = R"(rsolv_sandbox_credits_granted_total{source="pro_subscription_payment"})";
   const auto [key, customer] = billed_customer();
+  const auto before = sb().get("/metrics").body;
   const auto event = stripe_event(unique_id("evt_"), "invoice.payment_succeeded", pro_invoice(customer));
   sb().webhook(event);
   sb().webhook(event);
-  const auto metrics = sb().get("/metrics").body;
-  EXPECT_NE(metrics.find(R"(rsolv_sandbox_webhooks_total{type="invoice.payment_succeeded",outcome="processed"} 1)"),
-            std::string::npos)
-      << metrics;
-  EXPECT_NE(metrics.find(R"(rsolv_sandbox_webhooks_total{type="invoice.payment_succeeded",outcome="duplicate"} 1)"),
-            std::string::npos);
-  EXPECT_NE(metrics.find(R"(rsolv_sandbox_credits_granted_total{source="pro_subscription_payment"} 60)"),
-            std::string::npos);
+  const auto after = sb().get("/metrics").body;
+  EXPECT_EQ(series_value(after, processed) - series_value(before, processed), 1) << after;
+  EXPECT_EQ(series_value(after, duplicate) - series_value(before, duplicate), 1) << after;
+  EXPECT_EQ(series_value(after, credits) - series_value(before, credits), 60) << after;
 }
 
 TEST(WebhookSecrets, RotationAcceptsEitherSecretAndAConfiguredProPrice) {
