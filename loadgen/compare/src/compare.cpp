@@ -2,21 +2,18 @@
 // code (so `p(95)` means here what it means in a threshold), samples counted per metric.
 #include "rsolv/loadgen/compare/compare.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv::loadgen::compare {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) text.remove_suffix(1);
-  return std::string(text);
-}
+// The one trim (harness/common), as an owned string for the parsed limit.
+std::string trim(std::string_view text) { return std::string(rsolv::trim(text)); }
 
 // The statistic's aggregation, parsed by the thresholds' parser (one definition of "p(95)").
 metrics::ThresholdCondition stat_aggregation(const std::string& stat) {
