@@ -105,7 +105,7 @@ std::string_view to_string(Command command) { return command == Command::check ?
 std::string input_env_name(std::string_view input) {
   std::string name = "INPUT_";
   for (const char c : input) {
-    name += c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    name += c == ' ' ? '_' : ascii_upper(c);
   }
   return name;
 }

@@ -628,9 +628,7 @@ void parse_timeout_and_expect(Loader& l, RequestSpec& request, const YAML::Node&
 void parse_request(Loader& l, Step& step, const YAML::Node& node) {
   auto& request = step.request;
   if (const auto method = node["method"]) {
-    request.method = l.text(method, "method");
-    std::transform(request.method.begin(), request.method.end(), request.method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    request.method = to_upper(l.text(method, "method"));
     if (!header_token(request.method)) config::fail_at(l.doc, method, "invalid method '" + request.method + "'");
   }
   parse_url(l, step, node["url"]);

@@ -1,12 +1,12 @@
 #include "rsolv/stripe/events/catalogue.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
 #include "embedded_data.hpp"
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 #include "variables.hpp"
 
 namespace rsolv::stripe::events {
@@ -122,9 +122,7 @@ void add_ids(nlohmann::json& vars, Random& random) {
   }
   if (!vars.contains("email")) vars["email"] = "customer-" + random.hex(8) + "@example.com";
   if (!vars.contains("invoice_prefix")) {
-    auto prefix = random.hex(8);
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(), [](unsigned char c) { return std::toupper(c); });
-    vars["invoice_prefix"] = prefix;
+    vars["invoice_prefix"] = to_upper(random.hex(8));
   }
   if (!vars.contains("card_fingerprint")) vars["card_fingerprint"] = random.base62(16);
   if (!vars.contains("network_transaction_id")) {
