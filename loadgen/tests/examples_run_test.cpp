@@ -9,6 +9,7 @@
 
 #include "rsolv/process/server.hpp"
 
+namespace rsolv::loadgen {
 namespace {
 
 namespace fs = std::filesystem;
@@ -128,3 +129,4 @@ TEST(ExamplesAgainstSandbox, CustomersFromCsvOnceAndSetupKeysPerVu) {
 }
 
 }  // namespace
+}  // namespace rsolv::loadgen

@@ -13,6 +13,7 @@
 #include "hostile_proxy.hpp"
 #include "security_cli.hpp"
 
+namespace rsolv::security {
 namespace {
 
 namespace fs = std::filesystem;
@@ -88,3 +89,4 @@ TEST(HostileTarget, AFlawlessButHostileTargetGivesNoFindingInThreeRunsInARow) {
 }
 
 }  // namespace
+}  // namespace rsolv::security

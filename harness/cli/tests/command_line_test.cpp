@@ -10,7 +10,7 @@
 #include "rsolv/process/server.hpp"
 #include "rsolv/testing/temp_dir.hpp"
 
-namespace rsolv {
+namespace rsolv::cli {
 namespace {
 
 using namespace std::chrono_literals;
@@ -170,4 +170,4 @@ TEST(HostileFiles, AnEmptyVariableTakesTheColonDashDefault) {
 }
 
 }  // namespace
-}  // namespace rsolv
+}  // namespace rsolv::cli

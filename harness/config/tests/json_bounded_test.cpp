@@ -4,10 +4,8 @@
 
 #include <string>
 
+namespace rsolv::config {
 namespace {
-
-using rsolv::config::BoundedJson;
-using rsolv::config::parse_json_bounded;
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -45,3 +43,4 @@ TEST(JsonBounded, SyntaxErrorsSayWhere) {
 }
 
 }  // namespace
+}  // namespace rsolv::config

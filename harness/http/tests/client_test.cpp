@@ -11,6 +11,7 @@
 namespace rsolv::http {
 namespace {
 
+using namespace test;
 using namespace std::chrono_literals;
 using testing::Action;
 using testing::ScriptedServer;
@@ -19,9 +20,9 @@ using testing::ScriptedServer;
 // Beast/OpenSSL one, so retry, budget and keep-alive behaviour is one contract.
 class HttpClient : public ::testing::TestWithParam<std::string> {
  protected:
-  Client make(ClientOptions o, Random random) { return test::make_client(GetParam(), std::move(o), clock_, std::move(random)); }
+  Client make(ClientOptions o, Random random) { return make_client(GetParam(), std::move(o), clock_, std::move(random)); }
   // On the real clock: back-off sleeps are real.
-  Client make_real(ClientOptions o) { return test::make_client(GetParam(), std::move(o), SystemClock::instance(), Random()); }
+  Client make_real(ClientOptions o) { return make_client(GetParam(), std::move(o), SystemClock::instance(), Random()); }
   ClientOptions options(int retries = 3) {
     ClientOptions o;
     o.retry.max_retries = retries;
@@ -398,7 +399,7 @@ TEST_P(HttpClient, TransportErrorNamesTheUrlButNotTheKey) {
   for (const auto& line : log_) EXPECT_EQ(line.find("TOPSECRET"), std::string::npos) << line;
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, HttpClient, test::kTransports, test::transport_name);
+INSTANTIATE_TEST_SUITE_P(Transports, HttpClient, kTransports, transport_name);
 
 }  // namespace
 }  // namespace rsolv::http

@@ -18,24 +18,24 @@
 #include "rsolv/http/client.hpp"
 #include "rsolv/http/server.hpp"
 
+namespace rsolv::http {
 namespace {
 
 using namespace std::chrono_literals;
-namespace http = rsolv::http;
 
-http::ServerResponse answer(int status, std::string body) {
-  http::ServerResponse response;
+ServerResponse answer(int status, std::string body) {
+  ServerResponse response;
   response.status = status;
   response.body = std::move(body);
   return response;
 }
 
 // /fast answers at once; /slow keeps its Responder for the test; /drop keeps nothing and defers.
-class DeferringHandler final : public http::RequestHandler {
+class DeferringHandler final : public RequestHandler {
  public:
-  http::ServerResponse handle(const http::ServerRequest&) override { return answer(200, "fast"); }
+  ServerResponse handle(const ServerRequest&) override { return answer(200, "fast"); }
 
-  std::optional<http::ServerResponse> serve(const http::ServerRequest& request, const http::Responder& later) override {
+  std::optional<ServerResponse> serve(const ServerRequest& request, const Responder& later) override {
     if (request.target == "/drop") return std::nullopt;
     if (request.target != "/slow") return handle(request);
     std::lock_guard lock(mutex_);
@@ -55,23 +55,23 @@ class DeferringHandler final : public http::RequestHandler {
     return false;
   }
 
-  http::Responder take(std::size_t i) {
+  Responder take(std::size_t i) {
     std::lock_guard lock(mutex_);
     return waiting_.at(i);
   }
 
  private:
   std::mutex mutex_;
-  std::vector<http::Responder> waiting_;
+  std::vector<Responder> waiting_;
 };
 
 struct Running {
   DeferringHandler handler;
-  std::optional<http::Server> server;
+  std::optional<Server> server;
   std::thread thread;
 
   explicit Running(std::chrono::seconds answer_timeout = 30s) {
-    http::ServerOptions options;
+    ServerOptions options;
     options.threads = 1;
     options.handle_signals = false;
     options.answer_timeout = answer_timeout;
@@ -86,11 +86,11 @@ struct Running {
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->bound_port()) + path; }
 };
 
-http::Response get(const std::string& url, std::chrono::milliseconds timeout = 10s) {
-  http::ClientOptions options;
+Response get(const std::string& url, std::chrono::milliseconds timeout = 10s) {
+  ClientOptions options;
   options.retry.max_retries = 0;
   options.attempt_timeout = timeout;
-  http::Client client(options);
+  Client client(options);
   return client.send({"GET", url});
 }
 
@@ -126,7 +126,7 @@ TEST(ServerDeferred, ADroppedResponderIsA500) {
 TEST(ServerDeferred, AnUnansweredRequestClosesAtAnswerTimeoutAndNeverBlocksShutdown) {
   auto running = std::make_unique<Running>(1s);
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_THROW(get(running->url("/slow")), http::TransportError);
+  EXPECT_THROW(get(running->url("/slow")), TransportError);
   const auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_GE(waited, 900ms);
   EXPECT_LT(waited, 5s);
@@ -138,7 +138,7 @@ TEST(ServerDeferred, AnUnansweredRequestClosesAtAnswerTimeoutAndNeverBlocksShutd
   const auto stopping = std::chrono::steady_clock::now();
   running.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, 5s);
-  EXPECT_THROW(pending.get(), http::TransportError);
+  EXPECT_THROW(pending.get(), TransportError);
 }
 
 TEST(ServerHead, AHeadAnswerHasTheLengthButNoBodyAndTheConnectionGoesOn) {
@@ -168,3 +168,4 @@ TEST(ServerHead, AHeadAnswerHasTheLengthButNoBodyAndTheConnectionGoesOn) {
 }
 
 }  // namespace
+}  // namespace rsolv::http

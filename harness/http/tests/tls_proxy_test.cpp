@@ -10,6 +10,7 @@
 namespace rsolv::http {
 namespace {
 
+using namespace test;
 using namespace std::chrono_literals;
 using testing::ScriptedServer;
 
@@ -29,7 +30,7 @@ class TlsAndProxies : public ::testing::TestWithParam<std::string> {
     o.log = [this](std::string_view line) { log_.emplace_back(line); };
     return o;
   }
-  Client make(ClientOptions o) { return test::make_client(GetParam(), std::move(o), clock_, Random(1)); }
+  Client make(ClientOptions o) { return make_client(GetParam(), std::move(o), clock_, Random(1)); }
   std::string failure(ClientOptions o, const std::string& url) {
     auto client = make(std::move(o));
     try {
@@ -42,10 +43,10 @@ class TlsAndProxies : public ::testing::TestWithParam<std::string> {
   }
   bool lean() const { return GetParam() == "lean"; }
 
-  test::ScopedEnv clean_env_{kNoProxyEnv};
+  ScopedEnv clean_env_{kNoProxyEnv};
   ScriptedServer server_;
-  test::TestCertificate certificate_;
-  test::TlsTerminator tls_{server_.port(), certificate_};
+  TestCertificate certificate_;
+  TlsTerminator tls_{server_.port(), certificate_};
   ManualClock clock_;
   std::vector<std::string> log_;
 };
@@ -101,7 +102,7 @@ TEST_P(TlsAndProxies, UnreadableCaFileIsAnError) {
 TEST_P(TlsAndProxies, TrustedThroughOpenSslsEnvironmentVariables) {
   if (!lean()) GTEST_SKIP() << "libcurl uses its compiled-in bundle and ignores SSL_CERT_FILE/SSL_CERT_DIR";
   {
-    test::ScopedEnv env{{"SSL_CERT_FILE", certificate_.cert_file.c_str()}};
+    ScopedEnv env{{"SSL_CERT_FILE", certificate_.cert_file.c_str()}};
     auto client = make(options(false));
     EXPECT_EQ(client.send({"GET", tls_.base_url() + "/file"}).status, 200);
   }
@@ -109,8 +110,8 @@ TEST_P(TlsAndProxies, TrustedThroughOpenSslsEnvironmentVariables) {
     // A hashed directory, as c_rehash / update-ca-certificates lay it out: only the link is read.
     const auto dir = certificate_.dir.path() / "hashed";
     std::filesystem::create_directory(dir);
-    std::filesystem::create_symlink(certificate_.cert_file, dir / test::subject_hash_name(certificate_.cert_file));
-    test::ScopedEnv env{{"SSL_CERT_DIR", dir.c_str()}};
+    std::filesystem::create_symlink(certificate_.cert_file, dir / subject_hash_name(certificate_.cert_file));
+    ScopedEnv env{{"SSL_CERT_DIR", dir.c_str()}};
     auto client = make(options(false));
     EXPECT_EQ(client.send({"GET", tls_.base_url() + "/dir"}).status, 200);
   }
@@ -118,8 +119,8 @@ TEST_P(TlsAndProxies, TrustedThroughOpenSslsEnvironmentVariables) {
 }
 
 TEST_P(TlsAndProxies, HttpGoesThroughTheProxyInAbsoluteForm) {
-  test::ForwardProxy proxy;
-  test::ScopedEnv env{{"http_proxy", proxy.url().c_str()}};
+  ForwardProxy proxy;
+  ScopedEnv env{{"http_proxy", proxy.url().c_str()}};
   auto client = make(options());
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/via?x=1"}).status, 200);
   ASSERT_EQ(proxy.request_lines().size(), 1u);
@@ -128,8 +129,8 @@ TEST_P(TlsAndProxies, HttpGoesThroughTheProxyInAbsoluteForm) {
 }
 
 TEST_P(TlsAndProxies, HttpsTunnelsThroughTheProxy) {
-  test::ForwardProxy proxy;
-  test::ScopedEnv env{{"https_proxy", proxy.url().c_str()}};
+  ForwardProxy proxy;
+  ScopedEnv env{{"https_proxy", proxy.url().c_str()}};
   auto client = make(options());
   EXPECT_EQ(client.send({"GET", tls_.base_url() + "/tunnel"}).status, 200);
   EXPECT_EQ(client.send({"GET", tls_.base_url() + "/tunnel"}).status, 200);
@@ -139,8 +140,8 @@ TEST_P(TlsAndProxies, HttpsTunnelsThroughTheProxy) {
 }
 
 TEST_P(TlsAndProxies, UpperCaseHttpsProxyCountsButUpperCaseHttpProxyDoesNot) {
-  test::ForwardProxy proxy;
-  test::ScopedEnv env{{"HTTPS_PROXY", proxy.url().c_str()}, {"HTTP_PROXY", proxy.url().c_str()}};
+  ForwardProxy proxy;
+  ScopedEnv env{{"HTTPS_PROXY", proxy.url().c_str()}, {"HTTP_PROXY", proxy.url().c_str()}};
   auto client = make(options());
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/direct"}).status, 200);
   EXPECT_TRUE(proxy.request_lines().empty()) << "HTTP_PROXY is ignored (httpoxy)";
@@ -149,9 +150,9 @@ TEST_P(TlsAndProxies, UpperCaseHttpsProxyCountsButUpperCaseHttpProxyDoesNot) {
 }
 
 TEST_P(TlsAndProxies, ProxyCredentialsAreSentButNeverShown) {
-  test::ForwardProxy proxy("robot:pa@ss");
+  ForwardProxy proxy("robot:pa@ss");
   const auto with_credentials = "http://robot:pa%40ss@127.0.0.1:" + std::to_string(proxy.port());
-  test::ScopedEnv env{{"http_proxy", with_credentials.c_str()}, {"https_proxy", with_credentials.c_str()}};
+  ScopedEnv env{{"http_proxy", with_credentials.c_str()}, {"https_proxy", with_credentials.c_str()}};
   auto client = make(options());
   EXPECT_EQ(client.send({"GET", server_.base_url() + "/auth"}).status, 200);
   EXPECT_EQ(client.send({"GET", tls_.base_url() + "/auth"}).status, 200);
@@ -159,9 +160,9 @@ TEST_P(TlsAndProxies, ProxyCredentialsAreSentButNeverShown) {
 }
 
 TEST_P(TlsAndProxies, RefusedTunnelIsAnErrorWithoutTheCredentials) {
-  test::ForwardProxy proxy("robot:right");
+  ForwardProxy proxy("robot:right");
   const auto wrong = "http://robot:wrong-secret@127.0.0.1:" + std::to_string(proxy.port());
-  test::ScopedEnv env{{"https_proxy", wrong.c_str()}};
+  ScopedEnv env{{"https_proxy", wrong.c_str()}};
   const auto message = failure(options(), tls_.base_url() + "/denied");
   EXPECT_EQ(message.find("wrong-secret"), std::string::npos) << message;
   for (const auto& line : log_) EXPECT_EQ(line.find("wrong-secret"), std::string::npos) << line;
@@ -171,9 +172,9 @@ TEST_P(TlsAndProxies, RefusedTunnelIsAnErrorWithoutTheCredentials) {
 }
 
 TEST_P(TlsAndProxies, NoProxyListsGoDirect) {
-  test::ForwardProxy proxy;
+  ForwardProxy proxy;
   for (const char* list : {"example.com, 127.0.0.1", "*", "127.0.0.0/8", "localhost"}) {
-    test::ScopedEnv env{{"http_proxy", proxy.url().c_str()}, {"https_proxy", proxy.url().c_str()}, {"no_proxy", list}};
+    ScopedEnv env{{"http_proxy", proxy.url().c_str()}, {"https_proxy", proxy.url().c_str()}, {"no_proxy", list}};
     auto client = make(options());
     const auto url = std::string(list) == "localhost" ? tls_.base_url() : server_.base_url();
     EXPECT_EQ(client.send({"GET", url + "/direct"}).status, 200) << list;
@@ -183,7 +184,7 @@ TEST_P(TlsAndProxies, NoProxyListsGoDirect) {
 
 TEST_P(TlsAndProxies, UnreachableProxyIsAnError) {
   const auto unreachable = "http://127.0.0.1:" + std::to_string(process::find_free_port());
-  test::ScopedEnv env{{"http_proxy", unreachable.c_str()}};
+  ScopedEnv env{{"http_proxy", unreachable.c_str()}};
   const auto message = failure(options(), server_.base_url() + "/x");
   EXPECT_EQ(server_.request_count(), 0u);
   if (lean()) {
@@ -191,7 +192,7 @@ TEST_P(TlsAndProxies, UnreachableProxyIsAnError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, TlsAndProxies, test::kTransports, test::transport_name);
+INSTANTIATE_TEST_SUITE_P(Transports, TlsAndProxies, kTransports, transport_name);
 
 }  // namespace
 }  // namespace rsolv::http

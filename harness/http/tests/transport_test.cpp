@@ -14,17 +14,18 @@
 namespace rsolv::http {
 namespace {
 
+using namespace test;
 using namespace std::chrono_literals;
 using testing::ScriptedServer;
 
 constexpr std::string_view kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
 // Answers every request on a connection with `answer`, keep-alive.
-test::LoopbackListener::Handler answer_each(std::string answer) {
+LoopbackListener::Handler answer_each(std::string answer) {
   return [answer](int fd) {
     std::string pending;
-    while (test::read_head(fd, pending)) {
-      if (!test::send_all(fd, answer)) return;
+    while (read_head(fd, pending)) {
+      if (!send_all(fd, answer)) return;
     }
   };
 }
@@ -35,7 +36,7 @@ class Transport : public ::testing::TestWithParam<std::string> {
     ClientOptions options;
     options.retry.max_retries = retries;
     options.attempt_timeout = 2000ms;
-    return test::make_client(GetParam(), options, clock_, Random(1));
+    return make_client(GetParam(), options, clock_, Random(1));
   }
   std::string expect_failure(Client& client, const std::string& url) {
     try {
@@ -53,7 +54,7 @@ class Transport : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(Transport, ChunkedAnswerIsReassembledAndHeaderNamesKeepTheirSpelling) {
-  test::LoopbackListener server(answer_each(
+  LoopbackListener server(answer_each(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-RateLimit-Remaining: 9\r\nx-lower: a\r\n\r\n"
       "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   auto client = make();
@@ -73,7 +74,7 @@ TEST_P(Transport, SendsHostUserAgentAndNoExpect) {
   ScriptedServer server;
   ClientOptions options;
   options.user_agent = "rsolv-test/1";
-  auto client = test::make_client(GetParam(), options, clock_, Random(1));
+  auto client = make_client(GetParam(), options, clock_, Random(1));
   client.send({"POST", server.base_url() + "/x?y=1#fragment", {{"Content-Type", "application/json"}}, std::string(4096, 'b')});
   const auto request = server.requests().at(0);
   EXPECT_EQ(request.target, "/x?y=1");
@@ -91,7 +92,7 @@ TEST_P(Transport, EmptyPostSaysContentLengthZero) {
 }
 
 TEST_P(Transport, KeptAliveConnectionServesEveryCall) {
-  test::LoopbackListener server(answer_each(std::string(kOk)));
+  LoopbackListener server(answer_each(std::string(kOk)));
   auto client = make();
   for (int i = 0; i < 5; ++i) EXPECT_EQ(client.send({"GET", server.base_url() + "/ping"}).body, "ok");
   EXPECT_EQ(server.connections(), 1);
@@ -100,9 +101,9 @@ TEST_P(Transport, KeptAliveConnectionServesEveryCall) {
 TEST_P(Transport, ServerClosingIdleConnectionsIsReconnectedWithinTheSameAttempt) {
   // Answers one request, then closes the idle connection, as servers with a short keep-alive do.
   std::atomic<int> closed{0};
-  test::LoopbackListener server([&closed](int fd) {
+  LoopbackListener server([&closed](int fd) {
     std::string pending;
-    if (test::read_head(fd, pending)) test::send_all(fd, kOk);
+    if (read_head(fd, pending)) send_all(fd, kOk);
     ::shutdown(fd, SHUT_RDWR);
     ++closed;
   });
@@ -118,25 +119,25 @@ TEST_P(Transport, ServerClosingIdleConnectionsIsReconnectedWithinTheSameAttempt)
 }
 
 TEST_P(Transport, ConnectionClosedAfterTheAnswerIsNotReused) {
-  test::LoopbackListener server(answer_each("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+  LoopbackListener server(answer_each("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
   auto client = make();
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.send({"GET", server.base_url() + "/c"}).attempts, 1);
   EXPECT_EQ(server.connections(), 3);
 }
 
 TEST_P(Transport, AnswerWithoutLengthEndsAtClose) {
-  test::LoopbackListener server([](int fd) {
+  LoopbackListener server([](int fd) {
     std::string pending;
-    if (test::read_head(fd, pending)) test::send_all(fd, "HTTP/1.1 200 OK\r\n\r\nuntil the end");
+    if (read_head(fd, pending)) send_all(fd, "HTTP/1.1 200 OK\r\n\r\nuntil the end");
   });
   auto client = make();
   EXPECT_EQ(client.send({"GET", server.base_url() + "/eof"}).body, "until the end");
 }
 
 TEST_P(Transport, Ipv6LiteralUrl) {
-  std::unique_ptr<test::LoopbackListener> server;
+  std::unique_ptr<LoopbackListener> server;
   try {
-    server = std::make_unique<test::LoopbackListener>(answer_each(std::string(kOk)), true);
+    server = std::make_unique<LoopbackListener>(answer_each(std::string(kOk)), true);
   } catch (const std::exception&) {
     GTEST_SKIP() << "no IPv6 loopback here";
   }
@@ -160,7 +161,7 @@ TEST_P(Transport, StalledAnswerTimesOutWithinTheAttemptTimeout) {
   ClientOptions options;
   options.retry.max_retries = 0;
   options.attempt_timeout = 300ms;
-  auto client = test::make_client(GetParam(), options, clock_, Random(1));
+  auto client = make_client(GetParam(), options, clock_, Random(1));
   const auto started = std::chrono::steady_clock::now();
   const auto message = expect_failure(client, server.base_url() + "/stall");
   const auto took = std::chrono::steady_clock::now() - started;
@@ -182,14 +183,14 @@ TEST_P(Transport, OnlyHttpAndHttpsAreSpoken) {
 
 TEST_P(Transport, OversizedAnswerIsRefused) {
   // Declares 100 MiB; the lean transport stops at its 64 MiB cap without reading it.
-  test::LoopbackListener server(answer_each("HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\nxx"));
+  LoopbackListener server(answer_each("HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\nxx"));
   if (!lean()) GTEST_SKIP() << "libcurl has no body cap here";
   auto client = make();
   const auto message = expect_failure(client, server.base_url() + "/huge");
   EXPECT_NE(message.find("64 MiB"), std::string::npos) << message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, Transport, test::kTransports, test::transport_name);
+INSTANTIATE_TEST_SUITE_P(Transports, Transport, kTransports, transport_name);
 
 }  // namespace
 }  // namespace rsolv::http

@@ -7,49 +7,49 @@
 #include "rsolv/loadgen/metrics/metric_set.hpp"
 #include "rsolv/loadgen/metrics/thresholds.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::metrics {
 namespace {
 
 // Durations in ms, recorded into http_req_duration with a name tag.
-metrics::MetricSet with_durations(const std::vector<std::pair<std::string, std::vector<double>>>& by_name) {
-  metrics::MetricSet set;
-  metrics::define_builtin_metrics(set);
+MetricSet with_durations(const std::vector<std::pair<std::string, std::vector<double>>>& by_name) {
+  MetricSet set;
+  define_builtin_metrics(set);
   for (const auto& [name, values] : by_name) {
     auto& series =
-        set.at(set.series_index("http_req_duration", metrics::normalize_tags({{"name", name}, {"scenario", "s"}})));
+        set.at(set.series_index("http_req_duration", normalize_tags({{"name", name}, {"scenario", "s"}})));
     for (const double v : values) series.value.add_trend(v);
-    auto& reqs = set.at(set.series_index("http_reqs", metrics::normalize_tags({{"name", name}, {"scenario", "s"}})));
+    auto& reqs = set.at(set.series_index("http_reqs", normalize_tags({{"name", name}, {"scenario", "s"}})));
     reqs.value.add_counter(static_cast<double>(values.size()));
   }
   return set;
 }
 
-metrics::Threshold threshold(const std::string& key, std::vector<std::string> conditions) {
-  metrics::Threshold t;
+Threshold threshold(const std::string& key, std::vector<std::string> conditions) {
+  Threshold t;
   t.key = key;
-  std::tie(t.metric, t.filter) = metrics::parse_metric_selector(key);
-  for (const auto& c : conditions) t.conditions.push_back(metrics::parse_condition(c));
+  std::tie(t.metric, t.filter) = parse_metric_selector(key);
+  for (const auto& c : conditions) t.conditions.push_back(parse_condition(c));
   return t;
 }
 
 TEST(Thresholds, ParsesK6Syntax) {
-  const auto p = metrics::parse_condition("p(99.9) <= 1500");
-  EXPECT_EQ(p.aggregation, metrics::Aggregation::percentile);
+  const auto p = parse_condition("p(99.9) <= 1500");
+  EXPECT_EQ(p.aggregation, Aggregation::percentile);
   EXPECT_DOUBLE_EQ(p.percentile, 99.9);
-  EXPECT_EQ(p.comparison, metrics::Comparison::le);
+  EXPECT_EQ(p.comparison, Comparison::le);
   EXPECT_DOUBLE_EQ(p.target, 1500);
-  EXPECT_EQ(metrics::parse_condition("rate<0.01").aggregation, metrics::Aggregation::rate);
-  EXPECT_EQ(metrics::parse_condition("count===10").comparison, metrics::Comparison::eq);
-  EXPECT_EQ(metrics::parse_condition("med!=3").comparison, metrics::Comparison::ne);
-  EXPECT_THROW((void)metrics::parse_condition("p95<500"), UsageError);
-  EXPECT_THROW((void)metrics::parse_condition("p(95)"), UsageError);
-  EXPECT_THROW((void)metrics::parse_condition("p(101)<5"), UsageError);
-  EXPECT_THROW((void)metrics::parse_condition("avg<abc"), UsageError);
-  const auto [metric, filter] = metrics::parse_metric_selector("http_req_duration{name:signup, status:201}");
+  EXPECT_EQ(parse_condition("rate<0.01").aggregation, Aggregation::rate);
+  EXPECT_EQ(parse_condition("count===10").comparison, Comparison::eq);
+  EXPECT_EQ(parse_condition("med!=3").comparison, Comparison::ne);
+  EXPECT_THROW((void)parse_condition("p95<500"), UsageError);
+  EXPECT_THROW((void)parse_condition("p(95)"), UsageError);
+  EXPECT_THROW((void)parse_condition("p(101)<5"), UsageError);
+  EXPECT_THROW((void)parse_condition("avg<abc"), UsageError);
+  const auto [metric, filter] = parse_metric_selector("http_req_duration{name:signup, status:201}");
   EXPECT_EQ(metric, "http_req_duration");
-  EXPECT_EQ(filter, (metrics::Tags{{"name", "signup"}, {"status", "201"}}));
-  EXPECT_THROW((void)metrics::parse_metric_selector("http_req_duration{name}"), UsageError);
-  EXPECT_THROW((void)metrics::parse_metric_selector("http_req_duration{name:x"), UsageError);
+  EXPECT_EQ(filter, (Tags{{"name", "signup"}, {"status", "201"}}));
+  EXPECT_THROW((void)parse_metric_selector("http_req_duration{name}"), UsageError);
+  EXPECT_THROW((void)parse_metric_selector("http_req_duration{name:x"), UsageError);
 }
 
 TEST(Thresholds, EvaluatesTrendAggregationsWithTagFilters) {
@@ -57,7 +57,7 @@ TEST(Thresholds, EvaluatesTrendAggregationsWithTagFilters) {
   for (int i = 1; i <= 100; ++i) fast.push_back(i);         // 1..100 ms
   for (int i = 1; i <= 100; ++i) slow.push_back(10.0 * i);  // 10..1000 ms
   const auto set = with_durations({{"signup", fast}, {"login", slow}});
-  const auto results = metrics::evaluate(
+  const auto results = evaluate(
       {threshold("http_req_duration{name:signup}",
                  {"p(95)<100", "avg<51", "max<=100", "med<=51", "min>=1", "count==100"}),
        threshold("http_req_duration{name:login}", {"p(95)<500"}), threshold("http_req_duration", {"count==200"}),
@@ -75,15 +75,15 @@ TEST(Thresholds, EvaluatesTrendAggregationsWithTagFilters) {
 }
 
 TEST(Thresholds, RatesAndGauges) {
-  metrics::MetricSet set;
-  metrics::define_builtin_metrics(set);
+  MetricSet set;
+  define_builtin_metrics(set);
   auto& failed = set.at(set.series_index("http_req_failed", {}));
   for (int i = 0; i < 1000; ++i) failed.value.add_rate(i < 12);
   auto& vus = set.at(set.series_index("vus", {}));
   vus.value.set_gauge(5);
   vus.value.set_gauge(20);
   vus.value.set_gauge(10);
-  const auto results = metrics::evaluate(
+  const auto results = evaluate(
       {threshold("http_req_failed", {"rate<0.01", "rate<0.02"}), threshold("vus", {"value==10", "max==20", "min==5"})},
       set, 1);
   EXPECT_FALSE(results[0].ok);
@@ -96,7 +96,7 @@ TEST(Thresholds, RatesAndGauges) {
 
 TEST(Thresholds, ConditionsWithoutSamplesAreMarked) {
   const auto set = with_durations({{"signup", {10, 20}}});
-  const auto results = metrics::evaluate({threshold("http_req_duration{name:singup}", {"p(95)<500"}),
+  const auto results = evaluate({threshold("http_req_duration{name:singup}", {"p(95)<500"}),
                                           threshold("http_req_duration{name:signup}", {"p(95)<500"})},
                                          set, 1);
   EXPECT_TRUE(results[0].no_samples);  // the typo matched nothing: reports say so
@@ -104,21 +104,21 @@ TEST(Thresholds, ConditionsWithoutSamplesAreMarked) {
 }
 
 TEST(Thresholds, AggregationMustFitTheMetricType) {
-  metrics::MetricInfo rate{"http_req_failed", metrics::MetricType::rate, metrics::ValueKind::plain};
-  EXPECT_THROW(metrics::check_condition_applies(metrics::parse_condition("p(95)<1"), rate), UsageError);
-  EXPECT_NO_THROW(metrics::check_condition_applies(metrics::parse_condition("rate<0.1"), rate));
-  metrics::MetricInfo trend{"http_req_duration", metrics::MetricType::trend, metrics::ValueKind::time};
-  EXPECT_THROW(metrics::check_condition_applies(metrics::parse_condition("rate<1"), trend), UsageError);
+  MetricInfo rate{"http_req_failed", MetricType::rate, ValueKind::plain};
+  EXPECT_THROW(check_condition_applies(parse_condition("p(95)<1"), rate), UsageError);
+  EXPECT_NO_THROW(check_condition_applies(parse_condition("rate<0.1"), rate));
+  MetricInfo trend{"http_req_duration", MetricType::trend, ValueKind::time};
+  EXPECT_THROW(check_condition_applies(parse_condition("rate<1"), trend), UsageError);
 }
 
 TEST(Thresholds, RoundTripThroughJsonKeepsAbortOnFail) {
   auto t = threshold("checks{scenario:a}", {"rate>0.99"});
   t.conditions[0].abort_on_fail = true;
   t.conditions[0].delay_abort_eval = std::chrono::seconds(10);
-  const auto back = metrics::thresholds_from_json(metrics::thresholds_to_json({t}));
+  const auto back = thresholds_from_json(thresholds_to_json({t}));
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].key, "checks{scenario:a}");
-  EXPECT_EQ(back[0].filter, (metrics::Tags{{"scenario", "a"}}));
+  EXPECT_EQ(back[0].filter, (Tags{{"scenario", "a"}}));
   EXPECT_TRUE(back[0].conditions[0].abort_on_fail);
   EXPECT_EQ(back[0].conditions[0].delay_abort_eval, std::chrono::seconds(10));
 }
@@ -126,31 +126,31 @@ TEST(Thresholds, RoundTripThroughJsonKeepsAbortOnFail) {
 TEST(MetricSet, MergesExactlyAndRoundTrips) {
   const auto a = with_durations({{"x", {1, 2, 3, 500}}});
   const auto b = with_durations({{"x", {4, 5}}, {"y", {1000}}});
-  metrics::MetricSet merged = a;
+  MetricSet merged = a;
   merged.merge(b);
   const auto x = merged.aggregate("http_req_duration", {{"name", "x"}});
   EXPECT_EQ(x.value.histogram->count(), 6);
   EXPECT_EQ(merged.aggregate("http_req_duration").value.histogram->count(), 7);
   EXPECT_EQ(merged.aggregate("http_reqs").value.sum, 7);
-  const auto back = metrics::MetricSet::from_json(nlohmann::json::parse(merged.to_json().dump()));
+  const auto back = MetricSet::from_json(nlohmann::json::parse(merged.to_json().dump()));
   EXPECT_EQ(*back.aggregate("http_req_duration").value.histogram, *merged.aggregate("http_req_duration").value.histogram);
   EXPECT_EQ(back.size(), merged.size());
-  EXPECT_THROW((void)metrics::MetricSet::from_json(
+  EXPECT_THROW((void)MetricSet::from_json(
                    nlohmann::json::parse(R"({"definitions":[],"series":[{"metric":"nope","tags":{}}]})")),
                Error);
-  metrics::MetricSet clash;
-  clash.define({"m", metrics::MetricType::counter, metrics::ValueKind::plain});
-  EXPECT_THROW(clash.define({"m", metrics::MetricType::rate, metrics::ValueKind::plain}), UsageError);
+  MetricSet clash;
+  clash.define({"m", MetricType::counter, ValueKind::plain});
+  EXPECT_THROW(clash.define({"m", MetricType::rate, ValueKind::plain}), UsageError);
 }
 
 TEST(MetricSet, SeriesKeysAndTagMatching) {
-  const auto tags = metrics::normalize_tags({{"status", "200"}, {"name", "a"}, {"status", "201"}});
-  EXPECT_EQ(tags, (metrics::Tags{{"name", "a"}, {"status", "201"}}));
-  EXPECT_EQ(metrics::series_key("http_reqs", tags), "http_reqs{name:a,status:201}");
-  EXPECT_TRUE(metrics::tags_match(tags, {{"status", "201"}}));
-  EXPECT_FALSE(metrics::tags_match(tags, {{"status", "200"}}));
-  EXPECT_FALSE(metrics::tags_match(tags, {{"method", "GET"}}));
+  const auto tags = normalize_tags({{"status", "200"}, {"name", "a"}, {"status", "201"}});
+  EXPECT_EQ(tags, (Tags{{"name", "a"}, {"status", "201"}}));
+  EXPECT_EQ(series_key("http_reqs", tags), "http_reqs{name:a,status:201}");
+  EXPECT_TRUE(tags_match(tags, {{"status", "201"}}));
+  EXPECT_FALSE(tags_match(tags, {{"status", "200"}}));
+  EXPECT_FALSE(tags_match(tags, {{"method", "GET"}}));
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::metrics

@@ -43,8 +43,10 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen::runner {
 namespace {
+
+using namespace rsolv::loadgen::testing;
 
 struct Measured {
   double requests = 0;
@@ -67,11 +69,11 @@ scenarios:
     flow:
       - url: )" + server.base_url() + flow,
                                                                   "hot.yaml");
-  runner::RunOptions run;
+  RunOptions run;
   run.threads = 1;
   run.seed = 42;
   g_allocations = 0;
-  const runner::RunResult result = runner::run_test(plan, run);
+  const RunResult result = run_test(plan, run);
   Measured m;
   m.allocations = g_allocations.load();
   m.requests = result.metrics.aggregate("http_reqs").value.sum;
@@ -108,4 +110,4 @@ TEST(HotPath, ADataDrivenRequestAllocatesNothingPerRequest) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen::runner

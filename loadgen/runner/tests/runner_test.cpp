@@ -8,9 +8,10 @@
 #include "rsolv/loadgen/runner/run.hpp"
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen::runner {
 namespace {
 
+using namespace rsolv::loadgen::testing;
 using namespace std::chrono_literals;
 
 scenario::TestPlan plan_for(const DelayServer& server, const std::string& duration) {
@@ -31,18 +32,18 @@ scenarios:
 TEST(Runner, TheTimelineHasAPointPerIntervalAndProgressIsReported) {
   DelayServer server({});
   const scenario::TestPlan plan = plan_for(server, "1s");
-  runner::RunOptions options;
+  RunOptions options;
   options.flush_interval = 200ms;
   int progress_calls = 0;
   std::int64_t last_requests = -1;
-  options.on_progress = [&](const runner::RunProgress& progress) {
+  options.on_progress = [&](const RunProgress& progress) {
     ++progress_calls;
     EXPECT_GE(progress.requests, last_requests) << "the request count went down";
     last_requests = progress.requests;
     EXPECT_NE(progress.metrics, nullptr);
     EXPECT_NEAR(progress.planned_seconds, 1, 0.01);  // the 1 s planned, not the 30 s gracefulStop after it
   };
-  const runner::RunResult result = runner::run_test(plan, options);
+  const RunResult result = run_test(plan, options);
   EXPECT_GE(progress_calls, 3);
   // One point per 200 ms interval of the run as it really lasted (a loaded machine makes it longer
   // than the 1 s planned, and the timeline follows), so the count is checked against the duration.
@@ -67,7 +68,7 @@ TEST(Runner, AStopRequestEndsALongRunEarly) {
   DelayServer server({});
   const scenario::TestPlan plan = plan_for(server, "60s");
   std::atomic<int> stops{0};
-  runner::RunOptions options;
+  RunOptions options;
   options.stop_requests = &stops;
   // Stop once the run is observably under way (the server has answered), not after a guessed sleep.
   std::chrono::steady_clock::time_point stopped_at{};
@@ -76,7 +77,7 @@ TEST(Runner, AStopRequestEndsALongRunEarly) {
     stopped_at = std::chrono::steady_clock::now();
     stops = 1;
   });
-  const runner::RunResult result = runner::run_test(plan, options);
+  const RunResult result = run_test(plan, options);
   stopper.join();
   // The runner looks every 20 ms and the iterations take 10 ms: a 60 s run ends some tens of ms after
   // the request, and 3 s is far more than 5x that.
@@ -96,8 +97,8 @@ scenarios:
       - url: http://no-such-host.invalid/
 )",
                                                                   "bad-host.yaml");
-  EXPECT_THROW(runner::run_test(plan), UsageError);
+  EXPECT_THROW(run_test(plan), UsageError);
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen::runner

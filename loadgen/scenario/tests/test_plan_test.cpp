@@ -9,11 +9,11 @@
 #include "rsolv/loadgen/scenario/test_plan.hpp"
 #include "rsolv/stripe/signature.hpp"
 
-namespace rsolv::loadgen {
+namespace rsolv::loadgen::scenario {
 namespace {
 
-scenario::LoadOptions env(std::map<std::string, std::string> values = {}) {
-  scenario::LoadOptions o;
+LoadOptions env(std::map<std::string, std::string> values = {}) {
+  LoadOptions o;
   o.env = [values](std::string_view name) -> std::optional<std::string> {
     const auto it = values.find(std::string(name));
     if (it == values.end()) return std::nullopt;
@@ -22,8 +22,8 @@ scenario::LoadOptions env(std::map<std::string, std::string> values = {}) {
   return o;
 }
 
-scenario::TestPlan load(const std::string& yaml, std::map<std::string, std::string> values = {}) {
-  return scenario::load_test_plan_string(yaml, "plan.yaml", env(std::move(values)));
+TestPlan load(const std::string& yaml, std::map<std::string, std::string> values = {}) {
+  return load_test_plan_string(yaml, "plan.yaml", env(std::move(values)));
 }
 
 // The message of the ConfigError a file produces ("" when it loads).
@@ -126,19 +126,19 @@ TEST(TestPlan, LoadsScenariosExecutorsFlowsAndThresholds) {
   EXPECT_EQ(onboard.request.method, "POST");
   ASSERT_EQ(onboard.checks.size(), 4u);
   EXPECT_EQ(onboard.checks[0].name, "status is 201");
-  EXPECT_EQ(onboard.checks[1].kind, scenario::Check::Kind::header);
+  EXPECT_EQ(onboard.checks[1].kind, Check::Kind::header);
   EXPECT_EQ(onboard.captured_headers, std::vector<std::string>{"x-ratelimit-limit"});
   EXPECT_EQ(onboard.checks[3].max_latency, std::chrono::milliseconds(500));
   EXPECT_TRUE(onboard.needs_json);
   EXPECT_EQ(onboard.sleep.min, std::chrono::seconds(1));
   EXPECT_EQ(onboard.sleep.max, std::chrono::seconds(3));
   ASSERT_EQ(onboard.records.size(), 3u);
-  EXPECT_EQ(onboard.records[1].source, scenario::Recording::Source::duration);
-  EXPECT_TRUE(scenario::status_in(onboard.request.expected_statuses, 429));
-  EXPECT_FALSE(scenario::status_in(onboard.request.expected_statuses, 200));
+  EXPECT_EQ(onboard.records[1].source, Recording::Source::duration);
+  EXPECT_TRUE(status_in(onboard.request.expected_statuses, 429));
+  EXPECT_FALSE(status_in(onboard.request.expected_statuses, 200));
   // The second step has the default name (its URL) and the default expectation.
   EXPECT_EQ(signup.flow[1].name, "/api/v1/entitlement");
-  EXPECT_TRUE(scenario::status_in(signup.flow[1].request.expected_statuses, 302));
+  EXPECT_TRUE(status_in(signup.flow[1].request.expected_statuses, 302));
 
   const auto& hooks = plan.scenarios[1];
   EXPECT_EQ(hooks.executor.kind, executors::ExecutorKind::constant_arrival_rate);
@@ -170,17 +170,17 @@ TEST(TestPlan, LoadsScenariosExecutorsFlowsAndThresholds) {
 TEST(TestPlan, RendersTemplatedRequestsWithVariablesAndJsonEscaping) {
   auto plan = load(kFull);
   const auto& step = plan.scenarios[0].flow[0];
-  scenario::FastRandom random(7);
+  FastRandom random(7);
   std::vector<std::string> variables(plan.variables.size());
-  scenario::TemplateContext context;
+  TemplateContext context;
   context.vu = 3;
   context.iter = 12;
   context.now_ms = 1'700'000'000'123;
   context.variables = &variables;
   context.random = &random;
   std::string out;
-  scenario::RenderScratch scratch;
-  scenario::render_request(out, step.request, plan, context, scratch);
+  RenderScratch scratch;
+  render_request(out, step.request, plan, context, scratch);
   const auto head_end = out.find("\r\n\r\n");
   ASSERT_NE(head_end, std::string::npos);
   const auto head = out.substr(0, head_end);
@@ -202,7 +202,7 @@ TEST(TestPlan, RendersTemplatedRequestsWithVariablesAndJsonEscaping) {
   ASSERT_TRUE(api_key.has_value());
   variables[static_cast<std::size_t>(*api_key)] = "rsolv_abc";
   out.clear();
-  scenario::render_request(out, plan.scenarios[0].flow[1].request, plan, context, scratch);
+  render_request(out, plan.scenarios[0].flow[1].request, plan, context, scratch);
   EXPECT_NE(out.find("\r\nx-api-key: rsolv_abc\r\n"), std::string::npos) << out;
   EXPECT_TRUE(out.starts_with("GET /api/v1/entitlement HTTP/1.1\r\n"));
 }
@@ -210,13 +210,13 @@ TEST(TestPlan, RendersTemplatedRequestsWithVariablesAndJsonEscaping) {
 TEST(TestPlan, SignsStripeWebhooksOverTheExactBodySent) {
   const auto plan = load(kFull, {{"HOOK_SECRET", "whsec_from_env"}});
   const auto& request = plan.scenarios[1].flow[0].request;
-  scenario::FastRandom random(1);
-  scenario::TemplateContext context;
+  FastRandom random(1);
+  TemplateContext context;
   context.now_ms = 1'700'000'000'000;
   context.random = &random;
   std::string out;
-  scenario::RenderScratch scratch;
-  scenario::render_request(out, request, plan, context, scratch);
+  RenderScratch scratch;
+  render_request(out, request, plan, context, scratch);
   const auto head_end = out.find("\r\n\r\n");
   const auto body = out.substr(head_end + 4);
   const auto at = out.find("Stripe-Signature: ");
@@ -248,15 +248,15 @@ scenarios:
 )");
   const auto& request = plan.scenarios[0].flow[0].request;
   std::vector<std::string> variables{"cus_from_signup"};
-  scenario::FastRandom random(11);
-  scenario::TemplateContext context;
+  FastRandom random(11);
+  TemplateContext context;
   context.now_ms = 1'764'000'000'000;
   context.variables = &variables;
   context.random = &random;
   std::string first, second;
-  scenario::RenderScratch scratch;
-  scenario::render_request(first, request, plan, context, scratch);
-  scenario::render_request(second, request, plan, context, scratch);
+  RenderScratch scratch;
+  render_request(first, request, plan, context, scratch);
+  render_request(second, request, plan, context, scratch);
   const auto body = first.substr(first.find("\r\n\r\n") + 4);
   const auto event = nlohmann::json::parse(body);
   const auto again = nlohmann::json::parse(second.substr(second.find("\r\n\r\n") + 4));
@@ -307,16 +307,16 @@ scenarios:
 
   std::vector<std::string> variables;
   for (const auto& v : plan.initial_values) variables.push_back(v.value_or(""));
-  scenario::FastRandom random;
-  scenario::TemplateContext context;
+  FastRandom random;
+  TemplateContext context;
   context.vu = 7;
   context.iter = 2;
   context.now_ms = 1234;
   context.variables = &variables;
   context.random = &random;
   std::string out;
-  scenario::RenderScratch scratch;
-  scenario::render_request(out, plan.scenarios[0].flow[0].request, plan, context, scratch);
+  RenderScratch scratch;
+  render_request(out, plan.scenarios[0].flow[0].request, plan, context, scratch);
   EXPECT_NE(out.find("\r\nAuthorization: Bearer tok_constant_123\r\n"), std::string::npos);
   EXPECT_NE(out.find("\r\nx-api-key: rsolv_live_secret\r\n"), std::string::npos);
   const auto json = nlohmann::json::parse(out.substr(out.find("\r\n\r\n") + 4));
@@ -466,7 +466,7 @@ TEST(TestPlanErrors, YamlSyntaxErrorHasALocation) {
 }
 
 TEST(TestPlanErrors, MissingFileIsAnError) {
-  EXPECT_THROW((void)scenario::load_test_plan_file("/nonexistent/plan.yaml"), UsageError);
+  EXPECT_THROW((void)load_test_plan_file("/nonexistent/plan.yaml"), UsageError);
 }
 
 // A body_file is held in memory for the whole run: /dev/zero (or a pipe that never ends) used to
@@ -480,4 +480,4 @@ TEST(TestPlanErrors, BodyFileIsReadOnlyUpToItsLimit) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen
+}  // namespace rsolv::loadgen::scenario

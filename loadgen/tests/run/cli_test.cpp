@@ -13,9 +13,10 @@
 #include "delay_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 std::string scenario_text(const std::string& url, const std::string& executor, const std::string& thresholds = "") {
@@ -219,4 +220,4 @@ TEST(Cli, HelpAndVersion) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -5,8 +5,10 @@
 #include "delay_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 TEST(Connections, TenThousandConcurrentConnectionsRunWithoutErrors) {
   DelayServer server({});
@@ -34,4 +36,4 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -11,8 +11,10 @@
 #include "delay_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 DelayServer::Options recording() {
   DelayServer::Options options;
@@ -229,4 +231,4 @@ TEST(DataRun, BadDataFilesFailWithFileAndLineBeforeAnyRequest) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

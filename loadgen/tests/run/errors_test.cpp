@@ -13,9 +13,10 @@
 #include "rsolv/testing/scripted_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 using rsolv::testing::Action;
 using rsolv::testing::ScriptedServer;
@@ -179,4 +180,4 @@ TEST(Errors, LiveMetricsCountFailuresByErrorCode) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -8,9 +8,10 @@
 #include "delay_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 std::string run_file(const TempDir& dir, const std::string& yaml, nlohmann::json& summary,
@@ -209,10 +210,12 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 TEST(ExecutorsRun, RampingVusFollowTheStagesUpAndDown) {
   DelayServer server({});
@@ -246,10 +249,12 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 TEST(ExecutorsRun, RampedDownVusAreInterruptedAfterGracefulRampDown) {
   DelayServer::Options options;
@@ -280,4 +285,4 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -9,9 +9,10 @@
 #include "rsolv/testing/temp_dir.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -107,4 +108,4 @@ TEST(HtmlReport, ATwoSecondRunHasDataInEveryChartWithUnitsAndVisiblePercentiles)
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -11,9 +11,10 @@
 #include "delay_server.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 double percentile_ms(std::vector<std::int64_t> values_us, double p) {
@@ -96,4 +97,4 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -11,9 +11,10 @@
 #include "rsolv/testing/temp_dir.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -179,4 +180,4 @@ TEST(Overrides, ValidateChecksTheOverriddenPlan) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -12,9 +12,10 @@
 #include "rsolv/testing/temp_dir.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
 
+using namespace testing;
 using namespace std::chrono_literals;
 
 std::string scenario(const std::string& url, const std::string& executor) {
@@ -183,4 +184,4 @@ TEST(Results, ThreadsOutsideOneToFourPerCoreAreRefusedNamingTheRange) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

@@ -7,8 +7,10 @@
 #include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 const std::string kSecret = "whsec_loadgen_test_secret";
 
@@ -96,4 +98,4 @@ TEST_F(SandboxRun, AWrongSecretIsRefusedByTheSandboxAndFailsTheChecks) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

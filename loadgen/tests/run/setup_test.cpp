@@ -11,8 +11,10 @@
 #include "rsolv/sandbox/testing/sandbox_process.hpp"
 #include "run_support.hpp"
 
-namespace rsolv::loadgen::testing {
+namespace rsolv::loadgen {
 namespace {
+
+using namespace testing;
 
 // Header `name` of a raw request ("" when absent).
 std::string header(const std::string& request, const std::string& name) {
@@ -237,4 +239,4 @@ TEST(SetupRun, AFailedTeardownFailsItsJUnitCaseAndIsMarkedInTheHtmlReport) {
 }
 
 }  // namespace
-}  // namespace rsolv::loadgen::testing
+}  // namespace rsolv::loadgen

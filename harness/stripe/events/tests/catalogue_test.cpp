@@ -10,10 +10,11 @@
 #include "rsolv/stripe/events/catalogue.hpp"
 #include "rsolv/stripe/events/json_path.hpp"
 
-namespace ev = rsolv::stripe::events;
+namespace rsolv::stripe::events {
+namespace {
+
 using nlohmann::json;
 
-namespace {
 
 // The events docs/platform-contract.md#events-and-flows says the platform acts on or receives.
 const std::vector<std::string> kSpecEvents = {
@@ -46,16 +47,15 @@ bool has_placeholder(const json& node) {
 json build(const std::string& type, const json& vars = json::object(), std::uint64_t seed = 7) {
   rsolv::Random random(seed);
   rsolv::ManualClock clock(1760000000);
-  return ev::build_event(type, vars, random, clock);
+  return build_event(type, vars, random, clock);
 }
 
-}  // namespace
 
 TEST(Catalogue, BuildsEverySpecEventWithStripesEnvelope) {
   const std::regex id_pattern("evt_[0-9A-Za-z]{24}");
   for (const auto& type : kSpecEvents) {
     SCOPED_TRACE(type);
-    ASSERT_NE(ev::find_event(type), nullptr);
+    ASSERT_NE(find_event(type), nullptr);
     const auto event = build(type);
     EXPECT_EQ(event["type"], type);
     EXPECT_EQ(event["object"], "event");
@@ -64,14 +64,14 @@ TEST(Catalogue, BuildsEverySpecEventWithStripesEnvelope) {
     EXPECT_EQ(event["created"], 1760000000);
     EXPECT_TRUE(event["request"].contains("idempotency_key"));
     EXPECT_TRUE(std::regex_match(event["id"].get<std::string>(), id_pattern)) << event["id"];
-    EXPECT_EQ(event["data"]["object"]["object"], ev::find_event(type)->object);
-    EXPECT_FALSE(has_placeholder(event)) << ev::render(event);
+    EXPECT_EQ(event["data"]["object"]["object"], find_event(type)->object);
+    EXPECT_FALSE(has_placeholder(event)) << render(event);
   }
 }
 
 TEST(Catalogue, SameSeedSameBytesOtherSeedOtherIds) {
-  EXPECT_EQ(ev::render(build("invoice.payment_succeeded", json::object(), 42)),
-            ev::render(build("invoice.payment_succeeded", json::object(), 42)));
+  EXPECT_EQ(render(build("invoice.payment_succeeded", json::object(), 42)),
+            render(build("invoice.payment_succeeded", json::object(), 42)));
   const auto a = build("invoice.payment_succeeded", json::object(), 1);
   const auto b = build("invoice.payment_succeeded", json::object(), 2);
   EXPECT_NE(a["id"], b["id"]);
@@ -81,10 +81,10 @@ TEST(Catalogue, SameSeedSameBytesOtherSeedOtherIds) {
 TEST(Catalogue, EventsOfOneFlowShareTheirIds) {
   rsolv::Random random(3);
   rsolv::ManualClock clock(1760000000);
-  const auto vars = ev::flow_vars(random, clock.unix_seconds());
+  const auto vars = flow_vars(random, clock.unix_seconds());
   std::set<std::string> event_ids;
   for (const auto& type : kSpecEvents) {
-    const auto event = ev::build_event(type, vars, random, clock);
+    const auto event = build_event(type, vars, random, clock);
     event_ids.insert(event["id"].get<std::string>());
     const auto& object = event["data"]["object"];
     const auto& kind = object["object"];
@@ -178,7 +178,7 @@ TEST(Catalogue, UnknownTypesAndVariablesAreOneLineUsageErrors) {
 
 TEST(Catalogue, IdsLookLikeStripes) {
   rsolv::Random random(9);
-  const auto vars = ev::flow_vars(random, 1760000000);
+  const auto vars = flow_vars(random, 1760000000);
   for (const auto& [name, prefix] : std::vector<std::pair<std::string, std::string>>{
            {"customer", "cus_"}, {"subscription", "sub_"}, {"invoice", "in_"}, {"payment_method", "pm_"}}) {
     const auto id = vars[name].get<std::string>();
@@ -188,20 +188,20 @@ TEST(Catalogue, IdsLookLikeStripes) {
 
 TEST(Catalogue, RenderIsStripesPrettyJsonAndRoundTrips) {
   const auto event = build("charge.succeeded");
-  const auto body = ev::render(event);
+  const auto body = render(event);
   EXPECT_NE(body.find("\n  \"api_version\""), std::string::npos);
   EXPECT_EQ(json::parse(body), event);
-  EXPECT_EQ(ev::render(event, false).find('\n'), std::string::npos);
+  EXPECT_EQ(render(event, false).find('\n'), std::string::npos);
 }
 
 TEST(Catalogue, BuildsTheSubscriptionBillingSetWithStripesEnvelope) {
   for (const auto& type : kBillingSetEvents) {
     SCOPED_TRACE(type);
-    ASSERT_NE(ev::find_event(type), nullptr);
+    ASSERT_NE(find_event(type), nullptr);
     const auto event = build(type);
     EXPECT_EQ(event["type"], type);
-    EXPECT_EQ(event["data"]["object"]["object"], ev::find_event(type)->object);
-    EXPECT_FALSE(has_placeholder(event)) << ev::render(event);
+    EXPECT_EQ(event["data"]["object"]["object"], find_event(type)->object);
+    EXPECT_FALSE(has_placeholder(event)) << render(event);
   }
 }
 
@@ -210,8 +210,8 @@ TEST(Catalogue, BuildsTheSubscriptionBillingSetWithStripesEnvelope) {
 TEST(Catalogue, NewObjectsReferenceTheIdsOfTheirFlow) {
   rsolv::Random random(11);
   rsolv::ManualClock clock(1760000000);
-  const auto vars = ev::flow_vars(random, clock.unix_seconds());
-  const auto object = [&](const std::string& type) { return ev::build_event(type, vars, random, clock)["data"]["object"]; };
+  const auto vars = flow_vars(random, clock.unix_seconds());
+  const auto object = [&](const std::string& type) { return build_event(type, vars, random, clock)["data"]["object"]; };
   const auto intent = object("payment_intent.succeeded");
   EXPECT_EQ(intent["id"], vars["payment_intent"]);
   EXPECT_EQ(intent["customer"], vars["customer"]);
@@ -298,12 +298,15 @@ TEST(Catalogue, TimeVariablesMayNameAnotherTimeVariable) {
 TEST(Catalogue, GroupsByObjectInTheOrderOfASubscriptionsLife) {
   std::vector<std::string> objects;
   std::size_t events = 0;
-  for (const auto& group : ev::catalogue_by_object()) {
+  for (const auto& group : catalogue_by_object()) {
     objects.push_back(group.object);
     events += group.events.size();
     for (const auto& info : group.events) EXPECT_EQ(info.object, group.object) << info.type;
   }
   EXPECT_EQ(objects, (std::vector<std::string>{"customer", "payment_method", "subscription", "checkout.session", "invoice",
                                                "payment_intent", "charge", "dispute", "setup_intent", "credit_note"}));
-  EXPECT_EQ(events, ev::catalogue().size());
+  EXPECT_EQ(events, catalogue().size());
 }
+
+}  // namespace
+}  // namespace rsolv::stripe::events

@@ -12,10 +12,11 @@
 #include "rsolv/common/clock.hpp"
 #include "rsolv/stripe/events/catalogue.hpp"
 
-namespace ev = rsolv::stripe::events;
+namespace rsolv::stripe::events {
+namespace {
+
 using nlohmann::json;
 
-namespace {
 
 std::filesystem::path fixtures_path() {
   if (const char* env = std::getenv("RSOLV_STRIPE_FIXTURES")) return env;
@@ -70,7 +71,6 @@ json load_fixtures() {
   return json::parse(in).at("resources");
 }
 
-}  // namespace
 
 TEST(FixtureShape, EveryTemplateHasTheKeysOfStripesObject) {
   if (!std::filesystem::exists(fixtures_path())) {
@@ -79,10 +79,10 @@ TEST(FixtureShape, EveryTemplateHasTheKeysOfStripesObject) {
   const auto fixtures = load_fixtures();
   rsolv::Random random(1);
   rsolv::ManualClock clock;
-  for (const auto& info : ev::catalogue()) {
+  for (const auto& info : catalogue()) {
     SCOPED_TRACE(info.type);
     ASSERT_TRUE(fixtures.contains(info.object)) << info.object;
-    const auto event = ev::build_event(info.type, json::object(), random, clock);
+    const auto event = build_event(info.type, json::object(), random, clock);
     std::vector<std::string> problems;
     compare(event["data"]["object"], fixtures[info.object], "", problems);
     EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
@@ -93,9 +93,12 @@ TEST(FixtureShape, TheEnvelopeHasTheKeysOfStripesEvent) {
   if (!std::filesystem::exists(fixtures_path())) GTEST_SKIP() << "fixtures3.json not found at " << fixtures_path();
   const auto fixture = load_fixtures().at("event");
   rsolv::Random random(1);
-  const auto event = ev::build_event("invoice.paid", json::object(), random);
+  const auto event = build_event("invoice.paid", json::object(), random);
   std::set<std::string> ours, theirs;
   for (const auto& [key, value] : event.items()) ours.insert(key);
   for (const auto& [key, value] : fixture.items()) theirs.insert(key);
   EXPECT_EQ(ours, theirs);
 }
+
+}  // namespace
+}  // namespace rsolv::stripe::events
