@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "rsolv/common/error.hpp"
+#include "rsolv/common/strings.hpp"
 
 namespace rsolv {
 
@@ -12,28 +13,13 @@ bool all_digits(std::string_view text) {
   return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// Well-formed UTF-8: a path ends up in JSON documents and messages, which must be UTF-8.
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 class PathParser {
  public:
   explicit PathParser(std::string_view text) : text_(text) {}
 
   std::vector<JsonPathSegment> parse() {
     if (text_.empty()) fail("empty path");
-    if (!valid_utf8(text_)) fail("not valid UTF-8");
+    if (!is_utf8(text_)) fail("not valid UTF-8");
     std::size_t i = 0;
     bool expect_name = true;  // "a.b" without "$" starts with a name
     if (text_.front() == '$') {
@@ -92,7 +78,7 @@ class PathParser {
 
   [[noreturn]] void fail(const std::string& why) const {
     // The path is shown only when it is text a terminal can print.
-    const std::string shown = valid_utf8(text_) ? "'" + std::string(text_) + "'" : "(not UTF-8)";
+    const std::string shown = is_utf8(text_) ? "'" + std::string(text_) + "'" : "(not UTF-8)";
     throw UsageError("invalid JSON path " + shown + ": " + why +
                      " (write e.g. $.data.object.id, items[0].price or $['key with spaces'])");
   }

@@ -26,5 +26,15 @@ TEST(Strings, TrimTakesTheCharactersToRemove) {
   EXPECT_EQ(trim("\n5\n", " \t"), "\n5\n");
 }
 
+TEST(Strings, Utf8IsWellFormedOnly) {
+  EXPECT_TRUE(is_utf8("plain ascii"));
+  EXPECT_TRUE(is_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_utf8("caf\xE9"));               // Latin-1
+  EXPECT_FALSE(is_utf8("\xC0\xAF"));               // overlong '/'
+  EXPECT_FALSE(is_utf8("\xED\xA0\x80"));           // a surrogate
+  EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));       // above U+10FFFF
+  EXPECT_FALSE(is_utf8("\xE2\x82"));               // cut short
+}
+
 }  // namespace
 }  // namespace rsolv

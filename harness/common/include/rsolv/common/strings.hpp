@@ -20,6 +20,10 @@ constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast
 std::string to_lower(std::string_view text);
 std::string to_upper(std::string_view text);
 
+// Well-formed UTF-8 (what JSON text must be): no overlong forms, surrogates or code points above
+// U+10FFFF.
+bool is_utf8(std::string_view text);
+
 // `text` without leading and trailing characters from `chars`; a view into `text`.
 std::string_view trim(std::string_view text, std::string_view chars = kWhitespace);
 
